@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("trellis.core.urls")),
+    path("", include("trellis.accounts.urls")),
+    path("patients/", include("trellis.patients.urls")),
+    path("audit/", include("trellis.audit.urls")),
+    path("schedule/", include("trellis.scheduling.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,18 @@
+"""Shared model base: an internal integer key, a public UUID and timestamps."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """Every Trellis record has a UUID public id; integer keys never appear in URLs."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,83 @@
+"""The home page: what each role needs first thing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from trellis.accounts.models import Role, User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
+from trellis.organization.selectors import sites_of
+from trellis.patients import selectors as patient_selectors
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus, IN_TREATMENT_STATUSES
+from trellis.scheduling.selectors import my_appointments_on, my_group_sessions_on
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    today = timezone.localdate()
+    if user.role == Role.BILLING:
+        return _billing_home(request, user)
+    if user.role in (Role.PATIENT, Role.FAMILY):
+        return _portal_home(request, user)
+    context: dict[str, object] = {"today": today, "census": patient_selectors.census_by_track(user)}
+    if user.role == Role.CLINICIAN:
+        context["groups"] = list(my_group_sessions_on(user, today))
+        context["appointments"] = list(my_appointments_on(user, today))
+        context["caseload"] = list(
+            EpisodeOfCare.objects.filter(
+                care_team__user=user,
+                care_team__removed_on__isnull=True,
+                status__in=IN_TREATMENT_STATUSES,
+            )
+            .select_related("patient", "track")
+            .distinct()
+            .order_by("patient__last_name", "patient__first_name")
+        )
+    if user.role in (Role.INTAKE, Role.DIRECTOR, Role.ADMINISTRATOR):
+        context["referrals"] = list(
+            EpisodeOfCare.objects.filter(
+                track__site__in=sites_of(user),
+                status__in=[EpisodeStatus.REFERRED, EpisodeStatus.SCREENING],
+            )
+            .select_related("patient", "track")
+            .order_by("referred_on")
+        )
+    return render(request, "core/home.html", context)
+
+
+def _billing_home(request: HttpRequest, user: User) -> HttpResponse:
+    """Billing sees the roster it bills from, nothing clinical (minimum necessary)."""
+    roster = list(
+        EpisodeOfCare.objects.filter(
+            track__site__in=sites_of(user), status__in=IN_TREATMENT_STATUSES
+        )
+        .select_related("patient", "track", "level_of_care")
+        .order_by("patient__last_name", "patient__first_name")
+    )
+    audit_record(
+        actor=user, action=AuditAction.VIEW, summary=f"Billing roster ({len(roster)} episodes)"
+    )
+    return render(request, "core/billing_home.html", {"roster": roster})
+
+
+def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
+    """A patient sees their own care; a family member sees whom they are linked to."""
+    patients = list(patient_selectors.linked_patients_of(user))
+    episodes = {
+        p.pk: patient_selectors.open_episode(p) for p in patients
+    } if user.role == Role.PATIENT else {}
+    return render(
+        request,
+        "core/portal_home.html",
+        {"patients": patients, "episodes": episodes},
+    )
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,1 @@
+"""Patients are managed in the app (with audit), not the admin: nothing is registered here."""
