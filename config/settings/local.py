@@ -10,3 +10,7 @@ from .base import TASKS
 DEBUG = env_bool("DEBUG", True)
 # The demo runs background jobs inline: nobody has to start a worker.
 TASKS["default"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+
+# Serve static files straight from the source folders; no collectstatic in development.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -12,7 +12,12 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.organization.selectors import sites_of
 from trellis.patients import selectors as patient_selectors
-from trellis.patients.models import EpisodeOfCare, EpisodeStatus, IN_TREATMENT_STATUSES
+from trellis.patients.models import (
+    IN_TREATMENT_STATUSES,
+    OPEN_STATUSES,
+    EpisodeOfCare,
+    EpisodeStatus,
+)
 from trellis.scheduling.selectors import my_appointments_on, my_group_sessions_on
 
 
@@ -32,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             EpisodeOfCare.objects.filter(
                 care_team__user=user,
                 care_team__removed_on__isnull=True,
-                status__in=IN_TREATMENT_STATUSES,
+                status__in=OPEN_STATUSES,
             )
             .select_related("patient", "track")
             .distinct()
