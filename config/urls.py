@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("trellis.core.urls")),
     path("", include("trellis.accounts.urls")),
     path("patients/", include("trellis.patients.urls")),
+    path("intake/", include("trellis.assessments.urls")),
+    path("q/", include("trellis.assessments.public_urls")),
     path("audit/", include("trellis.audit.urls")),
     path("schedule/", include("trellis.scheduling.urls")),
     path("admin/", admin.site.urls),

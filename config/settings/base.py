@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "trellis.audit",
     "trellis.organization",
     "trellis.patients",
+    "trellis.assessments",
     "trellis.scheduling",
 ]
 
@@ -178,8 +180,14 @@ LOGGING = {
 }
 
 # Trellis's own configuration (defaults from shared/clinical/REFERENCE.md; configurable).
-TRELLIS = {
+TRELLIS: dict[str, Any] = {
     "ORGANIZATION_NAME": env_str("TRELLIS_ORGANIZATION_NAME", "Trellis"),
     "CHART_BREAK_GLASS_HOURS": env_int("TRELLIS_BREAK_GLASS_HOURS", 4),
     "PAGE_SIZE": 25,
+    # Intake and assessment (docs/assessments.md).
+    "SELF_COMPLETION_LINK_HOURS": env_int("TRELLIS_SELF_COMPLETION_LINK_HOURS", 72),
+    "LEVEL_OF_CARE_SYSTEM": "asam-3",
+    "PLACEMENT_DEFAULT_LEVEL": "2.1",
+    # None: the built-in rule table (trellis/assessments/placement.py, DEFAULT_RULES).
+    "PLACEMENT_RULES": None,
 }

@@ -99,8 +99,10 @@ class StaffProfile(BaseModel):
     )
 
     def __str__(self) -> str:
-        return f"{self.user.display_name} ({self.credentials})" if self.credentials else str(
-            self.user.display_name
+        return (
+            f"{self.user.display_name} ({self.credentials})"
+            if self.credentials
+            else str(self.user.display_name)
         )
 
     def clean(self) -> None:

@@ -32,6 +32,15 @@ class AuditAction(models.TextChoices):
     ADD = "add", _("Added")
     REMOVE = "remove", _("Removed")
     VIEW = "view", _("Viewed")
+    RESPONSE_RECORD = "response.record", _("Recorded an instrument response")
+    RESPONSE_CORRECT = "response.correct", _("Corrected an instrument response")
+    LINK_CREATE = "link.create", _("Sent a self-completion link")
+    LINK_COMPLETE = "link.complete", _("Completed a self-completion link")
+    ALERT_RAISE = "alert.raise", _("Raised a safety alert")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("Acknowledged a safety alert")
+    ASSESSMENT_SIGN = "assessment.sign", _("Signed an assessment")
+    PLACEMENT_DECIDE = "placement.decide", _("Decided the level of care")
+    REFERRAL_MERGE = "referral.merge", _("Merged a referral with an existing patient")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from trellis.accounts.models import User
+from trellis.core.auth import acting_user
 
 from .models import AuditAction
 from .selectors import AuditFilters, audit_search, can_browse_audit
@@ -34,8 +34,7 @@ class AuditFilterForm(forms.Form):
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     if not can_browse_audit(user):
         raise Http404
     form = AuditFilterForm(request.GET or None)

@@ -11,6 +11,7 @@ def trellis(request: HttpRequest) -> dict[str, Any]:
     return {
         "NAV": {
             "patients": role in ("administrator", "director", "clinician", "intake"),
+            "intake": role in ("administrator", "director", "clinician", "intake"),
             "audit": role in ("administrator", "director"),
             "admin": role == "administrator",
         },

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .request_context import RequestInfo, reset_request_info, set_request_info
 
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client address. Behind a proxy, only the address the proxy saw is trusted."""
     return request.META.get("REMOTE_ADDR") or None

@@ -12,11 +12,13 @@ class RequestInfo:
     ip: str | None = None
 
 
-_current: ContextVar[RequestInfo] = ContextVar("trellis_request", default=RequestInfo())
+_NO_REQUEST = RequestInfo()
+_current: ContextVar[RequestInfo] = ContextVar("trellis_request")
 
 
 def current_request_info() -> RequestInfo:
-    return _current.get()
+    """The current request's id and IP; empty outside a request (commands, tasks, tests)."""
+    return _current.get(_NO_REQUEST)
 
 
 def set_request_info(info: RequestInfo) -> object:

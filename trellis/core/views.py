@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
+from trellis.assessments.selectors import open_alerts_for_home
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
+from trellis.core.auth import acting_user
 from trellis.organization.selectors import sites_of
 from trellis.patients import selectors as patient_selectors
 from trellis.patients.models import (
@@ -22,14 +24,14 @@ from trellis.scheduling.selectors import my_appointments_on, my_group_sessions_o
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = acting_user(request)
     today = timezone.localdate()
     if user.role == Role.BILLING:
         return _billing_home(request, user)
     if user.role in (Role.PATIENT, Role.FAMILY):
         return _portal_home(request, user)
     context: dict[str, object] = {"today": today, "census": patient_selectors.census_by_track(user)}
+    context["safety_alerts"] = open_alerts_for_home(user)
     if user.role == Role.CLINICIAN:
         context["groups"] = list(my_group_sessions_on(user, today))
         context["appointments"] = list(my_appointments_on(user, today))
@@ -73,9 +75,11 @@ def _billing_home(request: HttpRequest, user: User) -> HttpResponse:
 def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
     """A patient sees their own care; a family member sees whom they are linked to."""
     patients = list(patient_selectors.linked_patients_of(user))
-    episodes = {
-        p.pk: patient_selectors.open_episode(p) for p in patients
-    } if user.role == Role.PATIENT else {}
+    episodes = (
+        {p.pk: patient_selectors.open_episode(p) for p in patients}
+        if user.role == Role.PATIENT
+        else {}
+    )
     return render(
         request,
         "core/portal_home.html",

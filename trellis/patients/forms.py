@@ -72,7 +72,9 @@ class TransitionForm(forms.Form):
         required=False,
     )
     transferred_to = forms.CharField(
-        label=_("Transferred to"), max_length=200, required=False,
+        label=_("Transferred to"),
+        max_length=200,
+        required=False,
         help_text=_("Program and level of care, e.g. “Riverside PHP (ASAM 2.5)”."),
     )
 
@@ -104,7 +106,11 @@ class BreakGlassForm(forms.Form):
 class PatientSearchForm(forms.Form):
     q = forms.CharField(required=False, label=_("Name or MRN"))
     track = forms.ModelChoiceField(
-        queryset=Track.objects.none(), required=False, label=_("Track"), to_field_name="public_id"
+        queryset=Track.objects.none(),
+        required=False,
+        label=_("Track"),
+        to_field_name="public_id",
+        empty_label=_("Any track"),
     )
     status = forms.ChoiceField(
         choices=[("", _("Any status")), *EpisodeStatus.choices], required=False, label=_("Status")
@@ -114,6 +120,7 @@ class PatientSearchForm(forms.Form):
         required=False,
         label=_("Primary clinician"),
         to_field_name="public_id",
+        empty_label=_("Any clinician"),
     )
     mine = forms.BooleanField(required=False, label=_("Only my patients"))
 

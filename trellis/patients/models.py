@@ -33,9 +33,7 @@ class Patient(BaseModel):
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=40, default="English")
-    site = models.ForeignKey(
-        "organization.Site", on_delete=models.PROTECT, related_name="patients"
-    )
+    site = models.ForeignKey("organization.Site", on_delete=models.PROTECT, related_name="patients")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -91,9 +89,7 @@ class Contact(BaseModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_emergency_contact = models.BooleanField(_("emergency contact"), default=False)
-    is_family_participant = models.BooleanField(
-        _("takes part in family sessions"), default=False
-    )
+    is_family_participant = models.BooleanField(_("takes part in family sessions"), default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -166,9 +162,7 @@ class EpisodeOfCare(BaseModel):
     admitted_on = models.DateField(null=True, blank=True)
     treatment_started_on = models.DateField(null=True, blank=True)
     discharged_on = models.DateField(null=True, blank=True)
-    discharge_reason = models.CharField(
-        max_length=20, choices=DischargeReason.choices, blank=True
-    )
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
     transferred_to = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -215,9 +209,7 @@ class EpisodeTransition(models.Model):
     to_status = models.CharField(max_length=20, choices=EpisodeStatus.choices)
     effective_on = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
 
     class Meta:
@@ -261,7 +253,7 @@ class CareTeamMember(BaseModel):
 
 
 class BreakGlassGrant(models.Model):
-    """Emergency access to a chart outside one's care team: a stated reason, a time limit, audited."""
+    """Emergency access to a chart outside one's care team: a reason, a time limit, audited."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
@@ -272,7 +264,9 @@ class BreakGlassGrant(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["user", "patient", "expires_at"], name="break_glass_lookup")]
+        indexes = [
+            models.Index(fields=["user", "patient", "expires_at"], name="break_glass_lookup")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.patient} until {self.expires_at:%Y-%m-%d %H:%M}"

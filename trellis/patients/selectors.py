@@ -54,7 +54,7 @@ def patients_visible_to(user: User) -> QuerySet[Patient]:
 
 
 def _care_team_q(user: User) -> Q:
-    """Patients the clinician treats: care team (now), groups (near today), supervisees' patients."""
+    """Patients the clinician treats: care team, groups near today, supervisees' patients."""
     from trellis.scheduling.models import GroupSessionPatient
 
     today = timezone.localdate()
@@ -101,9 +101,7 @@ def chart_access(user: User, patient: Patient) -> ChartAccess | None:
 
 def patient_for_chart(user: User, public_id: uuid.UUID) -> tuple[Patient, ChartAccess]:
     """The patient and the user's access to the chart, or 404."""
-    patient = (
-        patients_visible_to(user).select_related("site").filter(public_id=public_id).first()
-    )
+    patient = patients_visible_to(user).select_related("site").filter(public_id=public_id).first()
     if patient is None:
         raise Http404
     access = chart_access(user, patient)
@@ -129,7 +127,7 @@ class PatientListFilters:
     mine: bool = False
 
 
-def _episodes_prefetch() -> Prefetch[EpisodeOfCare]:
+def _episodes_prefetch() -> Prefetch:
     return Prefetch(
         "episodes",
         queryset=EpisodeOfCare.objects.select_related(
@@ -167,8 +165,10 @@ def patient_list(user: User, filters: PatientListFilters) -> QuerySet[Patient]:
         qs = qs.filter(episode_q)
     if filters.mine:
         qs = qs.filter(_care_team_q(user))
-    return qs.distinct().order_by("last_name", "first_name", "id").prefetch_related(
-        _episodes_prefetch()
+    return (
+        qs.distinct()
+        .order_by("last_name", "first_name", "id")
+        .prefetch_related(_episodes_prefetch())
     )
 
 
@@ -187,7 +187,7 @@ def chart_episodes(patient: Patient) -> list[EpisodeOfCare]:
     )
 
 
-def _transitions_qs() -> QuerySet:  # type: ignore[type-arg]
+def _transitions_qs() -> QuerySet:
     from .models import EpisodeTransition
 
     return EpisodeTransition.objects.select_related("actor").order_by("at", "id")
@@ -225,12 +225,12 @@ def census_by_track(user: User) -> list[dict[str, object]]:
     from django.db.models import Count
 
     rows = (
-        EpisodeOfCare.objects.filter(
-            track__site__in=sites_of(user), status__in=OPEN_STATUSES
-        )
+        EpisodeOfCare.objects.filter(track__site__in=sites_of(user), status__in=OPEN_STATUSES)
         .values("track__public_id", "track__name", "track__site__name", "track__capacity")
         .annotate(
-            referred=Count("id", filter=Q(status__in=[EpisodeStatus.REFERRED, EpisodeStatus.SCREENING])),
+            referred=Count(
+                "id", filter=Q(status__in=[EpisodeStatus.REFERRED, EpisodeStatus.SCREENING])
+            ),
             admitted=Count("id", filter=Q(status=EpisodeStatus.ADMITTED)),
             active=Count("id", filter=Q(status=EpisodeStatus.ACTIVE)),
             on_hold=Count("id", filter=Q(status=EpisodeStatus.ON_HOLD)),

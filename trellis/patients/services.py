@@ -69,9 +69,10 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 def next_mrn() -> str:
     """The next medical record number: T followed by six digits."""
     last = (
-        Patient.objects.filter(mrn__regex=r"^T[0-9]{6}$").order_by("-mrn").values_list(
-            "mrn", flat=True
-        ).first()
+        Patient.objects.filter(mrn__regex=r"^T[0-9]{6}$")
+        .order_by("-mrn")
+        .values_list("mrn", flat=True)
+        .first()
     )
     number = int(last[1:]) + 1 if last else 100001
     return f"T{number:06d}"
@@ -275,10 +276,10 @@ def episode_transition(
         if episode.admitted_on and effective_on < episode.admitted_on:
             raise ValidationFailed(_("The discharge date is before the admission date."))
         episode.discharged_on = effective_on
-        episode.discharge_reason = (
-            discharge_reason
-            or {"transfer": "step_up", "close_referral": "not_admitted"}.get(name, "other")
-        )
+        episode.discharge_reason = discharge_reason or {
+            "transfer": "step_up",
+            "close_referral": "not_admitted",
+        }.get(name, "other")
         episode.transferred_to = transferred_to.strip()
     episode.status = transition.target
     episode.save()
@@ -302,9 +303,7 @@ def episode_transition(
     return episode
 
 
-def _team_add(
-    episode: EpisodeOfCare, user: User, role: str, on: datetime.date
-) -> CareTeamMember:
+def _team_add(episode: EpisodeOfCare, user: User, role: str, on: datetime.date) -> CareTeamMember:
     member, _created = CareTeamMember.objects.get_or_create(
         episode=episode, user=user, role=role, removed_on=None, defaults={"added_on": on}
     )
@@ -312,9 +311,7 @@ def _team_add(
 
 
 @transaction.atomic
-def care_team_add(
-    *, actor: User, episode: EpisodeOfCare, user: User, role: str
-) -> CareTeamMember:
+def care_team_add(*, actor: User, episode: EpisodeOfCare, user: User, role: str) -> CareTeamMember:
     _require_chart_write(actor, episode.patient)
     if not episode.is_open:
         raise ValidationFailed(_("The episode is closed; its care team cannot change."))
@@ -325,7 +322,9 @@ def care_team_add(
     if CareTeamMember.objects.filter(
         episode=episode, user=user, role=role, removed_on__isnull=True
     ).exists():
-        raise ValidationFailed(_("%s is already on the care team in that role.") % user.display_name)
+        raise ValidationFailed(
+            _("%s is already on the care team in that role.") % user.display_name
+        )
     member = _team_add(episode, user, role, timezone.localdate())
     audit_record(
         actor=actor,
@@ -383,7 +382,10 @@ def episode_set_primary_clinician(
         obj=episode,
         summary=f"Primary clinician: {clinician.get_username()}",
         changes={
-            "primary_clinician": [previous.get_username() if previous else None, clinician.get_username()]
+            "primary_clinician": [
+                previous.get_username() if previous else None,
+                clinician.get_username(),
+            ]
         },
     )
     return member
@@ -396,7 +398,7 @@ def break_glass(*, actor: User, patient: Patient, reason: str) -> BreakGlassGran
         raise NotPermitted(_("You may not open this chart."))
     if len(reason.strip()) < 10:
         raise ValidationFailed(_("Say in a sentence why you need emergency access."))
-    hours = settings.TRELLIS["CHART_BREAK_GLASS_HOURS"]
+    hours: int = settings.TRELLIS["CHART_BREAK_GLASS_HOURS"]
     grant = BreakGlassGrant.objects.create(
         user=actor,
         patient=patient,

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import Role, User
+from trellis.assessments.selectors import open_alerts_for_chart
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
+from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.organization.selectors import tracks_visible_to
 
@@ -33,10 +35,7 @@ from .states import TRANSITIONS, allowed_transitions
 REGISTER_ROLES = (Role.ADMINISTRATOR, Role.DIRECTOR, Role.INTAKE, Role.CLINICIAN)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+_user = acting_user
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -130,6 +129,7 @@ def patient_chart(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "contacts": list(selectors.chart_contacts(patient)),
         "care_team_form": CareTeamForm(staff=staff) if current else None,
         "can_open_episode": current is None,
+        "safety_alerts": open_alerts_for_chart(patient),
     }
     return render(request, "patients/chart.html", context)
 
@@ -139,6 +139,9 @@ def patient_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = selectors.patient_for_write(user, public_id)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
+        # is_valid() copied the typed values onto the instance; the service must see the stored
+        # ones to know what changed (and audit it).
+        patient.refresh_from_db()
         try:
             services.patient_update(actor=user, patient=patient, **form.cleaned_data)
         except TrellisError as exc:
@@ -175,12 +178,16 @@ def contact_form(
             messages.success(request, _("Contact saved."))
             return redirect("patients:chart", patient.public_id)
     return render(
-        request, "patients/contact_form.html", {"patient": patient, "form": form, "contact": contact}
+        request,
+        "patients/contact_form.html",
+        {"patient": patient, "form": form, "contact": contact},
     )
 
 
 @require_POST
-def contact_remove(request: HttpRequest, public_id: uuid.UUID, contact_id: uuid.UUID) -> HttpResponse:
+def contact_remove(
+    request: HttpRequest, public_id: uuid.UUID, contact_id: uuid.UUID
+) -> HttpResponse:
     user = _user(request)
     patient = selectors.patient_for_write(user, public_id)
     contact = get_object_or_404(Contact, patient=patient, public_id=contact_id, active=True)
@@ -266,7 +273,9 @@ def episode_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-def care_team_add(request: HttpRequest, public_id: uuid.UUID, episode_id: uuid.UUID) -> HttpResponse:
+def care_team_add(
+    request: HttpRequest, public_id: uuid.UUID, episode_id: uuid.UUID
+) -> HttpResponse:
     user = _user(request)
     episode = _episode_for_write(user, public_id, episode_id)
     staff = User.objects.filter(
@@ -276,7 +285,9 @@ def care_team_add(request: HttpRequest, public_id: uuid.UUID, episode_id: uuid.U
     if form.is_valid():
         try:
             services.care_team_add(
-                actor=user, episode=episode, user=form.cleaned_data["user"],
+                actor=user,
+                episode=episode,
+                user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
             )
         except TrellisError as exc:

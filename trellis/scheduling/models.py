@@ -105,6 +105,9 @@ class GroupSessionPatient(models.Model):
             models.UniqueConstraint(fields=["session", "patient"], name="session_patient_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.patient} in {self.session}"
+
 
 class AppointmentKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual session")

@@ -1,2 +1,2 @@
 app_name = "scheduling"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[object] = []

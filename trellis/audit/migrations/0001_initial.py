@@ -6,34 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0001_initial'),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('auth.login', 'Signed in'), ('auth.logout', 'Signed out'), ('auth.login_failed', 'Failed sign-in'), ('chart.view', 'Viewed chart'), ('chart.view_restricted', 'Viewed restricted chart header'), ('chart.break_glass', 'Emergency access to chart'), ('export', 'Exported data'), ('create', 'Created'), ('update', 'Changed'), ('transition', 'Changed status'), ('add', 'Added'), ('remove', 'Removed'), ('view', 'Viewed')], db_index=True, max_length=40)),
-                ('object_type', models.CharField(blank=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("auth.login", "Signed in"),
+                            ("auth.logout", "Signed out"),
+                            ("auth.login_failed", "Failed sign-in"),
+                            ("chart.view", "Viewed chart"),
+                            ("chart.view_restricted", "Viewed restricted chart header"),
+                            ("chart.break_glass", "Emergency access to chart"),
+                            ("export", "Exported data"),
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("transition", "Changed status"),
+                            ("add", "Added"),
+                            ("remove", "Removed"),
+                            ("view", "Viewed"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['patient', '-at'], name='audit_patient_at'), models.Index(fields=['actor', '-at'], name='audit_actor_at')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["patient", "-at"], name="audit_patient_at"),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+                ],
             },
         ),
     ]

@@ -15,4 +15,4 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 @register.filter
 def treatment_week(episode: Any, today: Any) -> int | None:
     """Week of treatment (1-based) of an open, admitted episode."""
-    return episode.week_of_treatment(today)  # type: ignore[no-any-return]
+    return episode.week_of_treatment(today)

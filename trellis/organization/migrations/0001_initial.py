@@ -6,101 +6,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='LevelOfCare',
+            name="LevelOfCare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(default='asam-3', max_length=40)),
-                ('code', models.CharField(max_length=20)),
-                ('name', models.CharField(max_length=120)),
-                ('rank', models.PositiveSmallIntegerField(help_text='Higher is more intensive.')),
-                ('min_weekly_hours_adult', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('max_weekly_hours_adult', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('min_weekly_hours_adolescent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('max_weekly_hours_adolescent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("system", models.CharField(default="asam-3", max_length=40)),
+                ("code", models.CharField(max_length=20)),
+                ("name", models.CharField(max_length=120)),
+                ("rank", models.PositiveSmallIntegerField(help_text="Higher is more intensive.")),
+                (
+                    "min_weekly_hours_adult",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "max_weekly_hours_adult",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "min_weekly_hours_adolescent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "max_weekly_hours_adolescent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'levels of care',
-                'ordering': ['system', 'rank'],
-                'constraints': [models.UniqueConstraint(fields=('system', 'code'), name='level_of_care_code_unique')],
+                "verbose_name_plural": "levels of care",
+                "ordering": ["system", "rank"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("system", "code"), name="level_of_care_code_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('code', models.SlugField(max_length=20, unique=True)),
-                ('timezone', models.CharField(default='America/New_York', max_length=64)),
-                ('address', models.CharField(blank=True, max_length=250)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('hours', models.JSONField(blank=True, default=dict)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='organization.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120)),
+                ("code", models.SlugField(max_length=20, unique=True)),
+                ("timezone", models.CharField(default="America/New_York", max_length=64)),
+                ("address", models.CharField(blank=True, max_length=250)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("hours", models.JSONField(blank=True, default=dict)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="organization.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80)),
-                ('kind', models.CharField(choices=[('group', 'Group room'), ('office', 'Office')], max_length=10)),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('active', models.BooleanField(default=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rooms', to='organization.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("group", "Group room"), ("office", "Office")], max_length=10
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField()),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rooms",
+                        to="organization.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['site__name', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('site', 'name'), name='room_name_unique_per_site'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='room_capacity_pos')],
+                "ordering": ["site__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "name"), name="room_name_unique_per_site"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("capacity__gte", 1)), name="room_capacity_pos"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('population', models.CharField(choices=[('adult-sud', 'Adults, substance use'), ('adult-mh', 'Adults, mental health'), ('adult-cooccurring', 'Adults, co-occurring'), ('adolescent', 'Adolescents')], max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('capacity', models.PositiveSmallIntegerField(default=30, help_text='Census target.')),
-                ('active', models.BooleanField(default=True)),
-                ('level_of_care', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tracks', to='organization.levelofcare')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tracks', to='organization.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "population",
+                    models.CharField(
+                        choices=[
+                            ("adult-sud", "Adults, substance use"),
+                            ("adult-mh", "Adults, mental health"),
+                            ("adult-cooccurring", "Adults, co-occurring"),
+                            ("adolescent", "Adolescents"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(default=30, help_text="Census target."),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "level_of_care",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracks",
+                        to="organization.levelofcare",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracks",
+                        to="organization.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['site__name', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('site', 'name'), name='track_name_unique_per_site')],
+                "ordering": ["site__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "name"), name="track_name_unique_per_site"
+                    )
+                ],
             },
         ),
     ]

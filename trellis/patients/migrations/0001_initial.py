@@ -7,161 +7,445 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organization', '0001_initial'),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EpisodeOfCare',
+            name="EpisodeOfCare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('referred', 'Referred'), ('screening', 'Screening'), ('admitted', 'Admitted'), ('active', 'Active'), ('on_hold', 'On hold'), ('discharged', 'Discharged'), ('transferred', 'Transferred')], default='referred', max_length=20)),
-                ('referred_on', models.DateField()),
-                ('admitted_on', models.DateField(blank=True, null=True)),
-                ('treatment_started_on', models.DateField(blank=True, null=True)),
-                ('discharged_on', models.DateField(blank=True, null=True)),
-                ('discharge_reason', models.CharField(blank=True, choices=[('completed', 'Completed the program'), ('against_advice', 'Left against clinical advice'), ('non_attendance', 'Stopped attending'), ('administrative', 'Administrative discharge'), ('step_up', 'Stepped up to a more intensive level of care'), ('step_down', 'Stepped down to a less intensive level of care'), ('not_admitted', 'Not admitted (declined, not eligible, referred elsewhere)'), ('other', 'Other')], max_length=20)),
-                ('transferred_to', models.CharField(blank=True, max_length=200)),
-                ('level_of_care', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='organization.levelofcare')),
-                ('primary_clinician', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='primary_episodes', to=settings.AUTH_USER_MODEL)),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='organization.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Referred"),
+                            ("screening", "Screening"),
+                            ("admitted", "Admitted"),
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("discharged", "Discharged"),
+                            ("transferred", "Transferred"),
+                        ],
+                        default="referred",
+                        max_length=20,
+                    ),
+                ),
+                ("referred_on", models.DateField()),
+                ("admitted_on", models.DateField(blank=True, null=True)),
+                ("treatment_started_on", models.DateField(blank=True, null=True)),
+                ("discharged_on", models.DateField(blank=True, null=True)),
+                (
+                    "discharge_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed", "Completed the program"),
+                            ("against_advice", "Left against clinical advice"),
+                            ("non_attendance", "Stopped attending"),
+                            ("administrative", "Administrative discharge"),
+                            ("step_up", "Stepped up to a more intensive level of care"),
+                            ("step_down", "Stepped down to a less intensive level of care"),
+                            (
+                                "not_admitted",
+                                "Not admitted (declined, not eligible, referred elsewhere)",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("transferred_to", models.CharField(blank=True, max_length=200)),
+                (
+                    "level_of_care",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="organization.levelofcare",
+                    ),
+                ),
+                (
+                    "primary_clinician",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_episodes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="organization.track",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referred_on', '-id'],
+                "ordering": ["-referred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EpisodeTransition',
+            name="EpisodeTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30)),
-                ('from_status', models.CharField(blank=True, choices=[('referred', 'Referred'), ('screening', 'Screening'), ('admitted', 'Admitted'), ('active', 'Active'), ('on_hold', 'On hold'), ('discharged', 'Discharged'), ('transferred', 'Transferred')], max_length=20)),
-                ('to_status', models.CharField(choices=[('referred', 'Referred'), ('screening', 'Screening'), ('admitted', 'Admitted'), ('active', 'Active'), ('on_hold', 'On hold'), ('discharged', 'Discharged'), ('transferred', 'Transferred')], max_length=20)),
-                ('effective_on', models.DateField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.TextField()),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='patients.episodeofcare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("referred", "Referred"),
+                            ("screening", "Screening"),
+                            ("admitted", "Admitted"),
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("discharged", "Discharged"),
+                            ("transferred", "Transferred"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Referred"),
+                            ("screening", "Screening"),
+                            ("admitted", "Admitted"),
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("discharged", "Discharged"),
+                            ("transferred", "Transferred"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("effective_on", models.DateField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.TextField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions",
+                        to="patients.episodeofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('mrn', models.CharField(max_length=20, unique=True, verbose_name='MRN')),
-                ('first_name', models.CharField(max_length=80, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=80, verbose_name='last name')),
-                ('preferred_name', models.CharField(blank=True, max_length=80, verbose_name='preferred name')),
-                ('pronouns', models.CharField(blank=True, max_length=40, verbose_name='pronouns')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('sex_at_birth', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('intersex', 'Intersex'), ('unknown', 'Not recorded')], default='unknown', max_length=10, verbose_name='sex assigned at birth')),
-                ('gender_identity', models.CharField(blank=True, max_length=60, verbose_name='gender identity')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='address')),
-                ('preferred_language', models.CharField(default='English', max_length=40, verbose_name='preferred language')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='organization.site')),
-                ('user', models.OneToOneField(blank=True, help_text="The patient's own portal sign-in, if any.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='patient_record', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("mrn", models.CharField(max_length=20, unique=True, verbose_name="MRN")),
+                ("first_name", models.CharField(max_length=80, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=80, verbose_name="last name")),
+                (
+                    "preferred_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="preferred name"),
+                ),
+                ("pronouns", models.CharField(blank=True, max_length=40, verbose_name="pronouns")),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                (
+                    "sex_at_birth",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("intersex", "Intersex"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex assigned at birth",
+                    ),
+                ),
+                (
+                    "gender_identity",
+                    models.CharField(blank=True, max_length=60, verbose_name="gender identity"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="address")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        default="English", max_length=40, verbose_name="preferred language"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patients",
+                        to="organization.site",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The patient's own portal sign-in, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="patient_record",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.AddField(
-            model_name='episodeofcare',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='patients.patient'),
+            model_name="episodeofcare",
+            name="patient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="episodes",
+                to="patients.patient",
+            ),
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=160, verbose_name='name')),
-                ('relationship', models.CharField(choices=[('parent', 'Parent'), ('guardian', 'Legal guardian'), ('spouse', 'Spouse or partner'), ('child', 'Child'), ('sibling', 'Sibling'), ('other_family', 'Other family'), ('friend', 'Friend'), ('sponsor', 'Sponsor'), ('other', 'Other')], max_length=20, verbose_name='relationship')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('is_emergency_contact', models.BooleanField(default=False, verbose_name='emergency contact')),
-                ('is_family_participant', models.BooleanField(default=False, verbose_name='takes part in family sessions')),
-                ('active', models.BooleanField(default=True)),
-                ('user', models.ForeignKey(blank=True, help_text="The family member's portal sign-in, if any.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='family_links', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=160, verbose_name="name")),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Parent"),
+                            ("guardian", "Legal guardian"),
+                            ("spouse", "Spouse or partner"),
+                            ("child", "Child"),
+                            ("sibling", "Sibling"),
+                            ("other_family", "Other family"),
+                            ("friend", "Friend"),
+                            ("sponsor", "Sponsor"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="relationship",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "is_emergency_contact",
+                    models.BooleanField(default=False, verbose_name="emergency contact"),
+                ),
+                (
+                    "is_family_participant",
+                    models.BooleanField(
+                        default=False, verbose_name="takes part in family sessions"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The family member's portal sign-in, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="family_links",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_emergency_contact', 'name'],
+                "ordering": ["-is_emergency_contact", "name"],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CareTeamMember',
+            name="CareTeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('primary', 'Primary clinician'), ('therapist', 'Individual therapist'), ('family_therapist', 'Family therapist'), ('prescriber', 'Psychiatric prescriber'), ('case_manager', 'Case manager'), ('peer', 'Peer recovery specialist'), ('supervisor', 'Clinical supervisor')], max_length=20)),
-                ('added_on', models.DateField()),
-                ('removed_on', models.DateField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_team_memberships', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_team', to='patients.episodeofcare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary clinician"),
+                            ("therapist", "Individual therapist"),
+                            ("family_therapist", "Family therapist"),
+                            ("prescriber", "Psychiatric prescriber"),
+                            ("case_manager", "Case manager"),
+                            ("peer", "Peer recovery specialist"),
+                            ("supervisor", "Clinical supervisor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("added_on", models.DateField()),
+                ("removed_on", models.DateField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_team_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_team",
+                        to="patients.episodeofcare",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['removed_on', 'role', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('removed_on__isnull', True)), fields=('episode', 'user', 'role'), name='care_team_member_once')],
+                "ordering": ["removed_on", "role", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("removed_on__isnull", True)),
+                        fields=("episode", "user", "role"),
+                        name="care_team_member_once",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['last_name', 'first_name'], name='patient_name'),
+            model_name="patient",
+            index=models.Index(fields=["last_name", "first_name"], name="patient_name"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['site', 'last_name'], name='patient_site_name'),
+            model_name="patient",
+            index=models.Index(fields=["site", "last_name"], name="patient_site_name"),
         ),
         migrations.AddIndex(
-            model_name='episodeofcare',
-            index=models.Index(fields=['status', 'track'], name='episode_status_track'),
+            model_name="episodeofcare",
+            index=models.Index(fields=["status", "track"], name="episode_status_track"),
         ),
         migrations.AddConstraint(
-            model_name='episodeofcare',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['referred', 'screening', 'admitted', 'active', 'on_hold'])), fields=('patient',), name='one_open_episode_per_patient'),
+            model_name="episodeofcare",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["referred", "screening", "admitted", "active", "on_hold"])
+                ),
+                fields=("patient",),
+                name="one_open_episode_per_patient",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episodeofcare',
-            constraint=models.CheckConstraint(condition=models.Q(('admitted_on__isnull', True), ('admitted_on__gte', models.F('referred_on')), _connector='OR'), name='episode_admitted_after_referral'),
+            model_name="episodeofcare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("admitted_on__isnull", True),
+                    ("admitted_on__gte", models.F("referred_on")),
+                    _connector="OR",
+                ),
+                name="episode_admitted_after_referral",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episodeofcare',
-            constraint=models.CheckConstraint(condition=models.Q(('discharged_on__isnull', True), ('discharged_on__gte', models.F('referred_on')), _connector='OR'), name='episode_discharged_after_referral'),
+            model_name="episodeofcare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("discharged_on__isnull", True),
+                    ("discharged_on__gte", models.F("referred_on")),
+                    _connector="OR",
+                ),
+                name="episode_discharged_after_referral",
+            ),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['user', 'patient', 'expires_at'], name='break_glass_lookup'),
+            model_name="breakglassgrant",
+            index=models.Index(fields=["user", "patient", "expires_at"], name="break_glass_lookup"),
         ),
     ]

@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 f"{result.sessions} group sessions, {result.appointments} individual sessions."
             )
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<12} {login.description or login.role}")
 

@@ -1,0 +1,94 @@
+"""Waitlist, new referral (with duplicate detection and merge) and conversion to an episode."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import User
+from trellis.core.errors import TrellisError
+from trellis.organization.selectors import sites_of, tracks_visible_to
+from trellis.patients.selectors import clinicians_at_sites_of, patients_visible_to
+
+from . import selectors, services
+from .forms import ConvertForm, ReferralForm
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    if user.role not in selectors.INTAKE_ROLES:
+        raise Http404
+    return user
+
+
+def waitlist(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    rows = [(r, (today - r.referred_on).days) for r in selectors.waitlist(user)]
+    return render(request, "assessments/waitlist.html", {"rows": rows})
+
+
+def referral_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    site = sites_of(user).order_by("name").first()
+    if site is None:
+        raise Http404
+    form = ReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
+    duplicates: services.DuplicateReferral | None = None
+    if request.method == "POST" and form.is_valid():
+        choice = request.POST.get("duplicate_choice", "")
+        use_patient = None
+        if choice not in ("", "new"):
+            try:
+                use_patient = patients_visible_to(user).get(public_id=uuid.UUID(choice))
+            except (ValueError, LookupError):
+                raise Http404 from None
+        try:
+            referral = services.referral_create(
+                actor=user,
+                site=use_patient.site if use_patient else site,
+                use_patient=use_patient,
+                confirm_new=choice == "new",
+                **form.cleaned_data,
+            )
+        except services.DuplicateReferral as exc:
+            duplicates = exc
+        except TrellisError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Referral added to the waitlist."))
+            return redirect("assessments:referral", referral.public_id)
+    return render(
+        request, "assessments/referral_form.html", {"form": form, "duplicates": duplicates}
+    )
+
+
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    referral = selectors.referral_for(user, referral_id)
+    form = ConvertForm(
+        request.POST or None,
+        tracks=tracks_visible_to(user).filter(site=referral.site, active=True),
+        clinicians=clinicians_at_sites_of(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.referral_convert(
+                actor=user,
+                referral=referral,
+                track=form.cleaned_data["track"],
+                primary_clinician=form.cleaned_data["primary_clinician"],
+            )
+        except TrellisError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Episode opened."))
+            return redirect("patients:chart", episode.patient.public_id)
+    return render(request, "assessments/referral_detail.html", {"referral": referral, "form": form})

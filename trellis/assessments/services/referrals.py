@@ -1,0 +1,112 @@
+"""Referrals, duplicate detection and merge, conversion into an episode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import Role, User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
+from trellis.core.errors import NotPermitted, ValidationFailed
+from trellis.organization.models import Site, Track
+from trellis.patients.models import EpisodeOfCare, Patient
+from trellis.patients.selectors import patients_visible_to
+from trellis.patients.services import episode_open, patient_register
+
+from ..models import (
+    Referral,
+    ReferralStatus,
+)
+from .core import (
+    DuplicateReferral,
+)
+
+# ----------------------------------------------------------------------------------------------
+# Referrals
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User,
+    site: Site,
+    use_patient: Patient | None = None,
+    confirm_new: bool = False,
+    **fields: Any,
+) -> Referral:
+    """Record a referral. A same name + date of birth match is never silently created twice:
+    ``DuplicateReferral`` unless the caller merges (``use_patient``) or confirms a new person."""
+    from ..selectors import referral_duplicates
+
+    if actor.role not in (Role.INTAKE, Role.DIRECTOR, Role.ADMINISTRATOR, Role.CLINICIAN):
+        raise NotPermitted(_("You may not record referrals."))
+    if use_patient is not None:
+        if not patients_visible_to(actor).filter(pk=use_patient.pk).exists():
+            raise NotPermitted(_("You may not link referrals to this patient."))
+    elif not confirm_new:
+        patients, referrals = referral_duplicates(
+            actor, fields["first_name"], fields["last_name"], fields["date_of_birth"]
+        )
+        if patients or referrals:
+            raise DuplicateReferral(
+                _("Someone with this name and date of birth is already on record."),
+                patients,
+                referrals,
+            )
+    referral = Referral.objects.create(site=site, created_by=actor, patient=use_patient, **fields)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REFERRAL_MERGE if use_patient else AuditAction.CREATE,
+        patient=use_patient,
+        obj=referral,
+        summary="Referral merged with existing patient" if use_patient else "Referral received",
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_convert(
+    *, actor: User, referral: Referral, track: Track, primary_clinician: User | None = None
+) -> EpisodeOfCare:
+    """Open an episode from the referral: for the merged patient, or register a new one."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.WAITING:
+        raise ValidationFailed(_("This referral is no longer on the waitlist."))
+    if track.site_id != referral.site_id:
+        raise ValidationFailed(_("Choose a track at the referral's site."))
+    if referral.patient is not None:
+        episode = episode_open(
+            actor=actor,
+            patient=referral.patient,
+            track=track,
+            referred_on=referral.referred_on,
+            primary_clinician=primary_clinician,
+            reason=referral.reason,
+        )
+        patient = referral.patient
+    else:
+        patient, episode = patient_register(
+            actor=actor,
+            track=track,
+            referred_on=referral.referred_on,
+            reason=referral.reason,
+            primary_clinician=primary_clinician,
+            first_name=referral.first_name,
+            last_name=referral.last_name,
+            date_of_birth=referral.date_of_birth,
+            phone=referral.phone,
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        status=ReferralStatus.CONVERTED, patient=patient, episode=episode
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=patient,
+        obj=referral,
+        summary="Referral converted to an episode",
+    )
+    return episode
