@@ -1,0 +1,1 @@
+"""Weekly scheduling: the pure solver lives in `trellis.scheduling.solver`."""

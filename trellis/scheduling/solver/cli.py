@@ -1,0 +1,134 @@
+"""`python -m trellis.scheduling SUBCOMMAND ...`: solve (pure) and, later, export/import.
+
+Subcommands live in `SUBCOMMANDS`: name -> (module, help). A module provides
+`configure(parser)` and `run(args) -> int`. `solve` is here and never imports Django; `export`
+and `import` (they need Django) will live in `trellis.scheduling.transfer` and are imported only
+when chosen, so adding them is one line each in `SUBCOMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from .errors import SchedulingError
+from .solve import Progress, solve
+
+EXIT_INPUT = 2
+
+
+class Subcommand(Protocol):
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "solve": ("trellis.scheduling.solver.cli", "solve a trellis-week/1 instance"),
+    # "export": ("trellis.scheduling.transfer", "export an instance from the database"),
+    # "import": ("trellis.scheduling.transfer", "publish a solution into the database"),
+}
+
+
+def _load(path: str, what: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise SchedulingError(f"cannot read {what} {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise SchedulingError(f"{what} {path} is not valid JSON: {error}") from None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("instance", help="instance JSON (trellis-week/1)")
+    parser.add_argument("-o", "--output", required=True, help="where to write the solution JSON")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    parser.add_argument("--previous", help="last week's solution: repair mode")
+    parser.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="BOOKING_ID",
+        help="a booking of --previous that must not move (repeatable)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+class _Printer:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.last: tuple[int, int] | None = None
+
+    def __call__(self, p: Progress) -> None:
+        if self.quiet or (p.plans_met, p.bound) == self.last:
+            return
+        self.last = (p.plans_met, p.bound)
+        print(
+            f"{p.seconds:7.1f}s  plans met {p.plans_met}/{p.patients}  bound {p.bound}"
+            f"  [{p.site} {p.stage}]",
+            file=sys.stderr,
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        instance = _load(args.instance, "instance")
+        previous = _load(args.previous, "previous solution") if args.previous else None
+        if args.time_limit <= 0 or args.workers < 1:
+            raise SchedulingError("--time-limit must be positive and --workers at least 1")
+        solution = solve(
+            instance,
+            time_limit=args.time_limit,
+            workers=args.workers,
+            seed=args.seed,
+            previous=previous,
+            pinned=args.pin,
+            on_progress=_Printer(args.quiet),
+        )
+    except SchedulingError as error:
+        print(f"trellis.scheduling: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            json.dump(solution, handle, indent=1)
+            handle.write("\n")
+    except OSError as error:
+        print(f"trellis.scheduling: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return EXIT_INPUT
+    s = solution["stats"]
+    moved = f", moved {s['moved']}" if "moved" in s else ""
+    print(
+        f"plans met {s['plans_met']}/{s['patients']}, bound {s['proven_bound']}, "
+        f"gap {100 * s['gap']:.1f}%, shortfall {s['objective']['shortfall_minutes']} min"
+        f"{moved}, {s['seconds']:.1f}s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trellis.scheduling")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, text) in SUBCOMMANDS.items():
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(module=module)
+        # Only the chosen subcommand's module is imported below; for configuring, modules that
+        # need Django are expected to expose configure() without importing Django at top level.
+        if module == __name__:
+            configure(sub)
+        else:
+            sub.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.module == __name__:
+        return run(args)
+    command: Subcommand = importlib.import_module(args.module)
+    inner = argparse.ArgumentParser(prog=f"python -m trellis.scheduling {args.command}")
+    command.configure(inner)
+    return command.run(inner.parse_args(args.rest))

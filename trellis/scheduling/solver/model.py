@@ -1,0 +1,288 @@
+"""The CP-SAT model of one site's week over its candidates.
+
+Variables per group slot g = (type, day, start): `z[g, room]` (a session runs in that room),
+`f[g, clinician]` (one facilitator per running session), `x[g, patient]` (the patient attends
+one of the sessions). Per appointment candidate: `a[i]`. Per patient: `met`, `day_met`,
+`shortfall`, and in repair mode `keep` (bookings identical to last week's).
+
+Session sizes are checked in aggregate — min_size·n ≤ Σx ≤ Σ min(capacity, max_size)·z —
+and the extractor splits the attendees over the n rooms; avoid pairs are `x_p + x_q ≤ n`, so
+they may share a slot only when it runs in two or more rooms. Appointment rooms are counted
+per instant (rooms able to hold them minus rooms taken by sessions) and assigned afterwards.
+Over a complete candidate set this is a relaxation of the true week, so the solver's
+objective bound is a valid bound on plans met (see docs/scheduling.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .candidates import SiteCandidates
+from .instance import DAYS, Instance
+from .solution import Schedule
+
+Var = cp_model.IntVar
+
+
+@dataclass
+class SiteModel:
+    cands: SiteCandidates
+    model: cp_model.CpModel
+    z: dict[tuple[int, str], Var] = field(default_factory=dict)
+    f: dict[tuple[int, str], Var] = field(default_factory=dict)
+    x: dict[tuple[int, str], Var] = field(default_factory=dict)
+    a: dict[int, Var] = field(default_factory=dict)
+    met: dict[str, Var] = field(default_factory=dict)
+    day_met: dict[tuple[str, int], Var] = field(default_factory=dict)
+    shortfall: dict[str, Var] = field(default_factory=dict)
+    keep: dict[str, Var] = field(default_factory=dict)
+    clinician_load: dict[str, list[tuple[int, Var]]] = field(default_factory=dict)
+
+    def all_vars(self) -> list[Var]:
+        found: list[Var] = []
+        for table in (self.z, self.f, self.x, self.met, self.day_met, self.shortfall, self.keep):
+            found.extend(table.values())
+        found.extend(self.a.values())
+        return found
+
+
+def _at_most_one_over_time(
+    model: cp_model.CpModel, spans: list[tuple[int, int, int, Var]], capacity: int = 1
+) -> None:
+    """At every instant at most `capacity` of the spans run (checked where a span starts)."""
+    by_day: dict[int, list[tuple[int, int, Var]]] = defaultdict(list)
+    for day, start, end, var in spans:
+        by_day[day].append((start, end, var))
+    for items in by_day.values():
+        points = sorted({s for s, _, _ in items})
+        seen: set[tuple[int, ...]] = set()
+        for t in points:
+            covering = [v for s, e, v in items if s <= t < e]
+            key = tuple(sorted(v.index for v in covering))
+            if len(covering) <= capacity or key in seen:
+                continue
+            seen.add(key)
+            if capacity == 1:
+                model.add_at_most_one(covering)
+            else:
+                model.add(sum(covering) <= capacity)
+
+
+def build_model(
+    instance: Instance,
+    cands: SiteCandidates,
+    previous: Schedule | None = None,
+) -> SiteModel:
+    model = cp_model.CpModel()
+    sm = SiteModel(cands, model)
+    pinned = cands.pinned
+    busy: dict[str, list[tuple[int, int, int, Var]]] = defaultdict(list)
+    patient_vars: dict[str, list[tuple[int, int, Var, str]]] = defaultdict(list)
+    clinician_load: dict[str, list[tuple[int, Var]]] = defaultdict(list)
+    room_any_spans: list[tuple[int, int, int, Var]] = []
+    room_family_spans: list[tuple[int, int, int, Var]] = []
+    any_ids = {r.id for r in cands.rooms_any}
+    family_ids = {r.id for r in cands.rooms_family}
+    for g in cands.groups:
+        gt = g.type
+        zs = []
+        for room in g.rooms:
+            v = model.new_bool_var(f"z{g.index}_{room.id}")
+            sm.z[g.index, room.id] = v
+            zs.append((room, v))
+            busy[room.id].append((g.day, g.start, g.end, v))
+            if room.id in any_ids:
+                room_any_spans.append((g.day, g.start, g.end, v))
+            if room.id in family_ids:
+                room_family_spans.append((g.day, g.start, g.end, v))
+        fs = []
+        for cid in g.clinicians:
+            v = model.new_bool_var(f"f{g.index}_{cid}")
+            sm.f[g.index, cid] = v
+            fs.append(v)
+            busy[cid].append((g.day, g.start, g.end, v))
+            clinician_load[cid].append((gt.minutes, v))
+        xs = []
+        for pid in g.patients:
+            v = model.new_bool_var(f"x{g.index}_{pid}")
+            sm.x[g.index, pid] = v
+            xs.append(v)
+            busy[pid].append((g.day, g.start, g.end, v))
+            patient_vars[pid].append((g.day, gt.minutes, v, gt.id))
+        n = sum(v for _, v in zs)
+        model.add(sum(fs) == n)
+        model.add(sum(xs) >= gt.min_size * n)
+        model.add(sum(xs) <= sum(min(r.capacity, gt.max_size) * v for r, v in zs))
+        if len(zs) > 1:
+            model.add(sum(xs) >= gt.min_size * zs[0][1])
+        for pair in instance.avoid_pairs:
+            p, q = sorted(pair)
+            if (g.index, p) in sm.x and (g.index, q) in sm.x:
+                model.add(sm.x[g.index, p] + sm.x[g.index, q] <= n)
+    family_spans: list[tuple[int, int, int, Var]] = []
+    for ap in cands.appointments:
+        v = model.new_bool_var(f"a{ap.index}")
+        sm.a[ap.index] = v
+        span = (ap.day, ap.start, ap.end, v)
+        busy[ap.patient].append(span)
+        busy[ap.clinician].append(span)
+        clinician_load[ap.clinician].append((ap.end - ap.start, v))
+        patient_vars[ap.patient].append((ap.day, ap.end - ap.start, v, ap.kind))
+        room_any_spans.append(span)
+        if ap.kind == "family":
+            family_spans.append(span)
+            room_family_spans.append(span)
+    for spans in busy.values():
+        _at_most_one_over_time(model, spans)
+    _room_counts(model, cands, room_any_spans, any_ids)
+    _room_counts(model, cands, room_family_spans, family_ids)
+    for c in cands.clinicians:
+        load = clinician_load.get(c.id)
+        if load:
+            model.add(sum(m * v for m, v in load) <= c.max_minutes - pinned.clinician_minutes[c.id])
+    _patients(instance, sm, patient_vars)
+    if previous is not None:
+        _keep(sm, previous)
+    sm.clinician_load = dict(clinician_load)
+    primary_objective(sm, {})
+    return sm
+
+
+def _room_counts(
+    model: cp_model.CpModel,
+    cands: SiteCandidates,
+    spans: list[tuple[int, int, int, Var]],
+    ids: set[str],
+) -> None:
+    """At each instant: bookings needing a room of `ids` ≤ rooms of `ids` not pinned there."""
+    by_day: dict[int, list[tuple[int, int, Var]]] = defaultdict(list)
+    for day, start, end, var in spans:
+        by_day[day].append((start, end, var))
+    for day, items in by_day.items():
+        for t in sorted({s for s, _, _ in items}):
+            covering = [v for s, e, v in items if s <= t < e]
+            free = sum(1 for r in ids if cands.pinned.free(r, day, t, t + 1))
+            if len(covering) > free:
+                model.add(sum(covering) <= free)
+
+
+def _patients(
+    instance: Instance,
+    sm: SiteModel,
+    patient_vars: dict[str, list[tuple[int, int, Var, str]]],
+) -> None:
+    model, pinned = sm.model, sm.cands.pinned
+    for p in sm.cands.patients:
+        plan = p.plan
+        items = patient_vars.get(p.id, [])
+        met = model.new_bool_var(f"met_{p.id}")
+        sm.met[p.id] = met
+        base = sum(pinned.day_minutes[p.id, d] for d in range(len(DAYS)))
+        total = sum(m * v for _, m, v, _ in items) + base
+        short = model.new_int_var(0, plan.min_minutes, f"sf_{p.id}")
+        sm.shortfall[p.id] = short
+        model.add(short >= plan.min_minutes - total)
+        model.add(total >= plan.min_minutes).only_enforce_if(met)
+        day_flags = []
+        for d in range(len(DAYS)):
+            day_items = [(m, v) for day, m, v, _ in items if day == d]
+            fixed = pinned.day_minutes[p.id, d]
+            if not day_items and not fixed:
+                continue
+            minutes = sum(m * v for m, v in day_items) + fixed
+            model.add(minutes <= plan.max_day_minutes)
+            flag = model.new_bool_var(f"dm_{p.id}_{d}")
+            sm.day_met[p.id, d] = flag
+            model.add(minutes >= plan.min_day_minutes).only_enforce_if(flag)
+            day_flags.append(flag)
+        if plan.min_days > 0:
+            model.add(sum(day_flags) >= plan.min_days).only_enforce_if(met)
+        for tid, count in plan.groups.items():
+            have = pinned.groups[p.id, tid]
+            if count > have:
+                model.add(
+                    sum(v for _, _, v, t in items if t == tid) >= count - have
+                ).only_enforce_if(met)
+        for kind, need in (("individual", plan.individual), ("family", plan.family)):
+            if need is None:
+                continue
+            have = pinned.appointments[p.id, kind]
+            booked = [v for _, _, v, t in items if t == kind]
+            if booked:
+                model.add(sum(booked) <= need.count - have)
+            if need.count > have:
+                model.add(sum(booked) >= need.count - have).only_enforce_if(met)
+
+
+def booking_keys(sm: SiteModel) -> dict[str, list[tuple[tuple[str, int, int], Var]]]:
+    """Per patient: (type or kind, day, start) of each of its booking variables."""
+    keys: dict[str, list[tuple[tuple[str, int, int], Var]]] = defaultdict(list)
+    groups = sm.cands.groups
+    for (gi, pid), v in sm.x.items():
+        g = groups[gi]
+        keys[pid].append(((g.type.id, g.day, g.start), v))
+    for ai, v in sm.a.items():
+        ap = sm.cands.appointments[ai]
+        keys[ap.patient].append(((ap.kind, ap.day, ap.start), v))
+    return keys
+
+
+def _keep(sm: SiteModel, previous: Schedule) -> None:
+    """keep_p ⇒ the patient's movable bookings are exactly last week's (same type, day, start)."""
+    model = sm.model
+    before: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
+    for s in previous.sessions:
+        if not s.pinned:
+            for pid in s.patients:
+                before[pid].add((s.type, s.day, s.start))
+    for a in previous.appointments:
+        if not a.pinned:
+            before[a.patient].add((a.kind, a.day, a.start))
+    keys = booking_keys(sm)
+    for p in sm.cands.patients:
+        keep = model.new_bool_var(f"keep_{p.id}")
+        sm.keep[p.id] = keep
+        mine = keys.get(p.id, [])
+        for key in before[p.id]:
+            matching = [v for k, v in mine if k == key]
+            if matching:
+                model.add(sum(matching) >= 1).only_enforce_if(keep)
+            else:
+                model.add(keep == 0)
+        others = [v for k, v in mine if k not in before[p.id]]
+        for v in others:
+            model.add_implication(keep, v.Not())
+
+
+def primary_objective(sm: SiteModel, protected: dict[str, int]) -> None:
+    """Stage objective: plans met (weight 2) less the cost of moving each protected patient.
+
+    In repair a patient whose bookings survived costs 4 (two plans) to move, a patient with no
+    bookings last week costs 1 to book (so an admission is booked when that meets the plan),
+    and a patient whose bookings broke moves freely.
+    """
+    moved = [cost * (1 - k) for pid, k in sm.keep.items() if (cost := protected.get(pid, 0))]
+    sm.model.maximize(2 * sum(sm.met.values()) - sum(moved))
+
+
+def secondary_objective(
+    instance: Instance, sm: SiteModel, met_floor: int, protected: dict[str, int], moved_cap: int
+) -> None:
+    """With plans met held: minimise shortfall, then patients moved, then clinician time."""
+    slot = instance.slot
+    loads = [(m // slot, v) for load in sm.clinician_load.values() for m, v in load]
+    max_cost = sum(m for m, _ in loads) + 1
+    moved_w = max_cost
+    shortfall_w = (len(sm.keep) + 1) * moved_w
+    model = sm.model
+    model.add(sum(sm.met.values()) >= met_floor)
+    if sm.keep:
+        model.add(sum(1 - k for pid, k in sm.keep.items() if pid in protected) <= moved_cap)
+    model.minimize(
+        shortfall_w * sum(sm.shortfall.values())
+        + moved_w * sum(1 - k for k in sm.keep.values())
+        + sum(m * v for m, v in loads)
+    )

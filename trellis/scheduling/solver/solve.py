@@ -1,0 +1,171 @@
+"""The solver's entry point: decompose by site, solve each site's model, assemble the week."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SolutionError
+from .instance import Instance, parse_instance
+from .sanitize import sanitize
+from .solution import Schedule, parse_schedule, schedule_to_dict
+from .stages import SiteRun
+from .translate import booking_sets, plan_met, tallies
+
+SOLVER_NAME = "trellis-cpsat"
+
+
+@dataclass
+class Progress:
+    """What `on_progress` receives: the week's best so far, summed over sites."""
+
+    seconds: float
+    plans_met: int
+    bound: int
+    patients: int
+    site: str
+    stage: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def solve(
+    instance: Instance | dict[str, Any],
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    previous: Schedule | dict[str, Any] | None = None,
+    pinned: Iterable[str] = (),
+    on_progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Solve one week; return a `trellis-week-solution/1` dict with `stats`.
+
+    `previous` switches on repair mode: last week's bookings are kept where they still work and
+    each patient whose bookings change costs a penalty below clinical quality. Bookings marked
+    `"pinned": true` in `previous`, or whose id is in `pinned`, never move.
+    """
+    started = time.monotonic()
+    inst = instance if isinstance(instance, Instance) else parse_instance(instance)
+    pinned_ids = frozenset(pinned)
+    old: Schedule | None
+    if isinstance(previous, dict):
+        old = parse_schedule(previous, inst, pinned_ids)
+    else:
+        old = previous
+        if old is not None and pinned_ids:
+            for session in old.sessions:
+                session.pinned = session.pinned or session.id in pinned_ids
+            for appointment in old.appointments:
+                appointment.pinned = appointment.pinned or appointment.id in pinned_ids
+    if pinned_ids and old is None:
+        raise SolutionError("pinned bookings need a previous solution")
+    base = sanitize(inst, old) if old is not None else None
+    if old is not None and base is not None:
+        _check_pins(old, base)
+    sites = [s for s in inst.sites if any(p.site == s for p in inst.patients.values())]
+    best: dict[str, tuple[int, int]] = {}
+
+    def report(site: str, met: int, bound: int, stage: str) -> None:
+        best[site] = (met, bound)
+        if on_progress is not None:
+            on_progress(
+                Progress(
+                    time.monotonic() - started,
+                    sum(m for m, _ in best.values()),
+                    sum(b for _, b in best.values())
+                    + sum(1 for p in inst.patients.values() if p.site not in best),
+                    len(inst.patients),
+                    site,
+                    stage,
+                )
+            )
+
+    fresh_id = _IdMaker(old)
+    runs = [SiteRun(inst, site, base, old, workers, seed, report, fresh_id) for site in sites]
+    everyone = max(1, sum(r.patients for r in runs))
+
+    given = [0.0]  # with one worker, budgets follow the plan, not the clock: reproducible
+
+    def share(run: SiteRun, fraction: float) -> float:
+        spent = given[0] if workers == 1 else time.monotonic() - started
+        return max(0.2, (time_limit - spent) * fraction * run.patients / everyone)
+
+    spent = given[0] if workers == 1 else time.monotonic() - started
+    quick = min(2.5, 0.1 * time_limit) / max(1.0, time_limit - spent)
+    todo = [(quick, SiteRun.quick), (0.8, SiteRun.search), (0.4, SiteRun.polish)]
+    first = 0.0
+    for fraction, stage in [*todo, (1.0, SiteRun.prove)]:
+        plan = [(r, share(r, fraction)) for r in runs]
+        for run, budget in plan:
+            stage(run, budget)
+            given[0] += budget
+        if stage is SiteRun.quick:
+            first = time.monotonic() - started
+    schedule = Schedule()
+    for run in runs:
+        schedule.sessions += run.schedule.sessions
+        schedule.appointments += run.schedule.appointments
+    schedule = sanitize(inst, schedule)
+    table = tallies(inst, schedule)
+    met = sum(1 for pid in inst.patients if plan_met(inst, pid, table[pid]))
+    bound = sum(r.bound for r in runs)
+    shortfall = sum(max(0, p.plan.min_minutes - table[p.id][0]) for p in inst.patients.values())
+    stats: dict[str, Any] = {
+        "solver": SOLVER_NAME,
+        "seconds": round(time.monotonic() - started, 3),
+        "workers": workers,
+        "seed": seed,
+        "objective": {
+            "plans_met": met,
+            "shortfall_minutes": shortfall,
+            "clinician_minutes": _clinician_minutes(inst, schedule),
+        },
+        "plans_met": met,
+        "patients": len(inst.patients),
+        "proven_bound": bound,
+        "gap": round((bound - met) / bound, 4) if bound else 0.0,
+        "time_to_first_solution": round(first, 3),
+        "sites": [
+            {"site": r.site, "plans_met": r.met, "bound": r.bound, "stages": r.stages} for r in runs
+        ],
+    }
+    if old is not None:
+        now, before = booking_sets(schedule), booking_sets(old)
+        stats["moved"] = sum(
+            1 for pid in inst.patients if now.get(pid, set()) != before.get(pid, set())
+        )
+    return schedule_to_dict(inst, schedule, stats)
+
+
+def _check_pins(old: Schedule, base: Schedule) -> None:
+    kept = {s.id for s in base.sessions} | {a.id for a in base.appointments}
+    pins = [s.id for s in old.sessions if s.pinned] + [a.id for a in old.appointments if a.pinned]
+    for ident in pins:
+        if ident not in kept:
+            raise SolutionError(f"pinned booking {ident!r} breaks a hard rule in this instance")
+
+
+def _clinician_minutes(inst: Instance, schedule: Schedule) -> int:
+    return sum(
+        inst.group_types[s.type].minutes * len(s.facilitators) for s in schedule.sessions
+    ) + sum(a.minutes for a in schedule.appointments)
+
+
+class _IdMaker:
+    def __init__(self, base: Schedule | None) -> None:
+        self.taken = set()
+        if base is not None:
+            self.taken = {s.id for s in base.sessions} | {a.id for a in base.appointments}
+        self.counter = itertools.count(1)
+
+    def __call__(self, prefix: str) -> str:
+        while True:
+            ident = f"{prefix}{next(self.counter)}"
+            if ident not in self.taken:
+                self.taken.add(ident)
+                return ident

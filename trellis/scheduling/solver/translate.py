@@ -1,0 +1,195 @@
+"""Between model values and bookings: extraction (values to schedule) and hints (back)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .instance import DAYS, Instance, Room
+from .model import SiteModel
+from .solution import Appointment, Schedule, Session
+
+Value = Callable[[cp_model.IntVar], int]
+
+
+def _split(
+    instance: Instance, patients: list[str], rooms: list[Room], low: int, high: int
+) -> list[list[str]]:
+    """Share attendees over rooms: each part low..min(capacity, high), avoid pairs apart."""
+    caps = [min(r.capacity, high) for r in rooms]
+    sizes = [low] * len(rooms)
+    spare = len(patients) - low * len(rooms)
+    for i, cap in enumerate(caps):
+        extra = max(0, min(spare, cap - sizes[i]))
+        sizes[i] += extra
+        spare -= extra
+    parts: list[list[str]] = [[] for _ in rooms]
+    avoiders = [p for p in patients if instance.patients[p].avoid or _avoided(instance, p)]
+    ordered = avoiders + [p for p in patients if p not in avoiders]
+    for pid in ordered:
+        options = [
+            i
+            for i, part in enumerate(parts)
+            if len(part) < sizes[i]
+            and not any(frozenset((pid, q)) in instance.avoid_pairs for q in part)
+        ]
+        if options:
+            best = max(options, key=lambda i: sizes[i] - len(parts[i]))
+            parts[best].append(pid)
+    return parts
+
+
+def _avoided(instance: Instance, pid: str) -> bool:
+    return any(pid in pair for pair in instance.avoid_pairs)
+
+
+def extract(
+    instance: Instance, sm: SiteModel, value: Value, *, fresh_id: Callable[[str], str]
+) -> Schedule:
+    cands = sm.cands
+    schedule = Schedule()
+    for g in cands.groups:
+        rooms = [r for r in g.rooms if value(sm.z[g.index, r.id])]
+        if not rooms:
+            continue
+        staff = [c for c in g.clinicians if value(sm.f[g.index, c])]
+        attendees = [p for p in g.patients if value(sm.x[g.index, p])]
+        parts = _split(instance, attendees, rooms, g.type.min_size, g.type.max_size)
+        for room, cid, part in zip(rooms, staff, parts, strict=False):
+            schedule.sessions.append(
+                Session(fresh_id("g"), g.type.id, cands.site, g.day, g.start, room.id, [cid], part)
+            )
+    chosen = [ap for ap in cands.appointments if value(sm.a[ap.index])]
+    occupied: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for s in schedule.sessions:
+        occupied[s.room, s.day].append((s.start, s.start + instance.group_types[s.type].minutes))
+    for ident, spans in cands.pinned.busy.items():
+        for day, start, end in spans:
+            occupied[ident, day].append((start, end))
+    rooms = sorted(cands.rooms_any, key=lambda r: (r.kind != "office", r.capacity))
+    for ap in sorted(chosen, key=lambda ap: (ap.day, ap.start, ap.kind != "family")):
+        need = 2 if ap.kind == "individual" else 4
+        for room in rooms:
+            taken = occupied[room.id, ap.day]
+            if room.capacity >= need and all(e <= ap.start or ap.end <= s for s, e in taken):
+                taken.append((ap.start, ap.end))
+                schedule.appointments.append(
+                    Appointment(
+                        fresh_id("a"),
+                        ap.kind,
+                        ap.patient,
+                        ap.clinician,
+                        cands.site,
+                        ap.day,
+                        ap.start,
+                        ap.end - ap.start,
+                        room.id,
+                    )
+                )
+                break
+    return schedule
+
+
+def tallies(
+    instance: Instance, schedule: Schedule
+) -> dict[str, tuple[int, dict[int, int], dict[str, int]]]:
+    """Per patient: total minutes, minutes per day, counts per group type / appointment kind."""
+    table: dict[str, tuple[int, dict[int, int], dict[str, int]]] = {}
+    minutes: dict[str, int] = defaultdict(int)
+    days: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for s in schedule.sessions:
+        length = instance.group_types[s.type].minutes
+        for pid in s.patients:
+            minutes[pid] += length
+            days[pid][s.day] += length
+            counts[pid][s.type] += 1
+    for a in schedule.appointments:
+        minutes[a.patient] += a.minutes
+        days[a.patient][a.day] += a.minutes
+        counts[a.patient][a.kind] += 1
+    for pid in instance.patients:
+        table[pid] = (minutes[pid], dict(days[pid]), dict(counts[pid]))
+    return table
+
+
+def plan_met(
+    instance: Instance, pid: str, tally: tuple[int, dict[int, int], dict[str, int]]
+) -> bool:
+    plan = instance.patients[pid].plan
+    total, days, counts = tally
+    good_days = sum(1 for m in days.values() if m >= plan.min_day_minutes)
+    return (
+        total >= plan.min_minutes
+        and good_days >= plan.min_days
+        and all(counts.get(t, 0) >= n for t, n in plan.groups.items())
+        and all(
+            need is None or counts.get(kind, 0) >= need.count
+            for kind, need in (("individual", plan.individual), ("family", plan.family))
+        )
+    )
+
+
+def booking_sets(schedule: Schedule) -> dict[str, set[tuple[str, int, int]]]:
+    table: dict[str, set[tuple[str, int, int]]] = defaultdict(set)
+    for s in schedule.sessions:
+        for pid in s.patients:
+            table[pid].add((s.type, s.day, s.start))
+    for a in schedule.appointments:
+        table[a.patient].add((a.kind, a.day, a.start))
+    return table
+
+
+def hint(instance: Instance, sm: SiteModel, schedule: Schedule, previous: Schedule | None) -> int:
+    """Hint every variable from a valid schedule of this site; return how many bookings missed."""
+    cands = sm.cands
+    values: dict[int, int] = {v.index: 0 for v in sm.all_vars()}
+    slots = {(g.type.id, g.day, g.start): g.index for g in cands.groups}
+    appts = {
+        (ap.kind, ap.patient, ap.clinician, ap.day, ap.start): ap.index for ap in cands.appointments
+    }
+    missed = 0
+    movable = Schedule(
+        [s for s in schedule.sessions if not s.pinned and s.site == cands.site],
+        [a for a in schedule.appointments if not a.pinned and a.site == cands.site],
+    )
+    for s in movable.sessions:
+        gi = slots.get((s.type, s.day, s.start))
+        if gi is None or (gi, s.room) not in sm.z:
+            missed += 1
+            continue
+        values[sm.z[gi, s.room].index] = 1
+        lead = next((c for c in s.facilitators if (gi, c) in sm.f), None)
+        if lead is not None:
+            values[sm.f[gi, lead].index] = 1
+        for pid in s.patients:
+            if (gi, pid) in sm.x:
+                values[sm.x[gi, pid].index] = 1
+    for a in movable.appointments:
+        ai = appts.get((a.kind, a.patient, a.clinician, a.day, a.start))
+        if ai is None:
+            missed += 1
+        else:
+            values[sm.a[ai].index] = 1
+    full = Schedule(
+        [s for s in schedule.sessions if s.site == cands.site],
+        [a for a in schedule.appointments if a.site == cands.site],
+    )
+    table = tallies(instance, full)
+    for p in cands.patients:
+        total, days, _ = table[p.id]
+        values[sm.met[p.id].index] = int(plan_met(instance, p.id, table[p.id]))
+        values[sm.shortfall[p.id].index] = max(0, p.plan.min_minutes - total)
+        for d in range(len(DAYS)):
+            if (p.id, d) in sm.day_met:
+                values[sm.day_met[p.id, d].index] = int(days.get(d, 0) >= p.plan.min_day_minutes)
+    if previous is not None and sm.keep:
+        now, before = booking_sets(full), booking_sets(previous)
+        for p in cands.patients:
+            values[sm.keep[p.id].index] = int(now.get(p.id, set()) == before.get(p.id, set()))
+    sm.model.clear_hints()  # type: ignore[no-untyped-call]
+    for v in sm.all_vars():
+        sm.model.add_hint(v, values[v.index])
+    return missed

@@ -1,0 +1,50 @@
+"""The command line: exit 2 with one clear line on bad input; a summary line on success."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trellis.scheduling.solver.cli import main
+
+from .support import tiny_instance
+
+
+def test_malformed_instance_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "trellis-week/1", "slot_minutes": 15, "sites": []}))
+    code = main(["solve", str(bad), "-o", str(tmp_path / "out.json")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip() == "trellis.scheduling: instance lacks 'rooms'"
+    assert "Traceback" not in err
+
+
+def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["solve", str(tmp_path / "missing.json"), "-o", str(tmp_path / "o.json")])
+    assert code == 2
+    assert "cannot read instance" in capsys.readouterr().err
+
+
+def test_not_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    assert main(["solve", str(bad), "-o", str(tmp_path / "o.json")]) == 2
+    assert "is not valid JSON" in capsys.readouterr().err
+
+
+def test_solve_writes_solution_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(tiny_instance(2, patients=12)))
+    out = tmp_path / "solution.json"
+    assert main(["solve", str(source), "-o", str(out), "--time-limit", "2"]) == 0
+    solution = json.loads(out.read_text())
+    assert solution["format"] == "trellis-week-solution/1"
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("plans met ")
+    assert "bound" in last
+    assert "gap" in last

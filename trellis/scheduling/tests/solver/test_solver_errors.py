@@ -1,0 +1,62 @@
+"""Malformed or inconsistent instances are rejected with named errors."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from trellis.scheduling.solver import InstanceError, parse_instance
+
+from .support import tiny_instance
+
+
+@pytest.fixture(scope="module")
+def good() -> dict[str, Any]:
+    return tiny_instance(1, patients=8)
+
+
+def _break(instance: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    broken = copy.deepcopy(instance)
+    change(broken)
+    return broken
+
+
+CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("format", lambda d: d.update(format="trellis-week/9"), "unknown instance format"),
+    ("site", lambda d: d["patients"][0].update(site="s9"), "site 's9' does not exist"),
+    (
+        "grid",
+        lambda d: d["patients"][0]["availability"].update(mon=[["17:07", "21:00"]]),
+        "off the 15-minute slot grid",
+    ),
+    (
+        "day",
+        lambda d: d["clinicians"][0]["availability"].update(funday=[["09:00", "12:00"]]),
+        "'funday' is not a day name",
+    ),
+    ("duplicate", lambda d: d["rooms"].append(dict(d["rooms"][0])), "duplicate id"),
+    (
+        "group type",
+        lambda d: d["patients"][0]["plan"]["groups"].update(yoga=1),
+        "group type 'yoga' does not exist",
+    ),
+    ("avoid", lambda d: d["patients"][0].update(avoid=["p999"]), "'p999' does not exist"),
+    ("room kind", lambda d: d["rooms"][0].update(kind="gym"), "kind 'gym'"),
+    ("missing", lambda d: d.pop("patients"), "lacks 'patients'"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_malformed_instance_is_named(
+    good: dict[str, Any], change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    with pytest.raises(InstanceError, match=message):
+        parse_instance(_break(good, change))
+
+
+def test_good_instance_parses(good: dict[str, Any]) -> None:
+    parsed = parse_instance(good)
+    assert len(parsed.patients) == 8
