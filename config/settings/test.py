@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import TASKS
+from .base import DATABASES, TASKS
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,3 +16,5 @@ ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The live server of the browser test must not keep connections open past the test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: a clinician signs in, searches for a patient, opens the chart."""
+"""End to end in headless Chromium: a clinician signs in, finds a patient, opens the chart."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def _program() -> tuple[User, str]:
     )
     StaffProfile.objects.create(user=clinician).sites.add(site)
     for first, last in [("Rosa", "Delgado"), ("Omar", "Delaney"), ("Grace", "Okafor")]:
-        patient, episode = patient_register(
+        _patient, episode = patient_register(
             actor=admin,
             track=track,
             referred_on=datetime.date.today() - datetime.timedelta(days=10),  # noqa: DTZ011
