@@ -111,6 +111,8 @@ def solve(
         schedule.sessions += run.schedule.sessions
         schedule.appointments += run.schedule.appointments
     schedule = sanitize(inst, schedule)
+    if old is not None and base is not None:
+        schedule = _prefer_fewer_moves(inst, old, base, schedule)
     table = tallies(inst, schedule)
     met = sum(1 for pid in inst.patients if plan_met(inst, pid, table[pid]))
     bound = sum(r.bound for r in runs)
@@ -140,6 +142,27 @@ def solve(
             1 for pid in inst.patients if now.get(pid, set()) != before.get(pid, set())
         )
     return schedule_to_dict(inst, schedule, stats)
+
+
+def _quality(inst: Instance, schedule: Schedule, old: Schedule) -> tuple[int, int, int]:
+    """Sort key, smaller is better: plans met (more), shortfall (less), patients moved (fewer)."""
+    table = tallies(inst, schedule)
+    met = sum(1 for pid in inst.patients if plan_met(inst, pid, table[pid]))
+    shortfall = sum(max(0, p.plan.min_minutes - table[p.id][0]) for p in inst.patients.values())
+    now, before = booking_sets(schedule), booking_sets(old)
+    moved = sum(1 for pid in inst.patients if now.get(pid, set()) != before.get(pid, set()))
+    return (-met, shortfall, moved)
+
+
+def _prefer_fewer_moves(
+    inst: Instance, old: Schedule, kept: Schedule, searched: Schedule
+) -> Schedule:
+    """Repair keeps last week's still-valid bookings unless the search found a week that is
+    clinically better (more plans met, or as many with less shortfall), or as good with fewer
+    patients moved. So a week in which nothing changed moves nobody, whatever the time limit."""
+    if _quality(inst, kept, old) <= _quality(inst, searched, old):
+        return kept
+    return searched
 
 
 def _check_pins(old: Schedule, base: Schedule) -> None:
