@@ -22,7 +22,7 @@ from trellis.audit.models import AuditEvent
 PHQ9_POST = {**{f"item_{n}": "0" for n in range(1, 9)}, "item_9": "2"}
 
 
-def test_link_completes_once_stores_response_and_raises_alert(cast) -> None:  # type: ignore[no-untyped-def]
+def test_link_completes_once_stores_response_and_raises_alert(cast) -> None:
     link, token = services.link_create(
         actor=cast.alice, patient=cast.erin_record, instrument="phq9"
     )
@@ -46,7 +46,7 @@ def test_link_completes_once_stores_response_and_raises_alert(cast) -> None:  # 
     assert InstrumentResponse.objects.count() == 1
 
 
-def test_link_expires(cast) -> None:  # type: ignore[no-untyped-def]
+def test_link_expires(cast) -> None:
     link, token = services.link_create(
         actor=cast.alice, patient=cast.erin_record, instrument="gad7"
     )
@@ -61,7 +61,7 @@ def test_link_expires(cast) -> None:  # type: ignore[no-untyped-def]
     assert Client().get(reverse("selfcomplete:form", args=["not-a-token"])).status_code == 410
 
 
-def test_send_link_page_shows_link_once(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_send_link_page_shows_link_once(cast, login) -> None:
     client = login(cast.alice)
     resp = client.post(
         reverse("assessments:send_link", args=[cast.erin_record.public_id]), {"instrument": "phq9"}
@@ -83,7 +83,7 @@ def _assessment_post(**over: str) -> dict[str, str]:
     return data
 
 
-def test_assessment_sign_locks_and_refuses_edits(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_assessment_sign_locks_and_refuses_edits(cast, login) -> None:
     client = login(cast.alice)
     url = reverse("assessments:assessment", args=[cast.erin_record.public_id])
     bad = client.post(url, _assessment_post(diagnoses="F1 too short"))
@@ -106,7 +106,7 @@ def test_assessment_sign_locks_and_refuses_edits(cast, login) -> None:  # type: 
     assert "Signed and locked" in page.content.decode()
 
 
-def test_placement_accept_and_override_needs_justification(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_placement_accept_and_override_needs_justification(cast, login) -> None:
     services.assessment_save(
         actor=cast.alice,
         episode=cast.erin_episode,
@@ -161,7 +161,7 @@ REFERRAL = {
 }
 
 
-def test_duplicate_referral_detected_and_merged(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_referral_detected_and_merged(cast, login) -> None:
     client = login(cast.ivy)
     data = {
         **REFERRAL,
@@ -179,7 +179,7 @@ def test_duplicate_referral_detected_and_merged(cast, login) -> None:  # type: i
     assert AuditEvent.objects.filter(action="referral.merge").exists()
 
 
-def test_waitlist_order_and_conversion(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_waitlist_order_and_conversion(cast, login) -> None:
     today = timezone.localdate()
 
     def make(name: str, urgency: str, days: int) -> Referral:

@@ -20,7 +20,7 @@ def _post_phq9(client: Any, patient: Any, answers: dict[str, int]) -> Any:
     return client.post(reverse("assessments:administer", args=[patient.public_id, "phq9"]), data)
 
 
-def test_phq9_item9_alone_raises_alert_on_home_and_chart_until_acknowledged(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_phq9_item9_alone_raises_alert_on_home_and_chart_until_acknowledged(cast, login) -> None:
     client = login(cast.alice)
     resp = _post_phq9(client, cast.erin_record, PHQ9_ITEM9_ONLY)
     assert resp.status_code == 302
@@ -54,7 +54,7 @@ def test_phq9_item9_alone_raises_alert_on_home_and_chart_until_acknowledged(cast
     assert alert.detail not in login(cast.charlie).get(reverse("home")).content.decode()
 
 
-def test_alerts_never_paged(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_alerts_never_paged(cast, login) -> None:
     for i in range(30):
         services.alert_raise(actor=cast.alice, patient=cast.erin_record, note=f"risk note {i}")
     home = login(cast.charlie).get(reverse("home")).content.decode()
@@ -69,7 +69,7 @@ def test_alerts_never_paged(cast, login) -> None:  # type: ignore[no-untyped-def
         ({"1": True, "2": False, "6": False}, "low", False),
     ],
 )
-def test_cssrs_moderate_or_high_raises_alert(cast, answers, band, alerted) -> None:  # type: ignore[no-untyped-def]
+def test_cssrs_moderate_or_high_raises_alert(cast, answers, band, alerted) -> None:
     response = services.response_record(
         actor=cast.alice, patient=cast.erin_record, instrument="cssrs", answers=answers
     )
@@ -77,7 +77,7 @@ def test_cssrs_moderate_or_high_raises_alert(cast, answers, band, alerted) -> No
     assert SafetyAlert.objects.filter(patient=cast.erin_record, reason="cssrs").exists() is alerted
 
 
-def test_clinician_marked_risk(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_clinician_marked_risk(cast, login) -> None:
     client = login(cast.alice)
     url = reverse("assessments:mark_risk", args=[cast.erin_record.public_id])
     client.post(url, {"note": "Said goodbye to the group."})
@@ -86,7 +86,7 @@ def test_clinician_marked_risk(cast, login) -> None:  # type: ignore[no-untyped-
     assert "Said goodbye" in login(cast.charlie).get(reverse("home")).content.decode()
 
 
-def test_responses_are_immutable_and_corrections_chain(cast) -> None:  # type: ignore[no-untyped-def]
+def test_responses_are_immutable_and_corrections_chain(cast) -> None:
     original = services.response_record(
         actor=cast.alice, patient=cast.erin_record, instrument="phq9", answers=PHQ9_ZERO
     )
@@ -109,7 +109,7 @@ def test_responses_are_immutable_and_corrections_chain(cast) -> None:  # type: i
     assert original.total == 0
 
 
-def test_invalid_answers_shown_by_the_field_and_kept(cast, login) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_answers_shown_by_the_field_and_kept(cast, login) -> None:
     client = login(cast.alice)
     answers = {k: v for k, v in PHQ9_ZERO.items() if k != "4"}
     answers["2"] = 3
@@ -123,7 +123,7 @@ def test_invalid_answers_shown_by_the_field_and_kept(cast, login) -> None:  # ty
 
 
 @pytest.mark.parametrize("name", ["bob", "dana", "erin", "frank"])
-def test_out_of_scope_users_get_404(cast, login, name) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_users_get_404(cast, login, name) -> None:
     client = login(cast.user(name))
     pid = cast.erin_record.public_id
     assert client.get(reverse("assessments:patient", args=[pid])).status_code == 404
