@@ -16,6 +16,8 @@ from .models import (
     ComprehensiveAssessment,
     InstrumentResponse,
     Referral,
+    ReferralCloseReason,
+    ScreeningOutcome,
 )
 from .services import ASSESSMENT_FIELDS, ResponseInvalid
 
@@ -230,6 +232,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
+            "site",
             "first_name",
             "last_name",
             "date_of_birth",
@@ -249,6 +252,39 @@ class ReferralForm(forms.ModelForm):
             "reason": forms.Textarea(attrs={"rows": 3}),
             "screening_notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        if not self.is_bound and sites.count() == 1:
+            self.initial.setdefault("site", sites.first())
+
+
+class ScreeningForm(forms.Form):
+    screened_on = forms.DateField(
+        label=_("Screened on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in ScreeningOutcome.choices if c[0]]
+    )
+    withdrawal_risk = forms.BooleanField(
+        label=_("At risk of severe withdrawal (alcohol, benzodiazepines, opioids)"), required=False
+    )
+    imminent_risk = forms.BooleanField(
+        label=_("Imminent risk of harm to self or others"), required=False
+    )
+    notes = forms.CharField(
+        label=_("Screening notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class CloseReferralForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ReferralCloseReason.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, and where the person was referred."),
+    )
 
 
 class ConvertForm(forms.Form):

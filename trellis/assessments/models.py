@@ -72,6 +72,23 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed without admission")
 
 
+class ScreeningOutcome(models.TextChoices):
+    PENDING = "", _("Not screened yet")
+    APPROPRIATE = "appropriate", _("Appropriate for IOP: schedule the assessment")
+    HIGHER_LEVEL = "higher_level", _("Needs a more intensive level of care now")
+    LOWER_LEVEL = "lower_level", _("A less intensive level of care fits")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible (e.g. insurance, age, location)")
+
+
+class ReferralCloseReason(models.TextChoices):
+    DECLINED = "declined", _("Person declined services")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred to another level of care or program")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    DUPLICATE = "duplicate", _("Duplicate of another referral")
+    OTHER = "other", _("Other")
+
+
 class Referral(BaseModel):
     site = models.ForeignKey("organization.Site", on_delete=models.PROTECT, related_name="+")
     first_name = models.CharField(_("first name"), max_length=80)
@@ -89,6 +106,26 @@ class Referral(BaseModel):
     )
     insurance = models.CharField(_("insurance on file"), max_length=160, blank=True)
     screening_notes = models.TextField(_("pre-admission screening"), blank=True)
+    screened_on = models.DateField(_("screened on"), null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screening_outcome = models.CharField(
+        _("screening outcome"),
+        max_length=20,
+        choices=ScreeningOutcome.choices,
+        blank=True,
+        default=ScreeningOutcome.PENDING,
+    )
+    withdrawal_risk = models.BooleanField(
+        _("at risk of severe withdrawal (e.g. alcohol, benzodiazepines)"), default=False
+    )
+    imminent_risk = models.BooleanField(_("imminent risk of harm to self or others"), default=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ReferralCloseReason.choices, blank=True
+    )
+    close_note = models.TextField(_("closing note"), blank=True)
     referred_on = models.DateField(_("referred on"))
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.WAITING

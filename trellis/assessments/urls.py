@@ -7,6 +7,16 @@ urlpatterns = [
     path("", referral_views.waitlist, name="waitlist"),
     path("referrals/new/", referral_views.referral_new, name="referral_new"),
     path("referrals/<uuid:referral_id>/", referral_views.referral_detail, name="referral"),
+    path(
+        "referrals/<uuid:referral_id>/screening/",
+        referral_views.referral_screen,
+        name="referral_screen",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/close/",
+        referral_views.referral_close,
+        name="referral_close",
+    ),
     path("patients/<uuid:public_id>/", views.patient_assessments, name="patient"),
     path("patients/<uuid:public_id>/administer/<slug:code>/", views.administer, name="administer"),
     path(

@@ -25,7 +25,7 @@ from .core import (
     response_correct,
     response_record,
 )
-from .referrals import referral_convert, referral_create
+from .referrals import referral_close, referral_convert, referral_create, referral_screen
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -47,8 +47,10 @@ __all__ = [
     "parse_diagnoses",
     "placement_config",
     "placement_decide",
+    "referral_close",
     "referral_convert",
     "referral_create",
+    "referral_screen",
     "response_correct",
     "response_record",
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Role, User
 from trellis.audit.models import AuditAction
-from trellis.audit.services import audit_record
+from trellis.audit.services import audit_record, diff_fields
 from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Site, Track
 from trellis.patients.models import EpisodeOfCare, Patient
@@ -18,7 +20,10 @@ from trellis.patients.services import episode_open, patient_register
 
 from ..models import (
     Referral,
+    ReferralCloseReason,
     ReferralStatus,
+    ScreeningOutcome,
+    Urgency,
 )
 from .core import (
     DuplicateReferral,
@@ -72,9 +77,7 @@ def referral_convert(
     *, actor: User, referral: Referral, track: Track, primary_clinician: User | None = None
 ) -> EpisodeOfCare:
     """Open an episode from the referral: for the merged patient, or register a new one."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.WAITING:
-        raise ValidationFailed(_("This referral is no longer on the waitlist."))
+    referral = _waiting(referral)
     if track.site_id != referral.site_id:
         raise ValidationFailed(_("Choose a track at the referral's site."))
     if referral.patient is not None:
@@ -110,3 +113,89 @@ def referral_convert(
         summary="Referral converted to an episode",
     )
     return episode
+
+
+def _waiting(referral: Referral) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status != ReferralStatus.WAITING:
+        raise ValidationFailed(_("This referral is no longer on the waitlist."))
+    return locked
+
+
+@transaction.atomic
+def referral_screen(
+    *,
+    actor: User,
+    referral: Referral,
+    screened_on: datetime.date,
+    outcome: str,
+    withdrawal_risk: bool,
+    imminent_risk: bool,
+    notes: str,
+) -> Referral:
+    """Record the pre-admission screening. Imminent risk or withdrawal risk makes the referral
+    emergent, so it rises to the top of the waitlist."""
+    referral = _waiting(referral)
+    if screened_on > timezone.localdate():
+        raise ValidationFailed(_("The screening date is in the future."))
+    if screened_on < referral.referred_on:
+        raise ValidationFailed(_("The screening date is before the referral date."))
+    if outcome not in ScreeningOutcome.values or outcome == ScreeningOutcome.PENDING:
+        raise ValidationFailed(_("Choose the outcome of the screening."))
+    before = {
+        "screening_outcome": referral.screening_outcome,
+        "urgency": referral.urgency,
+        "withdrawal_risk": referral.withdrawal_risk,
+        "imminent_risk": referral.imminent_risk,
+    }
+    referral.screened_on = screened_on
+    referral.screened_by = actor
+    referral.screening_outcome = outcome
+    referral.withdrawal_risk = withdrawal_risk
+    referral.imminent_risk = imminent_risk
+    if notes.strip():
+        stamp = f"[{screened_on} {actor.get_username()}] "
+        referral.screening_notes = "\n".join(
+            part for part in (referral.screening_notes.strip(), stamp + notes.strip()) if part
+        )
+    if imminent_risk or withdrawal_risk:
+        referral.urgency = Urgency.EMERGENT
+    referral.save()
+    after = {
+        "screening_outcome": referral.screening_outcome,
+        "urgency": referral.urgency,
+        "withdrawal_risk": referral.withdrawal_risk,
+        "imminent_risk": referral.imminent_risk,
+    }
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=referral.patient,
+        obj=referral,
+        summary="Referral screened",
+        changes=diff_fields(before, after),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_close(*, actor: User, referral: Referral, reason: str, note: str) -> Referral:
+    """Take a referral off the waitlist without admission. Kept, never deleted."""
+    referral = _waiting(referral)
+    if reason not in ReferralCloseReason.values:
+        raise ValidationFailed(_("Choose why the referral is closed."))
+    if not note.strip():
+        raise ValidationFailed(_("Add a note: what was done and where the person was referred."))
+    referral.status = ReferralStatus.CLOSED
+    referral.closed_on = timezone.localdate()
+    referral.close_reason = reason
+    referral.close_note = note.strip()
+    referral.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=referral.patient,
+        obj=referral,
+        summary=f"Referral closed without admission ({reason})",
+    )
+    return referral

@@ -165,6 +165,7 @@ def test_duplicate_referral_detected_and_merged(cast, login) -> None:
     client = login(cast.ivy)
     data = {
         **REFERRAL,
+        "site": cast.site_a.pk,
         "date_of_birth": cast.olive.date_of_birth.isoformat(),
         "referred_on": timezone.localdate().isoformat(),
     }
