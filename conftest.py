@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -44,38 +45,37 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
-def _is_transactional(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    if "transactional_db" in names or "live_server" in names:
-        return True
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(
-    item: pytest.Item, nextitem: pytest.Item | None
+@pytest.fixture
+def audit_truncate_for_flush(
+    django_db_setup: None, django_db_blocker: Any
 ) -> Generator[None, None, None]:
-    """On PostgreSQL the audit trail refuses TRUNCATE (audit migration 0002), and Django empties
-    the database after a transactional test with TRUNCATE. Lift that one trigger for the flush
-    only; the UPDATE/DELETE trigger stays on, and test_append_only checks both."""
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
+    """For transactional tests (the browser test) on PostgreSQL.
 
-    lift = _is_transactional(item) and connection.vendor == "postgresql"
-    if lift:
-        with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+    The audit trail refuses TRUNCATE (audit migration 0002), and Django empties the database
+    after a transactional test with TRUNCATE. Request this fixture *before* ``transactional_db``
+    (and without a ``django_db`` marker or pytest-django's ``live_server``, which open the test
+    database first): it is then set up before the test
+    database is opened for the test and torn down after Django's flush, so the trigger is lifted
+    for exactly that flush. The UPDATE/DELETE trigger stays on throughout."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+
+    def set_trigger(state: str) -> None:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
-                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate"
+                f"ALTER TABLE audit_auditevent {state} TRIGGER audit_auditevent_no_truncate"
             )
+
+    set_trigger("DISABLE")
     try:
-        return (yield)
+        yield
     finally:
-        if lift:
-            with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
-                cursor.execute(
-                    "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_no_truncate"
-                )
+        set_trigger("ENABLE")
+        with django_db_blocker.unblock():
+            connection.close()
 
 
 @dataclass

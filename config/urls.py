@@ -7,6 +7,7 @@ urlpatterns = [
     path("patients/", include("trellis.patients.urls")),
     path("intake/", include("trellis.assessments.urls")),
     path("q/", include("trellis.assessments.public_urls")),
+    path("plans/", include("trellis.plans.urls")),
     path("audit/", include("trellis.audit.urls")),
     path("schedule/", include("trellis.scheduling.urls")),
     path("admin/", admin.site.urls),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "trellis.organization",
     "trellis.patients",
     "trellis.assessments",
+    "trellis.plans",
     "trellis.scheduling",
 ]
 
@@ -190,4 +191,29 @@ TRELLIS: dict[str, Any] = {
     "PLACEMENT_DEFAULT_LEVEL": "2.1",
     # None: the built-in rule table (trellis/assessments/placement.py, DEFAULT_RULES).
     "PLACEMENT_RULES": None,
+    # Scheduling (docs/scheduling.md, "In the app"). A patient without a signed plan's weekly
+    # requirement gets the default for their track's population ("adult" for any adult one).
+    "DEFAULT_WEEKLY_REQUIREMENT": {
+        "adult": {
+            "min_minutes": 540,
+            "min_days": 3,
+            "min_day_minutes": 180,
+            "max_day_minutes": 240,
+            "process_groups": 1,
+            "individual_minutes": 60,
+        },
+        "adolescent": {
+            "min_minutes": 360,
+            "min_days": 3,
+            "min_day_minutes": 120,
+            "max_day_minutes": 180,
+            "process_groups": 1,
+            "individual_minutes": 60,
+        },
+    },
+    "SCHEDULE_PUBLISH_WEEKS": 8,  # a published week repeats this many weeks ahead
+    "SCHEDULE_MAX_TIME_LIMIT": 600,  # seconds a coordinator may give one run
+    # Treatment plans (docs/plans.md).
+    "PLAN_REVIEW_INTERVAL_DAYS": env_int("TRELLIS_PLAN_REVIEW_INTERVAL_DAYS", 30),
+    "PLAN_DUE_DAYS_AFTER_ADMISSION": env_int("TRELLIS_PLAN_DUE_DAYS_AFTER_ADMISSION", 7),
 }

@@ -41,6 +41,11 @@ class AuditAction(models.TextChoices):
     ASSESSMENT_SIGN = "assessment.sign", _("Signed an assessment")
     PLACEMENT_DECIDE = "placement.decide", _("Decided the level of care")
     REFERRAL_MERGE = "referral.merge", _("Merged a referral with an existing patient")
+    PLAN_VERSION = "plan.version", _("Saved a treatment plan version")
+    PLAN_SIGN = "plan.sign", _("Signed a treatment plan")
+    PLAN_COSIGN = "plan.cosign", _("Co-signed a treatment plan")
+    PLAN_PATIENT_SIGN = "plan.patient_sign", _("Witnessed a patient's plan signature")
+    PLAN_REVIEW = "plan.review", _("Reviewed a treatment plan")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

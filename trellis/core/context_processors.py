@@ -12,7 +12,9 @@ def trellis(request: HttpRequest) -> dict[str, Any]:
         "NAV": {
             "patients": role in ("administrator", "director", "clinician", "intake"),
             "intake": role in ("administrator", "director", "clinician", "intake"),
+            "schedule": role in ("administrator", "director", "clinician", "intake"),
             "audit": role in ("administrator", "director"),
+            "plans": role in ("administrator", "director", "clinician"),
             "admin": role == "administrator",
         },
         "ORGANIZATION_NAME": settings.TRELLIS["ORGANIZATION_NAME"],

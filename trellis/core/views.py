@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from trellis.patients.models import (
     EpisodeOfCare,
     EpisodeStatus,
 )
+from trellis.plans.selectors import awaiting_my_cosign, review_worklist
 from trellis.scheduling.selectors import my_appointments_on, my_group_sessions_on
 
 
@@ -32,6 +34,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return _portal_home(request, user)
     context: dict[str, object] = {"today": today, "census": patient_selectors.census_by_track(user)}
     context["safety_alerts"] = open_alerts_for_home(user)
+    if user.role in (Role.CLINICIAN, Role.DIRECTOR):
+        soon = settings.TRELLIS.get("PLAN_REVIEW_DUE_SOON_DAYS", 7)
+        context["plans_due"] = [
+            i
+            for i in review_worklist(user)
+            if (i.days_left is not None and i.days_left <= soon) or i.status == "awaiting_cosign"
+        ][:15]
+        context["plans_cosign"] = awaiting_my_cosign(user)
     if user.role == Role.CLINICIAN:
         context["groups"] = list(my_group_sessions_on(user, today))
         context["appointments"] = list(my_appointments_on(user, today))

@@ -18,6 +18,7 @@ from trellis.audit.services import audit_record
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.organization.selectors import tracks_visible_to
+from trellis.plans.selectors import plan_summary
 
 from . import selectors, services
 from .forms import (
@@ -130,6 +131,7 @@ def patient_chart(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "care_team_form": CareTeamForm(staff=staff) if current else None,
         "can_open_episode": current is None,
         "safety_alerts": open_alerts_for_chart(patient),
+        "plan": plan_summary(patient) if current else None,
     }
     return render(request, "patients/chart.html", context)
 

@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.core.models import BaseModel
 
+_WEEKDAY_LABELS = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+
 
 class Modality(models.TextChoices):
     PROCESS = "process", _("Process group")
@@ -145,3 +155,147 @@ class Appointment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date} {self.start:%H:%M}"
+
+
+class WindowKind(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    FAMILY = "family", _("Family sessions")
+
+
+class PatientAvailability(models.Model):
+    """A weekly window in which a patient (or their family, for family sessions) can attend.
+
+    Entered at intake, editable later; site-local wall-clock time like StaffAvailability.
+    """
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="availability"
+    )
+    kind = models.CharField(max_length=10, choices=WindowKind.choices, default=WindowKind.PATIENT)
+    weekday = models.PositiveSmallIntegerField(
+        choices=[(i, d) for i, d in enumerate(_WEEKDAY_LABELS)]
+    )
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["kind", "weekday", "start"]
+        verbose_name_plural = "patient availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="patient_availability_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    PUBLISHED = "published", _("Published")
+
+
+class ScheduleRun(BaseModel):
+    """One optimisation of one week for one or more sites: the instance, progress and result."""
+
+    sites = models.ManyToManyField("organization.Site", related_name="+")
+    week_start = models.DateField(help_text=_("The Monday of the week scheduled."))
+    time_limit = models.PositiveSmallIntegerField(default=30)
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    plans_met = models.PositiveIntegerField(null=True, blank=True)
+    bound = models.PositiveIntegerField(null=True, blank=True)
+    patients = models.PositiveIntegerField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+    stage = models.CharField(max_length=40, blank=True)
+    instance = models.JSONField(default=dict, blank=True)
+    solution = models.JSONField(null=True, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    # Patients whose requirement came from the default, not a signed plan: [public_id, ...]
+    default_plans = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Run {self.week_start} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.time_limit:
+            return 0
+        return min(100, int(100 * self.seconds / self.time_limit))
+
+
+class Publication(BaseModel):
+    """A run published into dated sessions and appointments from ``week_start`` on."""
+
+    run = models.ForeignKey(
+        ScheduleRun, on_delete=models.PROTECT, null=True, blank=True, related_name="publications"
+    )
+    week_start = models.DateField()
+    weeks = models.PositiveSmallIntegerField()
+    sessions_created = models.PositiveIntegerField(default=0)
+    appointments_created = models.PositiveIntegerField(default=0)
+    bookings_replaced = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, default="run")  # run | import
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Published {self.week_start} for {self.weeks} weeks"
+
+
+class CalendarFeed(BaseModel):
+    """A secret iCalendar URL for one clinician or one patient; only the token's hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+    )
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, patient__isnull=True)
+                    | models.Q(user__isnull=True, patient__isnull=False)
+                ),
+                name="calendar_feed_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.public_id}"

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
-from trellis.accounts.models import User
+from trellis.accounts.models import DAY_CODES, Role, User
+from trellis.organization.models import Room, Site, Track
+from trellis.organization.selectors import sites_of
+from trellis.patients.models import Patient
+from trellis.patients.selectors import patients_visible_to
 
-from .models import Appointment, BookingStatus, GroupSession
+from .models import (
+    Appointment,
+    BookingStatus,
+    CalendarFeed,
+    GroupSession,
+    PatientAvailability,
+    ScheduleRun,
+)
+
+COORDINATOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.INTAKE})
+VIEWER_ROLES = COORDINATOR_ROLES | {Role.CLINICIAN}
 
 
 def my_group_sessions_on(user: User, day: datetime.date) -> QuerySet[GroupSession]:
@@ -27,3 +46,314 @@ def my_appointments_on(user: User, day: datetime.date) -> QuerySet[Appointment]:
         .select_related("patient", "room", "site")
         .order_by("start")
     )
+
+
+# --- who may do what --------------------------------------------------------------------------
+def can_view_schedule(user: User) -> bool:
+    return user.is_authenticated and user.role in VIEWER_ROLES
+
+
+def can_coordinate(user: User) -> bool:
+    return user.is_authenticated and user.role in COORDINATOR_ROLES
+
+
+def schedule_sites(user: User) -> QuerySet[Site]:
+    if not can_view_schedule(user):
+        return Site.objects.none()
+    return sites_of(user)
+
+
+def coordinated_sites(user: User) -> QuerySet[Site]:
+    return sites_of(user) if can_coordinate(user) else Site.objects.none()
+
+
+def runs_visible_to(user: User) -> QuerySet[ScheduleRun]:
+    if not can_coordinate(user):
+        return ScheduleRun.objects.none()
+    outside = ScheduleRun.objects.filter(~Q(sites__in=sites_of(user)), sites__isnull=False)
+    return (
+        ScheduleRun.objects.exclude(pk__in=outside.values("pk"))
+        .prefetch_related("sites")
+        .select_related("created_by")
+    )
+
+
+def run_for(user: User, public_id: uuid.UUID) -> ScheduleRun:
+    run = runs_visible_to(user).filter(public_id=public_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def session_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> GroupSession:
+    sites = coordinated_sites(user) if write else schedule_sites(user)
+    session = (
+        GroupSession.objects.filter(public_id=public_id, site__in=sites)
+        .select_related("group_type", "site", "room")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def appointment_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> Appointment:
+    sites = coordinated_sites(user) if write else schedule_sites(user)
+    appointment = (
+        Appointment.objects.filter(public_id=public_id, site__in=sites)
+        .select_related("patient", "clinician", "site", "room")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
+    """A patient whose week the user may see (the patient list's scope), or 404."""
+    if not can_view_schedule(user):
+        raise Http404
+    patient = patients_visible_to(user).filter(public_id=public_id).select_related("site").first()
+    if patient is None:
+        raise Http404
+    return patient
+
+
+# --- the week in the FORMAT.md shape ----------------------------------------------------------
+def week_dates(week_start: datetime.date) -> list[datetime.date]:
+    return [week_start + datetime.timedelta(days=i) for i in range(7)]
+
+
+def _minutes(start: datetime.time, end: datetime.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def week_sessions(sites: Iterable[Site], week_start: datetime.date) -> QuerySet[GroupSession]:
+    return (
+        GroupSession.objects.filter(
+            site__in=list(sites),
+            date__range=(week_start, week_start + datetime.timedelta(days=6)),
+            status=BookingStatus.SCHEDULED,
+        )
+        .select_related("group_type", "site", "room")
+        .prefetch_related("facilitators", "members__patient")
+        .order_by("date", "start")
+    )
+
+
+def week_appointments(sites: Iterable[Site], week_start: datetime.date) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(
+            site__in=list(sites),
+            date__range=(week_start, week_start + datetime.timedelta(days=6)),
+            status=BookingStatus.SCHEDULED,
+        )
+        .select_related("patient", "clinician", "site", "room")
+        .order_by("date", "start")
+    )
+
+
+def session_as_format(s: GroupSession) -> dict[str, Any]:
+    return {
+        "id": str(s.public_id),
+        "type": s.group_type.code,
+        "site": s.site.code,
+        "day": DAY_CODES[s.date.weekday()],
+        "start": f"{s.start:%H:%M}",
+        "room": str(s.room.public_id) if s.room else None,
+        "facilitators": sorted(str(u.public_id) for u in s.facilitators.all()),
+        "patients": sorted(str(m.patient.public_id) for m in s.members.all()),
+        "pinned": s.pinned,
+    }
+
+
+def appointment_as_format(a: Appointment) -> dict[str, Any]:
+    return {
+        "id": str(a.public_id),
+        "kind": a.kind,
+        "patient": str(a.patient.public_id),
+        "clinician": str(a.clinician.public_id),
+        "site": a.site.code,
+        "day": DAY_CODES[a.date.weekday()],
+        "start": f"{a.start:%H:%M}",
+        "minutes": _minutes(a.start, a.end),
+        "room": str(a.room.public_id) if a.room else None,
+        "pinned": a.pinned,
+    }
+
+
+def week_as_format(
+    sites: Sequence[Site], week_start: datetime.date, *, instance_name: str = ""
+) -> dict[str, Any]:
+    """The published week as a ``trellis-week-solution/1`` dict (ids are public ids)."""
+    return {
+        "format": "trellis-week-solution/1",
+        "instance": instance_name,
+        "sessions": [session_as_format(s) for s in week_sessions(sites, week_start) if s.room_id],
+        "appointments": [
+            appointment_as_format(a) for a in week_appointments(sites, week_start) if a.room_id
+        ],
+    }
+
+
+def names_for(instance: dict[str, Any]) -> dict[str, str]:
+    """What people call the instance's ids (rooms, clinicians, patients, sites, group types)."""
+    names: dict[str, str] = {}
+    room_ids = [r["id"] for r in instance.get("rooms", [])]
+    user_ids = [c["id"] for c in instance.get("clinicians", [])]
+    patient_ids = [p["id"] for p in instance.get("patients", [])]
+    for room in Room.objects.filter(public_id__in=room_ids):
+        names[str(room.public_id)] = room.name
+    for user in User.objects.filter(public_id__in=user_ids):
+        names[str(user.public_id)] = user.display_name
+    for patient in Patient.objects.filter(public_id__in=patient_ids):
+        names[str(patient.public_id)] = patient.display_name
+    for site in instance.get("sites", []):
+        names[site["id"]] = site.get("name", site["id"])
+    for group_type in instance.get("group_types", []):
+        names[group_type["id"]] = group_type.get("name", group_type["id"])
+    return names
+
+
+# --- week grids ---------------------------------------------------------------------------------
+@dataclass
+class Entry:
+    start: datetime.time
+    end: datetime.time
+    title: str
+    detail: str
+    room: str
+    pinned: bool
+    kind: str  # "session" | "appointment"
+    public_id: uuid.UUID
+
+
+@dataclass
+class WeekGrid:
+    title: str
+    week_start: datetime.date
+    days: list[datetime.date]
+    columns: list[list[Entry]] = field(default_factory=list)
+
+    @property
+    def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
+        return list(zip(self.days, self.columns, strict=True))
+
+
+VIEWS = ("site", "room", "clinician", "track", "patient")
+
+
+def week_grid(
+    user: User, *, view: str, key: uuid.UUID | str, week_start: datetime.date
+) -> WeekGrid:
+    """One week, Monday to Sunday, for a site, room, clinician, track or patient; 404 outside
+    the user's scope."""
+    sites = list(schedule_sites(user))
+    if not sites or view not in VIEWS:
+        raise Http404
+    sessions = GroupSession.objects.filter(site__in=sites)
+    appointments = Appointment.objects.filter(site__in=sites)
+    title = ""
+    if view == "site":
+        site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
+        if site is None:
+            raise Http404
+        sessions, appointments = sessions.filter(site=site), appointments.filter(site=site)
+        title = site.name
+    elif view == "room":
+        room = Room.objects.filter(public_id=key, site__in=sites).first()
+        if room is None:
+            raise Http404
+        sessions, appointments = sessions.filter(room=room), appointments.filter(room=room)
+        title = str(room)
+    elif view == "clinician":
+        person = User.objects.filter(public_id=key, staff_profile__sites__in=sites).first()
+        if person is None:
+            raise Http404
+        sessions = sessions.filter(facilitators=person)
+        appointments = appointments.filter(clinician=person)
+        title = person.display_name
+    elif view == "track":
+        track = Track.objects.filter(public_id=key, site__in=sites).first()
+        if track is None:
+            raise Http404
+        sessions = sessions.filter(members__episode__track=track).distinct()
+        appointments = appointments.filter(episode__track=track)
+        title = track.name
+    else:
+        patient = scheduled_patient(user, uuid.UUID(str(key)))
+        sessions = sessions.filter(members__patient=patient)
+        appointments = appointments.filter(patient=patient)
+        title = patient.display_name
+    days = week_dates(week_start)
+    grid = WeekGrid(title=title, week_start=week_start, days=days, columns=[[] for _ in days])
+    span = (week_start, days[-1])
+    for s in (
+        sessions.filter(date__range=span, status=BookingStatus.SCHEDULED)
+        .select_related("group_type", "room")
+        .prefetch_related("facilitators")
+        .annotate(size=Count("members", distinct=True))
+    ):
+        facilitators = ", ".join(u.display_name for u in s.facilitators.all())
+        grid.columns[s.date.weekday()].append(
+            Entry(
+                s.start,
+                s.end,
+                s.group_type.name,
+                f"{facilitators} · {s.size} patients",
+                s.room.name if s.room else "",
+                s.pinned,
+                "session",
+                s.public_id,
+            )
+        )
+    for a in appointments.filter(date__range=span, status=BookingStatus.SCHEDULED).select_related(
+        "patient", "clinician", "room"
+    ):
+        grid.columns[a.date.weekday()].append(
+            Entry(
+                a.start,
+                a.end,
+                f"{a.get_kind_display()}: {a.patient.display_name}",
+                a.clinician.display_name,
+                a.room.name if a.room else "",
+                a.pinned,
+                "appointment",
+                a.public_id,
+            )
+        )
+    for column in grid.columns:
+        column.sort(key=lambda e: (e.start, e.title))
+    return grid
+
+
+def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
+    """What the week views can show, per view, as (key, label)."""
+    sites = list(schedule_sites(user))
+    clinicians = User.objects.filter(
+        role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
+    ).distinct()
+    return {
+        "site": [(s.code, s.name) for s in sites],
+        "room": [
+            (str(r.public_id), str(r))
+            for r in Room.objects.filter(site__in=sites, active=True).select_related("site")
+        ],
+        "clinician": [(str(u.public_id), u.display_name) for u in clinicians],
+        "track": [
+            (str(t.public_id), t.name)
+            for t in Track.objects.filter(site__in=sites, active=True).select_related("site")
+        ],
+    }
+
+
+# --- availability and feeds -------------------------------------------------------------------
+def patient_availability(patient: Patient) -> QuerySet[PatientAvailability]:
+    return PatientAvailability.objects.filter(patient=patient)
+
+
+def active_feeds(*, user: User | None = None, patient: Patient | None = None) -> QuerySet:
+    feeds = CalendarFeed.objects.filter(revoked_at__isnull=True)
+    if user is not None:
+        return feeds.filter(user=user)
+    return feeds.filter(patient=patient)

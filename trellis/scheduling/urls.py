@@ -1,2 +1,23 @@
+from django.urls import path
+
+from . import views
+
 app_name = "scheduling"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.week, name="week"),
+    path("runs/", views.run_list, name="runs"),
+    path("runs/<uuid:public_id>/", views.run_detail, name="run"),
+    path("runs/<uuid:public_id>/publish/", views.run_publish, name="publish"),
+    path("<slug:kind>/<uuid:public_id>/pin/", views.pin, name="pin"),
+    path("<slug:kind>/<uuid:public_id>/move/", views.booking_move, name="move"),
+    path(
+        "session/<uuid:public_id>/add-patient/",
+        views.session_add_patient,
+        name="session_add_patient",
+    ),
+    path("appointments/new/", views.appointment_new, name="appointment_new"),
+    path("patients/<uuid:public_id>/", views.patient_schedule, name="patient"),
+    path("feeds/new/", views.feed_new, name="feed_new"),
+    path("feeds/<uuid:public_id>/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("feed/<str:token>.ics", views.ical, name="ical"),
+]

@@ -57,6 +57,9 @@ class DemoBuilder(TimetableMixin):
         self._staff()
         self._patients()
         self._schedule()
+        from .plans import build_plans
+
+        build_plans(self.today, self.progress)
         return self.result
 
     # --- organization -------------------------------------------------------------------
@@ -261,6 +264,7 @@ class DemoBuilder(TimetableMixin):
                     )
                     self._advance(actor, episode, stage, weeks_in)
                     self._family(actor, patient, adolescent)
+                    self._availability(patient, track)
                     if (
                         not demo_patient_done
                         and stage == "active"
@@ -271,6 +275,30 @@ class DemoBuilder(TimetableMixin):
                         demo_patient_done = True
                     self.result.patients += 1
             self.progress(f"  {track.site.name} · {track.name}: done")
+
+    def _availability(self, patient: Patient, track: Track) -> None:
+        """Weekly windows that fit the track's hours (deterministic; no draw from the rng, so
+        the rest of the demo is unchanged). Every fifth patient misses one weekday."""
+        from trellis.scheduling.models import PatientAvailability
+
+        windows = {
+            Population.ADULT_MH: [(d, "08:30", "13:00") for d in range(5)],
+            Population.ADOLESCENT: [(d, "15:00", "19:00") for d in range(4)],
+        }.get(
+            Population(track.population),
+            [(d, "17:00", "21:30") for d in range(4)] + [(5, "08:30", "13:00")],
+        )
+        if patient.pk % 5 == 0:
+            windows = windows[1:]
+        PatientAvailability.objects.bulk_create(
+            PatientAvailability(
+                patient=patient,
+                weekday=day,
+                start=datetime.time.fromisoformat(start),
+                end=datetime.time.fromisoformat(end),
+            )
+            for day, start, end in windows
+        )
 
     def _referred_on(self, stage: str, weeks_in: int) -> datetime.date:
         if stage in ("referred", "screening"):

@@ -9,6 +9,7 @@ from django.urls import URLPattern, reverse
 import trellis.audit.urls
 import trellis.core.urls
 import trellis.patients.urls
+import trellis.plans.urls
 from conftest import CAST_USERS
 from trellis.core.tests import factories as f
 from trellis.patients.models import CareTeamRole
@@ -39,17 +40,48 @@ SPEC: dict[str, tuple[str, set[str], int, dict[str, str]]] = {
     "patients:care_team_add": ("POST", FULL_CHART, 302, {"role": "peer"}),
     "patients:care_team_remove": ("POST", FULL_CHART, 302, {}),
     "audit:list": ("GET", {"charlie", "adam"}, 200, {}),
+    "plans:worklist": ("GET", {"alice", "bob", "charlie", "adam"}, 200, {}),
+    "plans:detail": ("GET", FULL_CHART, 200, {}),
+    "plans:edit": ("GET", {"alice", "charlie"}, 200, {}),
+    "plans:compare": ("GET", FULL_CHART, 200, {}),
+    "plans:review": ("GET", {"alice", "charlie"}, 200, {}),
+    "plans:version": ("GET", FULL_CHART, 200, {}),
+    "plans:sign": ("POST", FULL_CHART, 302, {}),  # refused in plain words unless the author
+    "plans:cosign": ("POST", FULL_CHART, 302, {}),
+    "plans:patient_sign": ("GET", {"alice", "charlie"}, 200, {}),
+    "plans:print": ("GET", FULL_CHART, 200, {}),
+    "plans:pdf": ("GET", FULL_CHART, 200, {}),
 }
 
 
 def url_patterns() -> dict[str, URLPattern]:
     found = {}
-    for module in (trellis.core.urls, trellis.patients.urls, trellis.audit.urls):
+    for module in (
+        trellis.core.urls,
+        trellis.patients.urls,
+        trellis.audit.urls,
+        trellis.plans.urls,
+    ):
         prefix = f"{module.app_name}:" if hasattr(module, "app_name") else ""
         for pattern in module.urlpatterns:
             assert isinstance(pattern, URLPattern)
             found[prefix + str(pattern.name)] = pattern
     return found
+
+
+def _signed_plan_version(cast):
+    from trellis.plans import services
+    from trellis.plans.tests.conftest import content
+
+    version = services.plan_version_save(
+        actor=cast.alice,
+        episode=cast.erin_episode,
+        content=content(),
+        reason="Initial",
+        based_on=None,
+    )
+    services.plan_sign(actor=cast.alice, version=version)
+    return version
 
 
 def url_for(cast, name: str) -> str:
@@ -58,6 +90,7 @@ def url_for(cast, name: str) -> str:
         episode=cast.erin_episode, user=cast.ivy, role=CareTeamRole.CASE_MANAGER
     )
     ids = {
+        "version_id": _signed_plan_version(cast).public_id,
         "public_id": cast.erin_record.public_id,
         "contact_id": cast.frank_contact.public_id,
         "episode_id": cast.erin_episode.public_id,

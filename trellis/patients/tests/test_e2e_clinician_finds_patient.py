@@ -8,6 +8,8 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from trellis.accounts.models import Role, StaffProfile, User
 from trellis.organization.models import LevelOfCare, Organization, Site, Track
@@ -17,11 +19,22 @@ from trellis.patients.services import care_team_add, patient_register
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "A-long-test-password-1"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture
-def browser_page() -> Iterator[object]:
+def e2e_server(transactional_db: None) -> Iterator[LiveServer]:
+    """A live server for this test only. pytest-django's own is session-scoped, and its thread
+    would hold a PostgreSQL connection open while the test database is dropped."""
+    server = LiveServer("localhost")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Page]:
     if not shutil.which(CHROMIUM):
         if os.environ.get("TRELLIS_E2E_REQUIRED"):
             pytest.fail(f"{CHROMIUM} is required for end-to-end tests (apt-get install chromium)")
@@ -50,6 +63,11 @@ def browser_page() -> Iterator[object]:
             yield page
         finally:
             browser.close()
+            # Under Playwright's event loop the ORM keeps its connections apart from the test's
+            # own; close them here, or PostgreSQL cannot drop the test database at the end.
+            from django.db import connections
+
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
@@ -82,14 +100,16 @@ def _program() -> tuple[User, str]:
     return clinician, "Delgado"
 
 
-def test_clinician_signs_in_searches_and_opens_the_chart(live_server, browser_page) -> None:
+def test_clinician_signs_in_searches_and_opens_the_chart(
+    audit_truncate_for_flush: None, e2e_server: LiveServer, browser_page: Page
+) -> None:
     clinician, surname = _program()
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
+    page.goto(f"{e2e_server.url}/login/")
     page.get_by_label("Username").fill(clinician.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{e2e_server.url}/")
     assert page.get_by_role("heading", name="My caseload (3 patients)").is_visible()
 
     page.get_by_role("link", name="Patients", exact=True).click()

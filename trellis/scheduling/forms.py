@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trellis.accounts.models import Role, User
+from trellis.organization.models import Room, Site
+from trellis.patients.models import Patient
+
+from .instance_builder import monday_of
+from .models import AppointmentKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+DAY_WORDS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+LINE = re.compile(r"^\s*([a-z]{3})[a-z]*\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$", re.I)
+
+
+class RunForm(forms.Form):
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.none(), label=_("Sites"), widget=forms.CheckboxSelectMultiple
+    )
+    week = forms.DateField(
+        label=_("Week"), widget=DATE_WIDGET, help_text=_("Any day of the week; it starts Monday.")
+    )
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"),
+        min_value=1,
+        max_value=settings.TRELLIS["SCHEDULE_MAX_TIME_LIMIT"],
+        initial=30,
+    )
+
+    def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial["week"] = monday_of(timezone.localdate()) + datetime.timedelta(weeks=1)
+
+    def clean_week(self) -> datetime.date:
+        return monday_of(self.cleaned_data["week"])
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+    facilitator = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Facilitator"),
+        help_text=_("Leave empty to keep the current facilitators."),
+    )
+
+    def __init__(self, *args: Any, site: Site, session: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
+            site=site, active=True
+        )
+        if session:
+            self.fields["facilitator"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
+        else:
+            del self.fields["facilitator"]
+
+
+def clinicians_at(site: Site) -> QuerySet[User]:
+    return User.objects.filter(
+        role=Role.CLINICIAN, is_active=True, staff_profile__sites=site
+    ).distinct()
+
+
+class AppointmentForm(forms.Form):
+    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
+    kind = forms.ChoiceField(choices=AppointmentKind.choices, label=_("Kind"))
+    clinician = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Clinician"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+
+    def __init__(self, *args: Any, site: Site, patients: QuerySet[Patient], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+        self.fields["clinician"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
+        self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
+            site=site, active=True
+        )
+
+    def clean_minutes(self) -> int:
+        minutes = int(self.cleaned_data["minutes"])
+        if minutes % 15:
+            raise forms.ValidationError(_("Use a multiple of 15 minutes."))
+        return minutes
+
+
+class AddPatientForm(forms.Form):
+    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
+
+    def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+
+
+def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
+    """'Mon 17:30-21:00' lines as (weekday, start, end); ValidationError names the bad line."""
+    windows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = LINE.match(line)
+        day = DAY_WORDS.get(match.group(1).lower()) if match else None
+        if match is None or day is None:
+            raise forms.ValidationError(
+                _("Line %(n)s: write a day and two times, like “Mon 17:30-21:00”.") % {"n": number}
+            )
+        try:
+            start = datetime.time.fromisoformat(match.group(2).zfill(5))
+            end = datetime.time.fromisoformat(match.group(3).zfill(5))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Line %(n)s: %(t)s is not a time of day.") % {"n": number, "t": line.strip()}
+            ) from None
+        if end <= start:
+            raise forms.ValidationError(
+                _("Line %(n)s: the end is before the start.") % {"n": number}
+            )
+        if start.minute % 15 or end.minute % 15:
+            raise forms.ValidationError(
+                _("Line %(n)s: use quarter hours (:00, :15, :30, :45).") % {"n": number}
+            )
+        windows.append((day, start, end))
+    return windows
+
+
+class AvailabilityForm(forms.Form):
+    patient = forms.CharField(
+        label=_("When the patient can attend"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One window a line, like “Mon 17:30-21:00”."),
+    )
+    family = forms.CharField(
+        label=_("When the family can attend family sessions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One window a line, like “Thu 18:00-20:00”."),
+    )
+
+    def clean_patient(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return parse_windows(self.cleaned_data["patient"])
+
+    def clean_family(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return parse_windows(self.cleaned_data["family"])
+
+
+def windows_text(rows: Any) -> str:
+    days = list(DAY_WORDS)
+    return "\n".join(f"{days[r.weekday].capitalize()} {r.start:%H:%M}-{r.end:%H:%M}" for r in rows)

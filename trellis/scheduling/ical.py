@@ -1,0 +1,86 @@
+"""iCalendar feeds of published bookings for one clinician or one patient."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from trellis.accounts.models import User
+from trellis.patients.models import Patient
+
+from .models import Appointment, BookingStatus, GroupSession
+
+PAST = datetime.timedelta(weeks=2)
+AHEAD = datetime.timedelta(weeks=12)
+
+
+def _event(
+    uid: str,
+    summary: str,
+    location: str,
+    day: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    zone: str,
+) -> Event:
+    tz = zoneinfo.ZoneInfo(zone)
+    event = Event()
+    event.add("uid", f"{uid}@trellis")
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    event.add("dtstart", datetime.datetime.combine(day, start, tzinfo=tz))
+    event.add("dtend", datetime.datetime.combine(day, end, tzinfo=tz))
+    event.add("dtstamp", timezone.now())
+    return event
+
+
+def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
+    """The calendar of a clinician's or a patient's bookings (two weeks back, twelve ahead).
+
+    Summaries carry the kind of booking and the room, never another patient's name.
+    """
+    today = timezone.localdate()
+    span = (today - PAST, today + AHEAD)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Trellis//Schedule//EN")
+    calendar.add("version", "2.0")
+    sessions = GroupSession.objects.filter(date__range=span, status=BookingStatus.SCHEDULED)
+    appointments = Appointment.objects.filter(date__range=span, status=BookingStatus.SCHEDULED)
+    if user is not None:
+        sessions = sessions.filter(facilitators=user)
+        appointments = appointments.filter(clinician=user)
+    else:
+        sessions = sessions.filter(members__patient=patient)
+        appointments = appointments.filter(patient=patient)
+    for s in sessions.select_related("group_type", "room", "site"):
+        calendar.add_component(
+            _event(
+                str(s.public_id),
+                s.group_type.name,
+                f"{s.site.name}, {s.room.name}" if s.room else s.site.name,
+                s.date,
+                s.start,
+                s.end,
+                s.site.timezone,
+            )
+        )
+    for a in appointments.select_related("room", "site", "clinician"):
+        summary = a.get_kind_display()
+        if patient is not None:
+            summary = f"{summary} ({a.clinician.display_name})"
+        calendar.add_component(
+            _event(
+                str(a.public_id),
+                str(summary),
+                f"{a.site.name}, {a.room.name}" if a.room else a.site.name,
+                a.date,
+                a.start,
+                a.end,
+                a.site.timezone,
+            )
+        )
+    return bytes(calendar.to_ical())

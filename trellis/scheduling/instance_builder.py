@@ -1,0 +1,255 @@
+"""The database as a ``trellis-week/1`` instance (shared/scheduling/FORMAT.md).
+
+Identifiers in the instance: a site is its ``code``, a group type its ``code``, and rooms,
+clinicians (users) and patients their ``public_id`` as a string — stable across exports, so a
+solution file maps back onto the same rows (``IdMap``).
+
+Which patients: those with an active episode on a track of the chosen sites. Their requirement is
+``trellis.plans.selectors.weekly_requirement(episode)`` when that app exists and returns one,
+otherwise ``settings.TRELLIS["DEFAULT_WEEKLY_REQUIREMENT"]`` for the track's population; the run
+records which patients used the default.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from trellis.accounts.models import DAY_CODES, Role, StaffAvailability, User
+from trellis.organization.models import Population, Room, Site
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
+
+from .models import GroupType, Modality, PatientAvailability, WindowKind
+
+FORMAT = "trellis-week/1"
+SLOT_MINUTES = 15
+SCHEDULED_STATUSES = (EpisodeStatus.ACTIVE,)
+
+
+@dataclass
+class BuiltInstance:
+    instance: dict[str, Any]
+    default_plans: list[str] = field(default_factory=list)  # patient ids on the default
+    notes: dict[str, list[str]] = field(default_factory=dict)  # patient id -> plain-words notes
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def hhmm(value: datetime.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def _windows(
+    rows: Iterable[tuple[int, datetime.time, datetime.time]],
+) -> dict[str, list[list[str]]]:
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    for weekday, start, end in sorted(rows):
+        out[DAY_CODES[weekday]].append([hhmm(start), hhmm(end)])
+    return dict(out)
+
+
+def _plan_requirement(episode: EpisodeOfCare) -> dict[str, Any] | None:
+    """The signed plan's weekly requirement, when the plans app provides one."""
+    try:
+        plans = importlib.import_module("trellis.plans.selectors")
+    except ImportError:
+        return None
+    getter = getattr(plans, "weekly_requirement", None)
+    if getter is None:
+        return None
+    result = getter(episode)
+    return dict(result) if result else None
+
+
+def default_requirement(episode: EpisodeOfCare, group_types: Sequence[GroupType]) -> dict[str, Any]:
+    """The configured default for the track's population (adult IOP 9 h over 3 days, etc.)."""
+    population = episode.track.population
+    table = settings.TRELLIS["DEFAULT_WEEKLY_REQUIREMENT"]
+    spec = table.get(population) or table["adolescent" if population == "adolescent" else "adult"]
+    groups: dict[str, int] = {}
+    process = [
+        t
+        for t in group_types
+        if population in t.populations and t.modality == Modality.PROCESS and t.active
+    ]
+    if process and spec.get("process_groups"):
+        groups[process[0].code] = int(spec["process_groups"])
+    individual = None
+    if episode.primary_clinician_id and spec.get("individual_minutes"):
+        individual = {
+            "clinician": str(episode.primary_clinician.public_id),  # type: ignore[union-attr]
+            "count": 1,
+            "minutes": int(spec["individual_minutes"]),
+        }
+    return {
+        "min_minutes": int(spec["min_minutes"]),
+        "min_days": int(spec["min_days"]),
+        "min_day_minutes": int(spec["min_day_minutes"]),
+        "max_day_minutes": int(spec["max_day_minutes"]),
+        "groups": groups,
+        "individual": individual,
+        "family": None,
+    }
+
+
+def scheduled_episodes(sites: Iterable[Site]) -> list[EpisodeOfCare]:
+    return list(
+        EpisodeOfCare.objects.filter(track__site__in=list(sites), status__in=SCHEDULED_STATUSES)
+        .select_related("patient", "track", "track__site", "primary_clinician")
+        .order_by("track__site__code", "patient__mrn")
+    )
+
+
+def build_instance(
+    sites: Sequence[Site], week_start: datetime.date, *, name: str = ""
+) -> BuiltInstance:
+    """The instance for ``sites`` in the week starting ``week_start`` (a Monday)."""
+    sites = sorted(sites, key=lambda s: s.code)
+    site_ids = {s.pk: s.code for s in sites}
+    built = BuiltInstance(instance={})
+    group_types = list(GroupType.objects.filter(active=True).order_by("code"))
+
+    rooms = Room.objects.filter(site__in=sites, active=True).order_by("site__code", "name")
+    clinicians: dict[int, dict[str, Any]] = {}
+    staff = (
+        User.objects.filter(is_active=True, role=Role.CLINICIAN, staff_profile__sites__in=sites)
+        .select_related("staff_profile")
+        .prefetch_related("staff_profile__sites")
+        .distinct()
+        .order_by("username")
+    )
+    windows: dict[int, list[tuple[int, datetime.time, datetime.time]]] = defaultdict(list)
+    for w in StaffAvailability.objects.filter(staff__user__in=staff):
+        windows[w.staff.user_id].append((w.weekday, w.start, w.end))
+    for user in staff:
+        profile = user.staff_profile
+        home = sorted(s.code for s in profile.sites.all() if s.pk in site_ids)
+        clinicians[user.pk] = {
+            "id": str(user.public_id),
+            "site": home[0],
+            "competencies": sorted(profile.competencies),
+            "max_minutes": profile.max_weekly_minutes,
+            "availability": _windows(windows[user.pk]),
+        }
+
+    episodes = scheduled_episodes(sites)
+    patient_windows: dict[tuple[int, str], list[tuple[int, datetime.time, datetime.time]]] = (
+        defaultdict(list)
+    )
+    for a in PatientAvailability.objects.filter(patient__in=[e.patient_id for e in episodes]):
+        patient_windows[(a.patient_id, a.kind)].append((a.weekday, a.start, a.end))
+
+    patients: list[dict[str, Any]] = []
+    for episode in episodes:
+        pid = str(episode.patient.public_id)
+        notes: list[str] = []
+        plan = _plan_requirement(episode)
+        if plan is None:
+            plan = default_requirement(episode, group_types)
+            built.default_plans.append(pid)
+        site_code = site_ids[episode.track.site_id]
+        individual = plan.get("individual")
+        if individual:
+            known = {c["id"]: c for c in clinicians.values()}
+            clinician = known.get(individual["clinician"])
+            if clinician is None or clinician["site"] != site_code:
+                notes.append("their individual clinician is not scheduled at this site")
+                plan["individual"] = None
+        family = plan.get("family")
+        if family:
+            family_windows = _windows(patient_windows[(episode.patient_id, WindowKind.FAMILY)])
+            if not family_windows:
+                notes.append("no family availability recorded, so no family session")
+                plan["family"] = None
+            else:
+                plan["family"] = {**family, "availability": family_windows}
+        available = _windows(patient_windows[(episode.patient_id, WindowKind.PATIENT)])
+        if not available:
+            notes.append("no availability recorded")
+        if notes:
+            built.notes[pid] = notes
+        patients.append(
+            {
+                "id": pid,
+                "site": site_code,
+                "population": episode.track.population or Population.ADULT_SUD,
+                "availability": available,
+                "avoid": [],
+                "plan": plan,
+            }
+        )
+
+    built.instance = {
+        "format": FORMAT,
+        "name": name or f"{'+'.join(site_ids.values())}-{week_start.isoformat()}",
+        "week_start": week_start.isoformat(),
+        "slot_minutes": SLOT_MINUTES,
+        "sites": [{"id": s.code, "name": s.name, "hours": s.hours or {}} for s in sites],
+        "rooms": [
+            {
+                "id": str(r.public_id),
+                "site": site_ids[r.site_id],
+                "capacity": r.capacity,
+                "kind": r.kind,
+            }
+            for r in rooms
+        ],
+        "clinicians": list(clinicians.values()),
+        "group_types": [
+            {
+                "id": t.code,
+                "name": t.name,
+                "modality": t.modality,
+                "minutes": t.minutes,
+                "min_size": t.min_size,
+                "max_size": t.max_size,
+                "requires": list(t.requires),
+                "populations": list(t.populations),
+            }
+            for t in group_types
+        ],
+        "patients": patients,
+    }
+    return built
+
+
+@dataclass
+class IdMap:
+    """FORMAT ids back to rows, for publishing a solution."""
+
+    sites: dict[str, Site]
+    rooms: dict[str, Room]
+    clinicians: dict[str, User]
+    patients: dict[str, Patient]
+    episodes: dict[str, EpisodeOfCare]
+    group_types: dict[str, GroupType]
+
+    @classmethod
+    def for_instance(cls, instance: dict[str, Any]) -> IdMap:
+        site_codes = [s["id"] for s in instance.get("sites", [])]
+        room_ids = [r["id"] for r in instance.get("rooms", [])]
+        user_ids = [c["id"] for c in instance.get("clinicians", [])]
+        patient_ids = [p["id"] for p in instance.get("patients", [])]
+        patients = {str(p.public_id): p for p in Patient.objects.filter(public_id__in=patient_ids)}
+        episodes = {
+            str(e.patient.public_id): e
+            for e in EpisodeOfCare.objects.filter(
+                patient__public_id__in=patient_ids, status__in=SCHEDULED_STATUSES
+            ).select_related("patient")
+        }
+        return cls(
+            sites={s.code: s for s in Site.objects.filter(code__in=site_codes)},
+            rooms={str(r.public_id): r for r in Room.objects.filter(public_id__in=room_ids)},
+            clinicians={str(u.public_id): u for u in User.objects.filter(public_id__in=user_ids)},
+            patients=patients,
+            episodes=episodes,
+            group_types={t.code: t for t in GroupType.objects.all()},
+        )

@@ -1,0 +1,230 @@
+"""Reading a week (no Django): whose plan is met, why not, and what a new week changes.
+
+Everything works on the FORMAT.md shapes: an instance dict and a solution-like dict of
+``sessions`` and ``appointments``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .rules import DAY_NAMES, DAYS, clock, minutes_of
+
+
+def _windows(raw: Mapping[str, Any] | None) -> dict[str, list[tuple[int, int]]]:
+    return {
+        day: [(minutes_of(a), minutes_of(b)) for a, b in spans]
+        for day, spans in (raw or {}).items()
+        if spans
+    }
+
+
+def _intersect(
+    first: dict[str, list[tuple[int, int]]], second: dict[str, list[tuple[int, int]]]
+) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for day in set(first) & set(second):
+        spans = [
+            (max(a, c), min(b, d))
+            for a, b in first[day]
+            for c, d in second[day]
+            if max(a, c) < min(b, d)
+        ]
+        if spans:
+            out[day] = spans
+    return out
+
+
+def _longest(spans: list[tuple[int, int]]) -> int:
+    return max((b - a for a, b in spans), default=0)
+
+
+@dataclass
+class PatientWeek:
+    minutes: int = 0
+    by_day: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    groups: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    individual: int = 0
+    family: int = 0
+
+
+def patient_weeks(instance: Mapping[str, Any], week: Mapping[str, Any]) -> dict[str, PatientWeek]:
+    lengths = {t["id"]: int(t["minutes"]) for t in instance.get("group_types", [])}
+    out: dict[str, PatientWeek] = defaultdict(PatientWeek)
+    for s in week.get("sessions", []):
+        for pid in s.get("patients", []):
+            pw = out[pid]
+            pw.minutes += lengths.get(s["type"], 0)
+            pw.by_day[s["day"]] += lengths.get(s["type"], 0)
+            pw.groups[s["type"]] += 1
+    for a in week.get("appointments", []):
+        pw = out[a["patient"]]
+        pw.minutes += int(a["minutes"])
+        pw.by_day[a["day"]] += int(a["minutes"])
+        if a["kind"] == "family":
+            pw.family += 1
+        else:
+            pw.individual += 1
+    return out
+
+
+def plan_met(plan: Mapping[str, Any], pw: PatientWeek) -> bool:
+    days = sum(1 for m in pw.by_day.values() if m >= int(plan.get("min_day_minutes", 0)))
+    individual = plan.get("individual") or {}
+    family = plan.get("family") or {}
+    return (
+        pw.minutes >= int(plan.get("min_minutes", 0))
+        and days >= int(plan.get("min_days", 0))
+        and all(pw.groups.get(t, 0) >= int(n) for t, n in (plan.get("groups") or {}).items())
+        and pw.individual >= int(individual.get("count", 0))
+        and pw.family >= int(family.get("count", 0))
+    )
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g} h"
+
+
+def _day_list(days: list[str]) -> str:
+    names = [DAY_NAMES[d] for d in DAYS if d in days]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unmet_reasons(instance: Mapping[str, Any], week: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Patients whose plan the week does not meet, each with reasons in plain words."""
+    sites = {s["id"]: _windows(s.get("hours")) for s in instance.get("sites", [])}
+    types = {t["id"]: t for t in instance.get("group_types", [])}
+    clinicians = instance.get("clinicians", [])
+    weeks = patient_weeks(instance, week)
+    out: dict[str, list[str]] = {}
+    for patient in instance.get("patients", []):
+        plan = patient.get("plan") or {}
+        pw = weeks.get(patient["id"], PatientWeek())
+        if plan_met(plan, pw):
+            continue
+        reasons: list[str] = []
+        free = _intersect(_windows(patient.get("availability")), sites.get(patient["site"], {}))
+        min_days = int(plan.get("min_days", 0))
+        day_need = int(plan.get("min_day_minutes", 0))
+        if not free:
+            reasons.append("no availability recorded inside the site's opening hours")
+        else:
+            long_days = [d for d, spans in free.items() if _longest(spans) >= day_need]
+            if len(long_days) < min_days:
+                shown = _day_list(long_days) if long_days else _day_list(list(free))
+                only = "available only" if long_days else "available, but too briefly, on"
+                reasons.append(f"{only} {shown}; needs {min_days} days")
+            total = sum(b - a for spans in free.values() for a, b in spans)
+            if total < int(plan.get("min_minutes", 0)):
+                reasons.append(
+                    f"available {_hours(total)} a week; needs {_hours(int(plan['min_minutes']))}"
+                )
+        for tid, count in (plan.get("groups") or {}).items():
+            if pw.groups.get(tid, 0) >= int(count):
+                continue
+            group_type = types.get(tid)
+            if group_type is None:
+                continue
+            needed = set(group_type.get("requires", []))
+            if "adolescent" in group_type.get("populations", []):
+                needed.add("adolescent")
+            length = int(group_type["minutes"])
+            can = any(
+                c["site"] == patient["site"]
+                and needed <= set(c.get("competencies", []))
+                and any(
+                    _longest(spans) >= length
+                    for spans in _intersect(free, _windows(c.get("availability"))).values()
+                )
+                for c in clinicians
+            )
+            label = group_type.get("name", tid)
+            if not can:
+                reasons.append(f"no qualified facilitator free for {label} when available")
+            else:
+                reasons.append(f"{label}: {pw.groups.get(tid, 0)} of {count} sessions booked")
+        individual = plan.get("individual")
+        if individual and pw.individual < int(individual.get("count", 0)):
+            clinician = next((c for c in clinicians if c["id"] == individual["clinician"]), None)
+            common = _intersect(free, _windows(clinician.get("availability")) if clinician else {})
+            if not any(_longest(s) >= int(individual["minutes"]) for s in common.values()):
+                reasons.append("no individual slot with their clinician")
+            else:
+                reasons.append("their clinician's free hours are already taken")
+        family = plan.get("family")
+        if family and pw.family < int(family.get("count", 0)):
+            reasons.append("no family session fitted the family's availability")
+        if not reasons:
+            reasons.append(
+                f"the groups that fit their hours are full or too small "
+                f"({_hours(pw.minutes)} of {_hours(int(plan.get('min_minutes', 0)))} booked)"
+            )
+        out[patient["id"]] = reasons
+    return out
+
+
+def _session_key(s: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (s["type"], s["day"], s["start"])
+
+
+def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
+    out: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for s in week.get("sessions", []):
+        for pid in s.get("patients", []):
+            out[pid].add(_session_key(s))
+    for a in week.get("appointments", []):
+        out[a["patient"]].add((a["kind"], a["day"], a["start"]))
+    return out
+
+
+@dataclass
+class WeekDiff:
+    added: list[Mapping[str, Any]]
+    removed: list[Mapping[str, Any]]
+    moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]]  # (before, after)
+    kept: int
+    patients_moved: list[str]
+
+
+def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
+    """Sessions added, removed and moved (same type, another time), and patients moved."""
+    before = sorted(current.get("sessions", []), key=_sort_key)
+    after = sorted(new.get("sessions", []), key=_sort_key)
+    unmatched_after = list(after)
+    unmatched_before: list[Mapping[str, Any]] = []
+    kept = 0
+    for s in before:
+        match = next((t for t in unmatched_after if _session_key(t) == _session_key(s)), None)
+        if match is None:
+            unmatched_before.append(s)
+        else:
+            unmatched_after.remove(match)
+            kept += 1
+    moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+    removed: list[Mapping[str, Any]] = []
+    for s in unmatched_before:
+        match = next((t for t in unmatched_after if t["type"] == s["type"]), None)
+        if match is None:
+            removed.append(s)
+        else:
+            unmatched_after.remove(match)
+            moved.append((s, match))
+    old, fresh = _bookings_of(current), _bookings_of(new)
+    patients_moved = sorted(p for p in set(old) | set(fresh) if old.get(p) != fresh.get(p))
+    return WeekDiff(unmatched_after, removed, moved, kept, patients_moved)
+
+
+def _sort_key(s: Mapping[str, Any]) -> tuple[int, int, str]:
+    return (DAYS.index(s["day"]), minutes_of(s["start"]), s["type"])
+
+
+def describe(booking: Mapping[str, Any], type_names: Mapping[str, str]) -> str:
+    """'Relapse prevention, Tuesday 18:00' for a session or appointment."""
+    label = type_names.get(booking.get("type", ""), booking.get("type") or booking.get("kind"))
+    start = minutes_of(booking["start"])
+    return f"{label}, {DAY_NAMES[booking['day']]} {clock(start)}"

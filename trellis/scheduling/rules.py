@@ -1,0 +1,226 @@
+"""Which hard rule one proposed booking would break, in plain words (no Django).
+
+The week is described as in shared/scheduling/FORMAT.md: an instance dict (sites' hours, rooms,
+clinicians, group types, patients with their availability and plan) and the week's bookings as
+solution ``sessions`` and ``appointments``. ``violations(...)`` checks one proposed session or
+appointment against the rest of the week (the booking with the same ``id`` is the one being
+moved, so it is left out) and returns one sentence per broken rule; an empty list means the
+booking may be made. ``names`` maps ids to what people call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = dict(
+    zip(
+        DAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+
+
+def minutes_of(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _inside(windows: Mapping[str, Any], day: str, start: int, end: int) -> bool:
+    return any(
+        minutes_of(a) <= start and end <= minutes_of(b) for a, b in windows.get(day, []) or []
+    )
+
+
+def _span(booking: Mapping[str, Any], lengths: Mapping[str, int]) -> tuple[int, int]:
+    start = minutes_of(booking["start"])
+    minutes = booking.get("minutes") or lengths.get(booking.get("type", ""), 0)
+    return start, start + int(minutes)
+
+
+def _people(booking: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """(clinicians, patients) of a session or appointment."""
+    if "type" in booking:
+        return set(booking.get("facilitators", [])), set(booking.get("patients", []))
+    return {booking["clinician"]}, {booking["patient"]}
+
+
+def violations(
+    instance: Mapping[str, Any],
+    bookings: list[Mapping[str, Any]],
+    proposed: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Every hard rule the proposed booking breaks against the rest of the week, in words."""
+    names = names or {}
+
+    def name(ident: str) -> str:
+        return names.get(ident, ident)
+
+    sites = {s["id"]: s for s in instance.get("sites", [])}
+    rooms = {r["id"]: r for r in instance.get("rooms", [])}
+    clinicians = {c["id"]: c for c in instance.get("clinicians", [])}
+    types = {t["id"]: t for t in instance.get("group_types", [])}
+    patients = {p["id"]: p for p in instance.get("patients", [])}
+    lengths = {tid: int(t["minutes"]) for tid, t in types.items()}
+    slot = int(instance.get("slot_minutes", 15))
+    others = [b for b in bookings if b.get("id") != proposed.get("id")]
+    problems: list[str] = []
+
+    day = proposed["day"]
+    start, end = _span(proposed, lengths)
+    when = f"{DAY_NAMES.get(day, day)} {clock(start)}–{clock(end)}"
+    is_session = "type" in proposed
+    group_type = types.get(proposed.get("type", "")) if is_session else None
+    if is_session and group_type is None:
+        return [f"There is no group type {proposed.get('type')!r} in the catalogue."]
+
+    if start % slot or end % slot:
+        problems.append(f"Bookings start and end on the {slot}-minute grid; {when} does not.")
+    site = sites.get(proposed.get("site", ""))
+    if site is not None and not _inside(site.get("hours", {}), day, start, end):
+        problems.append(f"{site.get('name', site['id'])} is not open {when}.")
+
+    # Rooms
+    room_id = proposed.get("room")
+    room = rooms.get(room_id or "")
+    clinician_ids, patient_ids = _people(proposed)
+    if room_id and room is None:
+        problems.append("That room is not at this site or is not in use.")
+    elif room is not None:
+        if room.get("site") != proposed.get("site"):
+            problems.append(f"{name(room['id'])} is at another site.")
+        if is_session and room["kind"] != "group":
+            problems.append(f"{name(room['id'])} is an office; groups need a group room.")
+        need = len(patient_ids) if is_session else (4 if proposed.get("kind") == "family" else 2)
+        if room["capacity"] < need:
+            problems.append(
+                f"{name(room['id'])} holds {room['capacity']} people; this booking needs {need}."
+            )
+
+    busy_room: list[str] = []
+    for other in others:
+        if other["day"] != day:
+            continue
+        o_start, o_end = _span(other, lengths)
+        if not (o_start < end and start < o_end):
+            continue
+        o_clinicians, o_patients = _people(other)
+        if room_id and other.get("room") == room_id:
+            busy_room.append(f"{clock(o_start)}–{clock(o_end)}")
+        for cid in sorted(clinician_ids & o_clinicians):
+            problems.append(
+                f"{name(cid)} is already booked {DAY_NAMES[day]} {clock(o_start)}–{clock(o_end)}."
+            )
+        for pid in sorted(patient_ids & o_patients):
+            problems.append(
+                f"{name(pid)} is already booked {DAY_NAMES[day]} {clock(o_start)}–{clock(o_end)}."
+            )
+    if busy_room:
+        problems.append(
+            f"{name(room_id or '')} is already in use {DAY_NAMES[day]} {', '.join(busy_room)}."
+        )
+
+    # Clinicians
+    if is_session and not clinician_ids:
+        problems.append("A group needs at least one facilitator.")
+    for cid in sorted(clinician_ids):
+        clinician = clinicians.get(cid)
+        if clinician is None:
+            problems.append(f"{name(cid)} is not scheduled at this site.")
+            continue
+        if clinician.get("site") != proposed.get("site"):
+            problems.append(f"{name(cid)} works at another site.")
+        if not _inside(clinician.get("availability", {}), day, start, end):
+            problems.append(f"{name(cid)} is not available {when}.")
+        booked = sum(
+            _span(o, lengths)[1] - _span(o, lengths)[0] for o in others if cid in _people(o)[0]
+        )
+        cap = int(clinician.get("max_minutes", 0))
+        if booked + (end - start) > cap:
+            problems.append(
+                f"{name(cid)} would work {booked + end - start} minutes this week; "
+                f"their limit is {cap}."
+            )
+    if group_type is not None and clinician_ids:
+        needed = set(group_type.get("requires", []))
+        if "adolescent" in group_type.get("populations", []):
+            needed.add("adolescent")
+        qualified = [
+            c
+            for c in clinician_ids
+            if c in clinicians and needed <= set(clinicians[c].get("competencies", []))
+        ]
+        if not qualified:
+            problems.append(
+                f"No facilitator holds every competency {group_type.get('name', group_type['id'])}"
+                f" requires ({', '.join(sorted(needed))})."
+            )
+    if not is_session:
+        cid = proposed["clinician"]
+        if proposed.get("kind") == "family" and "family" not in clinicians.get(cid, {}).get(
+            "competencies", []
+        ):
+            problems.append(f"{name(cid)} does not hold the family-therapy competency.")
+
+    # Patients
+    if group_type is not None:
+        size = len(patient_ids)
+        if size > int(group_type["max_size"]):
+            problems.append(
+                f"{group_type.get('name', group_type['id'])} takes at most "
+                f"{group_type['max_size']} patients; this session would have {size}."
+            )
+        if size < int(group_type["min_size"]):
+            problems.append(
+                f"{group_type.get('name', group_type['id'])} needs at least "
+                f"{group_type['min_size']} patients; this session would have {size}."
+            )
+    for pid in sorted(patient_ids):
+        patient = patients.get(pid)
+        if patient is None:
+            problems.append(f"{name(pid)} is not in treatment at this site this week.")
+            continue
+        if group_type is not None and patient["population"] not in group_type.get(
+            "populations", []
+        ):
+            problems.append(
+                f"{group_type.get('name', group_type['id'])} does not serve {name(pid)}'s "
+                "population."
+            )
+        if not _inside(patient.get("availability", {}), day, start, end):
+            problems.append(f"{name(pid)} is not available {when}.")
+        plan = patient.get("plan") or {}
+        family = plan.get("family") or {}
+        if proposed.get("kind") == "family" and not _inside(
+            family.get("availability", {}), day, start, end
+        ):
+            problems.append(f"{name(pid)}'s family is not available {when}.")
+        day_cap = plan.get("max_day_minutes")
+        if day_cap:
+            that_day = sum(
+                _span(o, lengths)[1] - _span(o, lengths)[0]
+                for o in others
+                if o["day"] == day and pid in _people(o)[1]
+            )
+            if that_day + (end - start) > int(day_cap):
+                problems.append(
+                    f"{name(pid)} would have {that_day + end - start} minutes on "
+                    f"{DAY_NAMES[day]}; their plan allows at most {day_cap}."
+                )
+        if group_type is not None:
+            avoid = set(patient.get("avoid", []))
+            clash = sorted(
+                q
+                for q in patient_ids
+                if q != pid and (q in avoid or pid in patients.get(q, {}).get("avoid", []))
+            )
+            if clash and pid < clash[0]:
+                problems.append(f"{name(pid)} and {name(clash[0])} must not share a group.")
+    return problems

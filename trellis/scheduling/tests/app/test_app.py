@@ -1,0 +1,302 @@
+"""Runs, preview, publish, pins, manual bookings, unmet reasons, calendar feeds, permissions."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trellis.audit.models import AuditEvent
+from trellis.core.errors import ValidationFailed
+from trellis.core.tests import factories as f
+from trellis.scheduling import services
+from trellis.scheduling.instance_builder import build_instance
+from trellis.scheduling.models import Appointment, GroupSession, RunStatus, ScheduleRun
+from trellis.scheduling.review import unmet_reasons
+from trellis.scheduling.solver import parse_instance
+
+
+def _start_run(client, week, limit="2"):
+    return client.post(
+        reverse("scheduling:runs"),
+        {"sites": [week.group_room.site.pk], "week": str(week.monday), "time_limit": limit},
+    )
+
+
+def test_instance_builder_output_is_valid_for_the_solver(week):
+    built = build_instance([week.group_room.site], week.monday)
+    parse_instance(built.instance)
+    erin = next(p for p in built.instance["patients"] if p["id"] == str(week.patients[0].public_id))
+    assert erin["availability"] == {d: [["16:00", "21:00"]] for d in ("mon", "tue", "wed")}
+    assert erin["plan"]["min_minutes"] == 540  # the adult default: 9 h over 3 days
+    assert len(built.default_plans) == 4
+
+
+def test_a_run_solves_in_the_background_shows_a_preview_and_publishes(cast, week, login):
+    client = login(cast.charlie)
+    response = _start_run(client, week)
+    run = ScheduleRun.objects.get()
+    assert response.status_code == 302
+    assert run.status == RunStatus.DONE  # ImmediateBackend: inline
+    assert run.plans_met is not None
+    assert run.bound is not None
+
+    page = client.get(reverse("scheduling:run", args=[run.public_id]))
+    assert b"Sessions added" in page.content
+    assert b"Publish" in page.content
+    assert b"default weekly requirement" in page.content
+
+    client.post(reverse("scheduling:publish", args=[run.public_id]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED
+    assert GroupSession.objects.filter(date__gte=week.monday).exists()
+    assert AuditEvent.objects.filter(object_type="scheduling.publication").exists()
+
+
+def test_htmx_progress_fragment_refreshes_the_page_when_done(cast, week, login):
+    client = login(cast.charlie)
+    _start_run(client, week)
+    run = ScheduleRun.objects.get()
+    fragment = client.get(
+        reverse("scheduling:run", args=[run.public_id]) + "?was=active", HTTP_HX_REQUEST="true"
+    )
+    assert fragment["HX-Refresh"] == "true"
+
+
+def test_publish_keeps_pinned_bookings(cast, week):
+    site = week.group_room.site
+    pinned = f.AppointmentFactory(
+        episode=cast.erin_episode,
+        clinician=cast.alice,
+        site=site,
+        room=week.office,
+        date=week.monday,
+        start=datetime.time(16),
+        end=datetime.time(17),
+        pinned=True,
+    )
+    loose = f.AppointmentFactory(
+        episode=cast.olive_episode,
+        clinician=week.gus,
+        site=site,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=1),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )
+    run = services.run_create(
+        actor=cast.charlie, sites=[site], week_start=week.monday, time_limit=2
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    services.run_publish(actor=cast.charlie, run=run)
+
+    assert Appointment.objects.filter(pk=pinned.pk, pinned=True).exists()
+    assert not Appointment.objects.filter(pk=loose.pk).exists()
+
+
+@pytest.fixture
+def booked(cast, week):
+    site = week.group_room.site
+    from trellis.scheduling.models import GroupType
+
+    rp = GroupType.objects.get(code="rp")
+    session = f.GroupSessionFactory(
+        group_type=rp,
+        site=site,
+        room=week.group_room,
+        date=week.monday,
+        start=datetime.time(17),
+        end=datetime.time(18, 30),
+        facilitators=[cast.alice],
+    )
+    for patient, episode in zip(week.patients, week.episodes, strict=True):
+        f.GroupSessionPatientFactory(session=session, patient=patient, episode=episode)
+    return session
+
+
+def test_move_into_a_busy_room_is_refused_in_plain_words(cast, week, booked):
+    appointment = f.AppointmentFactory(
+        episode=week.episodes[0],
+        clinician=week.gus,
+        site=week.group_room.site,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=1),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )
+    with pytest.raises(ValidationFailed) as error:
+        services.appointment_move(
+            actor=cast.charlie,
+            appointment=appointment,
+            date=week.monday,
+            start=datetime.time(17),
+            room=week.group_room,
+        )
+    message = str(error.value)
+    assert "Group A is already in use Monday 17:00–18:30" in message
+    assert "Erin" in message
+    assert "is already booked Monday" in message
+    appointment.refresh_from_db()
+    assert appointment.date == week.monday + datetime.timedelta(days=1)
+
+
+def test_move_outside_the_clinicians_hours_names_them(cast, week, booked):
+    with pytest.raises(ValidationFailed, match="Alice Archer is not available Monday 20:30"):
+        services.session_move(
+            actor=cast.charlie,
+            session=booked,
+            date=week.monday,
+            start=datetime.time(20, 30),
+            room=week.group_room,
+        )
+
+
+def test_facilitator_without_the_competency_is_refused(cast, week, booked):
+    ivy_like = f.UserFactory(first_name="Nora", last_name="New", sites=[week.group_room.site])
+    with pytest.raises(ValidationFailed, match="No facilitator holds every competency"):
+        services.session_move(
+            actor=cast.charlie,
+            session=booked,
+            date=week.monday,
+            start=datetime.time(17),
+            room=week.group_room,
+            facilitator=ivy_like,
+        )
+
+
+def test_adding_a_patient_beyond_the_groups_maximum_is_refused(cast, week, booked):
+    booked.group_type.max_size = 4
+    booked.group_type.save()
+    extra = f.PatientFactory(site=week.group_room.site, first_name="Zed", last_name="Late")
+    f.EpisodeFactory(patient=extra, track=cast.track_a)
+    with pytest.raises(
+        ValidationFailed, match="takes at most 4 patients; this session would have 5"
+    ):
+        services.session_add_patient(actor=cast.charlie, session=booked, patient=extra)
+
+
+def test_move_form_shows_the_broken_rule_and_keeps_the_booking(cast, week, booked, login):
+    response = login(cast.charlie).post(
+        reverse("scheduling:move", args=["session", booked.public_id]),
+        {"date": str(week.monday), "start": "20:30", "room": week.group_room.pk},
+    )
+    assert response.status_code == 200
+    assert "would break the schedule" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.start == datetime.time(17)
+
+
+def test_unmet_reasons_say_why_in_plain_words():
+    instance = {
+        "sites": [{"id": "s1", "hours": {d: [["08:00", "21:00"]] for d in ("mon", "sat")}}],
+        "group_types": [
+            {
+                "id": "rp",
+                "name": "Relapse prevention",
+                "minutes": 90,
+                "requires": ["group", "sud"],
+                "populations": ["adult-sud"],
+                "min_size": 1,
+                "max_size": 9,
+            }
+        ],
+        "clinicians": [
+            {
+                "id": "c1",
+                "site": "s1",
+                "competencies": ["group"],
+                "availability": {"sat": [["09:00", "13:00"]]},
+            }
+        ],
+        "patients": [
+            {
+                "id": "p1",
+                "site": "s1",
+                "population": "adult-sud",
+                "availability": {"sat": [["09:00", "13:00"]]},
+                "plan": {
+                    "min_minutes": 540,
+                    "min_days": 3,
+                    "min_day_minutes": 180,
+                    "max_day_minutes": 240,
+                    "groups": {"rp": 1},
+                    "individual": {"clinician": "c9", "count": 1, "minutes": 60},
+                },
+            }
+        ],
+    }
+    reasons = unmet_reasons(instance, {"sessions": [], "appointments": []})["p1"]
+    assert "available only Saturday; needs 3 days" in reasons
+    assert "no qualified facilitator free for Relapse prevention when available" in reasons
+    assert "no individual slot with their clinician" in reasons
+
+
+def test_calendar_feed_works_with_its_token_and_404s_after_revoke(cast, week, booked, client):
+    feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    url = reverse("scheduling:ical", args=[token])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
+    assert b"Relapse prevention" in response.content
+    assert b"Olive" not in response.content
+
+    services.feed_revoke(actor=cast.charlie, feed=feed)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("scheduling:ical", args=["not-a-token"])).status_code == 404
+
+
+def test_clinician_makes_their_own_feed(cast, week, booked, login):
+    client = login(cast.alice)
+    client.post(reverse("scheduling:feed_new"))
+    page = client.get(reverse("scheduling:week") + "?view=clinician")
+    assert b"/schedule/feed/" in page.content
+
+
+def test_availability_is_edited_on_the_patients_page(cast, week, login):
+    client = login(cast.alice)
+    url = reverse("scheduling:patient", args=[cast.erin_record.public_id])
+    bad = client.post(url, {"patient": "Mon 17:00-21:00\nsomeday", "family": ""})
+    assert "Line 2" in bad.content.decode()
+    assert cast.erin_record.availability.count() == 3  # nothing lost
+    client.post(url, {"patient": "Sat 09:00-13:00", "family": "Thu 18:00-20:00"})
+    assert [str(a) for a in cast.erin_record.availability.all()] == [
+        "Thursday 18:00–20:00",
+        "Saturday 09:00–13:00",
+    ]
+
+
+@pytest.mark.parametrize("who", ["bob", "dana", "erin", "frank"])
+def test_out_of_scope_users_get_404(cast, week, booked, login, who):
+    client = login(cast.user(who))
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    for url in (
+        reverse("scheduling:run", args=[run.public_id]),
+        reverse("scheduling:move", args=["session", booked.public_id]),
+        reverse("scheduling:patient", args=[cast.erin_record.public_id]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(reverse("scheduling:pin", args=["session", booked.public_id])).status_code
+        == 404
+    )
+
+
+def test_clinicians_see_week_views_but_cannot_run_or_pin(cast, week, booked, login):
+    client = login(cast.alice)
+    page = client.get(reverse("scheduling:week") + f"?view=site&key=north&week={week.monday}")
+    assert b"Relapse prevention" in page.content
+    assert client.get(reverse("scheduling:runs")).status_code == 404
+    assert (
+        client.post(reverse("scheduling:pin", args=["session", booked.public_id])).status_code
+        == 404
+    )
+
+
+def test_coordinator_pins_a_session(cast, week, booked, login):
+    login(cast.ivy).post(reverse("scheduling:pin", args=["session", booked.public_id]))
+    booked.refresh_from_db()
+    assert booked.pinned

@@ -1,0 +1,383 @@
+"""Schedule pages: runs (progress, preview, publish), week views, manual bookings, pins,
+patients' availability and calendar feeds. Views parse input, call a service, and render."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.models import User
+from trellis.core.auth import acting_user
+from trellis.core.errors import TrellisError
+from trellis.patients.selectors import patient_for_write, patients_visible_to
+
+from . import selectors, services
+from .forms import (
+    AddPatientForm,
+    AppointmentForm,
+    AvailabilityForm,
+    MoveForm,
+    RunForm,
+    windows_text,
+)
+from .ical import feed as ical_feed
+from .instance_builder import monday_of
+from .models import Appointment, CalendarFeed, GroupSession, WindowKind
+from .review import describe, unmet_reasons, week_diff
+from .tasks import run_schedule
+
+
+def _coordinator(request: HttpRequest) -> User:
+    user = acting_user(request)
+    if not selectors.can_coordinate(user):
+        raise Http404
+    return user
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = acting_user(request)
+    if not selectors.can_view_schedule(user):
+        raise Http404
+    return user
+
+
+def _kind(kind: str) -> None:
+    if kind not in ("session", "appointment"):
+        raise Http404
+
+
+def _week_param(request: HttpRequest) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return monday_of(day)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+# --- runs ---------------------------------------------------------------------------------------
+def run_list(request: HttpRequest) -> HttpResponse:
+    user = _coordinator(request)
+    form = RunForm(request.POST or None, sites=selectors.coordinated_sites(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(
+                actor=user,
+                sites=list(form.cleaned_data["sites"]),
+                week_start=form.cleaned_data["week"],
+                time_limit=form.cleaned_data["time_limit"],
+            )
+        except TrellisError as error:
+            form.add_error(None, str(error))
+        else:
+            run_schedule.enqueue(str(run.public_id))
+            return redirect("scheduling:run", run.public_id)
+    runs = selectors.runs_visible_to(user)[:30]
+    return render(
+        request, "scheduling/runs.html", {"form": form, "runs": runs, "can_coordinate": True}
+    )
+
+
+def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    run = selectors.run_for(user, public_id)
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "scheduling/partials/_progress.html", {"run": run})
+        if not run.is_active and request.GET.get("was") == "active":
+            response["HX-Refresh"] = "true"
+        return response
+    context: dict[str, object] = {"run": run, "can_coordinate": True}
+    if run.solution:
+        sites = list(run.sites.all())
+        names = selectors.names_for(run.instance)
+        type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
+        current = selectors.week_as_format(sites, run.week_start)
+        diff = week_diff(current, run.solution)
+        unmet = unmet_reasons(run.instance, run.solution)
+        notes = run.stats.get("notes", {})
+        context.update(
+            added=[describe(s, type_names) for s in diff.added],
+            removed=[describe(s, type_names) for s in diff.removed],
+            moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
+            kept=diff.kept,
+            patients_moved=[names.get(p, p) for p in diff.patients_moved],
+            unmet=sorted(
+                (names.get(p, p), reasons + notes.get(p, [])) for p, reasons in unmet.items()
+            ),
+            default_plans=sorted(names.get(p, p) for p in run.default_plans),
+            sessions=len(run.solution.get("sessions", [])),
+            appointments=len(run.solution.get("appointments", [])),
+        )
+    return render(request, "scheduling/run.html", context)
+
+
+@require_POST
+def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    run = selectors.run_for(user, public_id)
+    try:
+        publication = services.run_publish(actor=user, run=run)
+    except TrellisError as error:
+        messages.error(request, str(error))
+        return redirect("scheduling:run", run.public_id)
+    messages.success(
+        request,
+        _("Published: %(s)s sessions and %(a)s appointments over %(w)s weeks.")
+        % {
+            "s": publication.sessions_created,
+            "a": publication.appointments_created,
+            "w": publication.weeks,
+        },
+    )
+    first = next(iter(run.sites.all()))
+    return redirect(
+        f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"
+    )
+
+
+# --- week views -------------------------------------------------------------------------------
+def week(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    week_start = _week_param(request)
+    choices = selectors.grid_choices(user)
+    view = request.GET.get("view", "site")
+    key = request.GET.get("key", "")
+    if not key:
+        if view == "clinician" and user.role == "clinician":
+            key = str(user.public_id)
+        elif choices.get(view):
+            key = choices[view][0][0]
+    grid = None
+    if key:
+        try:
+            grid = selectors.week_grid(user, view=view, key=key, week_start=week_start)
+        except (ValueError, TypeError, Http404):
+            raise Http404 from None
+    own_feed = selectors.active_feeds(user=user).first()
+    context = {
+        "grid": grid,
+        "view": view,
+        "key": key,
+        "choices": choices,
+        "views": selectors.VIEWS,
+        "week_start": week_start,
+        "previous_week": week_start - datetime.timedelta(weeks=1),
+        "next_week": week_start + datetime.timedelta(weeks=1),
+        "can_coordinate": selectors.can_coordinate(user),
+        "own_feed": own_feed,
+        "new_feed_url": request.session.pop("new_feed_url", ""),
+        "here": request.get_full_path(),
+    }
+    return render(request, "scheduling/week.html", context)
+
+
+@require_POST
+def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    _kind(kind)
+    booking = (
+        selectors.session_for(user, public_id, write=True)
+        if kind == "session"
+        else selectors.appointment_for(user, public_id, write=True)
+    )
+    services.booking_pin(actor=user, booking=booking, pinned=not booking.pinned)
+    return _back(request, reverse("scheduling:week"))
+
+
+def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    _kind(kind)
+    session: GroupSession | None = None
+    appointment: Appointment | None = None
+    booking: GroupSession | Appointment
+    if kind == "session":
+        session = selectors.session_for(user, public_id, write=True)
+        booking = session
+    else:
+        appointment = selectors.appointment_for(user, public_id, write=True)
+        booking = appointment
+    initial = {"date": booking.date, "start": booking.start, "room": booking.room}
+    form = MoveForm(
+        request.POST or None, initial=initial, site=booking.site, session=session is not None
+    )
+    patients = patients_visible_to(user).filter(site=booking.site)
+    add_form = AddPatientForm(patients=patients) if session else None
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if session is not None:
+                services.session_move(
+                    actor=user,
+                    session=session,
+                    date=data["date"],
+                    start=data["start"],
+                    room=data["room"],
+                    facilitator=data.get("facilitator"),
+                )
+            elif appointment is not None:
+                services.appointment_move(
+                    actor=user,
+                    appointment=appointment,
+                    date=data["date"],
+                    start=data["start"],
+                    room=data["room"],
+                )
+        except TrellisError as error:
+            problems = str(error)
+            booking.refresh_from_db()
+        else:
+            messages.success(request, _("Moved."))
+            return _back(request, reverse("scheduling:week"))
+    context = {
+        "booking": booking,
+        "kind": kind,
+        "form": form,
+        "add_form": add_form,
+        "problems": problems,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "scheduling/move.html", context)
+
+
+@require_POST
+def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    session = selectors.session_for(user, public_id, write=True)
+    form = AddPatientForm(
+        request.POST, patients=patients_visible_to(user).filter(site=session.site)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a patient."))
+    else:
+        try:
+            services.session_add_patient(
+                actor=user, session=session, patient=form.cleaned_data["patient"]
+            )
+        except TrellisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Added to the session."))
+    return redirect("scheduling:move", "session", session.public_id)
+
+
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    user = _coordinator(request)
+    sites = selectors.coordinated_sites(user)
+    site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
+    if site is None:
+        raise Http404
+    patients = patients_visible_to(user).filter(site=site)
+    form = AppointmentForm(request.POST or None, site=site, patients=patients)
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_add(actor=user, **form.cleaned_data)
+        except TrellisError as error:
+            problems = str(error)
+        else:
+            messages.success(request, _("Booked."))
+            return redirect(f"{reverse('scheduling:week')}?view=site&key={site.code}")
+    context = {"form": form, "site": site, "sites": sites, "problems": problems}
+    return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})
+
+
+# --- patients: availability and feeds ---------------------------------------------------------
+def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
+    patient = patient_for_write(user, public_id)
+    rows = list(selectors.patient_availability(patient))
+    initial = {
+        "patient": windows_text([r for r in rows if r.kind == WindowKind.PATIENT]),
+        "family": windows_text([r for r in rows if r.kind == WindowKind.FAMILY]),
+    }
+    form = AvailabilityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for kind in (WindowKind.PATIENT, WindowKind.FAMILY):
+                services.availability_set(
+                    actor=user, patient=patient, kind=kind, windows=form.cleaned_data[kind]
+                )
+        except TrellisError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Availability saved."))
+            return redirect("scheduling:patient", patient.public_id)
+    context = {
+        "patient": patient,
+        "form": form,
+        "feed": selectors.active_feeds(patient=patient).first(),
+        "new_feed_url": request.session.pop("new_feed_url", ""),
+        "week_start": monday_of(timezone.localdate()),
+    }
+    return render(request, "scheduling/patient.html", context)
+
+
+@require_POST
+def feed_new(request: HttpRequest) -> HttpResponse:
+    """A new secret feed for the signed-in clinician, or for a patient (``patient`` field)."""
+    user = acting_user(request)
+    patient_id = request.POST.get("patient", "")
+    try:
+        patient = patient_for_write(user, uuid.UUID(patient_id)) if patient_id else None
+    except ValueError:
+        raise Http404 from None
+    if patient is None and user.role != "clinician":
+        raise Http404
+    _feed, token = services.feed_create(actor=user, user=None if patient else user, patient=patient)
+    request.session["new_feed_url"] = request.build_absolute_uri(
+        reverse("scheduling:ical", args=[token])
+    )
+    if patient is not None:
+        return redirect("scheduling:patient", patient.public_id)
+    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+
+
+@require_POST
+def feed_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
+    feed = CalendarFeed.objects.filter(public_id=public_id).select_related("patient").first()
+    if feed is None:
+        raise Http404
+    if feed.patient is not None:
+        patient_for_write(user, feed.patient.public_id)
+    elif feed.user_id != user.pk:
+        raise Http404
+    services.feed_revoke(actor=user, feed=feed)
+    messages.success(request, _("The calendar link no longer works."))
+    if feed.patient is not None:
+        return redirect("scheduling:patient", feed.patient.public_id)
+    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+
+
+@login_not_required
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    feed = (
+        CalendarFeed.objects.filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
+        .filter(Q(user__is_active=True) | Q(patient__isnull=False))
+        .select_related("user", "patient")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    body = ical_feed(user=feed.user, patient=feed.patient)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
