@@ -148,13 +148,11 @@ class DemoBuilder(TimetableMixin):
         )
         self._profile(billing, list(self.sites))
         for username, first, last, sites, creds, lic, comps, shift in CLINICIANS:
-            description = (
-                "clinician at Downtown with a caseload and groups"
-                if username == "clinician"
-                else "clinician at Riverside (adolescents)"
-                if username == "clinician.b"
-                else ""
-            )
+            description = {
+                "clinician": "clinician at Downtown with a caseload and groups",
+                "clinician.b": "clinician at Riverside (adolescents)",
+                "elise.m": "pre-licensed clinician (plans need clinician's co-signature)",
+            }.get(username, "")
             user = User(
                 username=username,
                 role=Role.CLINICIAN,

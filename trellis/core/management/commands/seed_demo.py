@@ -64,7 +64,7 @@ class Command(BaseCommand):
 
     def _print_logins_hint(self) -> None:
         self.stdout.write(
-            f"Demo logins: admin, director, clinician, clinician.b, intake, billing, patient, "
+            f"Demo logins: admin, director, clinician, clinician.b, elise.m, intake, billing, patient, "
             f"family — password {DEMO_PASSWORD}"
         )
 
