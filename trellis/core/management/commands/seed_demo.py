@@ -64,8 +64,8 @@ class Command(BaseCommand):
 
     def _print_logins_hint(self) -> None:
         self.stdout.write(
-            f"Demo logins: admin, director, clinician, clinician.b, elise.m, intake, billing, patient, "
-            f"family — password {DEMO_PASSWORD}"
+            "Demo logins: admin, director, clinician, clinician.b, elise.m, intake, billing, "
+            f"patient, family — password {DEMO_PASSWORD}"
         )
 
     def _reset(self) -> None:
