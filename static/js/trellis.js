@@ -31,3 +31,26 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 })();
+
+// Small screens show table.responsive rows as cards; each cell is labelled with its column
+// header. Cells rendered without data-label get their header's text here.
+(function () {
+  "use strict";
+  var label = function (root) {
+    var tables = (root.querySelectorAll ? root : document).querySelectorAll("table.responsive");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && heads[i] && !cell.hasAttribute("colspan")) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+        });
+      });
+    });
+  };
+  label(document);
+  document.addEventListener("htmx:afterSwap", function (event) { label(event.target.parentNode || document); });
+})();

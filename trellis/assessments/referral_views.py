@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -52,7 +53,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         if choice not in ("", "new"):
             try:
                 use_patient = patients_visible_to(user).get(public_id=uuid.UUID(choice))
-            except (ValueError, LookupError):
+            except (ValueError, ObjectDoesNotExist):
                 raise Http404 from None
         fields = dict(form.cleaned_data)
         site = fields.pop("site")

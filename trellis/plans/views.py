@@ -92,6 +92,7 @@ def plan_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     staff = _staff(page.patient)
     latest = page.latest.version if page.latest else None
     suggestions = []
+    from_assessment = False
     if request.method == "POST" and request.POST.get("add"):
         ed = editor.build(
             data=None,
@@ -161,6 +162,7 @@ def plan_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "plan_form": ed.plan_form,
             "formsets": ed.formsets,
             "suggestions": suggestions,
+            "from_assessment": from_assessment,
             "latest": latest,
         },
     )

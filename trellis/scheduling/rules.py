@@ -32,6 +32,13 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def clock_label(minutes: int) -> str:
+    """A time of day for people: past midnight reads "01:00 (next day)", never "25:00"."""
+    if minutes >= 24 * 60:
+        return f"{clock(minutes - 24 * 60)} (next day)"
+    return clock(minutes)
+
+
 def _inside(windows: Mapping[str, Any], day: str, start: int, end: int) -> bool:
     return any(
         minutes_of(a) <= start and end <= minutes_of(b) for a, b in windows.get(day, []) or []
@@ -75,7 +82,7 @@ def violations(
 
     day = proposed["day"]
     start, end = _span(proposed, lengths)
-    when = f"{DAY_NAMES.get(day, day)} {clock(start)}–{clock(end)}"
+    when = f"{DAY_NAMES.get(day, day)} {clock_label(start)}–{clock_label(end)}"
     is_session = "type" in proposed
     group_type = types.get(proposed.get("type", "")) if is_session else None
     if is_session and group_type is None:
@@ -112,16 +119,13 @@ def violations(
         if not (o_start < end and start < o_end):
             continue
         o_clinicians, o_patients = _people(other)
+        span = f"{clock_label(o_start)}–{clock_label(o_end)}"
         if room_id and other.get("room") == room_id:
-            busy_room.append(f"{clock(o_start)}–{clock(o_end)}")
+            busy_room.append(span)
         for cid in sorted(clinician_ids & o_clinicians):
-            problems.append(
-                f"{name(cid)} is already booked {DAY_NAMES[day]} {clock(o_start)}–{clock(o_end)}."
-            )
+            problems.append(f"{name(cid)} is already booked {DAY_NAMES[day]} {span}.")
         for pid in sorted(patient_ids & o_patients):
-            problems.append(
-                f"{name(pid)} is already booked {DAY_NAMES[day]} {clock(o_start)}–{clock(o_end)}."
-            )
+            problems.append(f"{name(pid)} is already booked {DAY_NAMES[day]} {span}.")
     if busy_room:
         problems.append(
             f"{name(room_id or '')} is already in use {DAY_NAMES[day]} {', '.join(busy_room)}."

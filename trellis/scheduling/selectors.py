@@ -196,6 +196,19 @@ def week_as_format(
     }
 
 
+def patient_names(ids: Iterable[object]) -> dict[str, str]:
+    """Display names of patients by public id (as strings); other ids are left out."""
+    valid: list[uuid.UUID] = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    if not valid:
+        return {}
+    return {str(p.public_id): p.display_name for p in Patient.objects.filter(public_id__in=valid)}
+
+
 def names_for(instance: dict[str, Any]) -> dict[str, str]:
     """What people call the instance's ids (rooms, clinicians, patients, sites, group types)."""
     names: dict[str, str] = {}

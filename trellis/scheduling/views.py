@@ -111,6 +111,9 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         current = selectors.week_as_format(sites, run.week_start)
         diff = week_diff(current, run.solution)
         unmet = unmet_reasons(run.instance, run.solution)
+        # The current week can hold patients the run no longer schedules (discharged since):
+        # name them too rather than show their ids.
+        names.update(selectors.patient_names(p for p in diff.patients_moved if p not in names))
         notes = run.stats.get("notes", {})
         context.update(
             added=[describe(s, type_names) for s in diff.added],

@@ -14,9 +14,9 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record, diff_fields
 from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Site, Track
-from trellis.patients.models import EpisodeOfCare, Patient
+from trellis.patients.models import OPEN_STATUSES, EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to
-from trellis.patients.services import episode_open, patient_register
+from trellis.patients.services import EpisodeAlreadyOpen, episode_open, patient_register
 
 from ..models import (
     Referral,
@@ -81,6 +81,16 @@ def referral_convert(
     if track.site_id != referral.site_id:
         raise ValidationFailed(_("Choose a track at the referral's site."))
     if referral.patient is not None:
+        # Say what is really in the way before the chart-write check: a merged patient who is
+        # still in treatment cannot get a second episode, whoever converts the referral.
+        if referral.patient.episodes.filter(status__in=OPEN_STATUSES).exists():
+            raise EpisodeAlreadyOpen(
+                _(
+                    "%s already has an open episode of care. Ask their care team to discharge "
+                    "or transfer it, or close this referral."
+                )
+                % referral.patient.display_name
+            )
         episode = episode_open(
             actor=actor,
             patient=referral.patient,

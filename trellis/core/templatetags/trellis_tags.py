@@ -16,3 +16,22 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def treatment_week(episode: Any, today: Any) -> int | None:
     """Week of treatment (1-based) of an open, admitted episode."""
     return episode.week_of_treatment(today)
+
+
+@register.filter
+def group_counts(groups: dict[str, int] | None) -> list[tuple[str, int]]:
+    """A requirement's ``{group-type code: sessions}`` as ``(group name, sessions)`` pairs.
+
+    One query; a code no longer in the catalogue is shown as the code."""
+    if not groups:
+        return []
+    from trellis.scheduling.models import GroupType
+
+    names = dict(GroupType.objects.filter(code__in=list(groups)).values_list("code", "name"))
+    return [(names.get(code, code), n) for code, n in groups.items()]
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    """A questionnaire flag slug (``suicide_risk``) in words (``Suicide risk``)."""
+    return str(flag).replace("_", " ").replace("-", " ").capitalize()
