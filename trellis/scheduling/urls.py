@@ -6,6 +6,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.week, name="week"),
     path("runs/", views.run_list, name="runs"),
+    path("unmet/", views.unmet, name="unmet"),
     path("runs/<uuid:public_id>/", views.run_detail, name="run"),
     path("runs/<uuid:public_id>/publish/", views.run_publish, name="publish"),
     path("<slug:kind>/<uuid:public_id>/pin/", views.pin, name="pin"),

@@ -32,9 +32,9 @@ from .forms import (
     windows_text,
 )
 from .ical import feed as ical_feed
-from .instance_builder import monday_of
+from .instance_builder import build_instance, monday_of
 from .models import Appointment, CalendarFeed, GroupSession, WindowKind
-from .review import describe, unmet_reasons, week_diff
+from .review import describe, patient_weeks, unmet_reasons, week_diff
 from .tasks import run_schedule
 
 
@@ -189,6 +189,51 @@ def week(request: HttpRequest) -> HttpResponse:
         "here": request.get_full_path(),
     }
     return render(request, "scheduling/week.html", context)
+
+
+def unmet(request: HttpRequest) -> HttpResponse:
+    """Patients whose plan the *published* week does not meet, with reasons, so staff can act."""
+    user = _coordinator(request)
+    week_start = _week_param(request)
+    sites = list(selectors.coordinated_sites(user).order_by("name"))
+    chosen = [s for s in sites if s.code == request.GET.get("site")] or sites[:1]
+    rows: list[dict[str, object]] = []
+    if chosen:
+        built = build_instance(chosen, week_start)
+        published = selectors.week_as_format(chosen, week_start)
+        reasons = unmet_reasons(built.instance, published)
+        weeks = patient_weeks(built.instance, published)
+        patients = {
+            str(p.public_id): p
+            for p in patients_visible_to(user).filter(public_id__in=list(reasons))
+        }
+        for entry in built.instance.get("patients", []):
+            pid = entry["id"]
+            if pid not in reasons:
+                continue
+            plan = entry.get("plan") or {}
+            pw = weeks.get(pid)
+            rows.append(
+                {
+                    "patient": patients.get(pid),
+                    "name": patients[pid].display_name if pid in patients else pid,
+                    "scheduled_minutes": pw.minutes if pw else 0,
+                    "needed_minutes": plan.get("min_minutes", 0),
+                    "reasons": reasons[pid] + built.notes.get(pid, []),
+                    "default_plan": pid in built.default_plans,
+                }
+            )
+        rows.sort(key=lambda r: str(r["name"]))
+    context = {
+        "rows": rows,
+        "sites": sites,
+        "site": chosen[0] if chosen else None,
+        "week_start": week_start,
+        "previous_week": week_start - datetime.timedelta(weeks=1),
+        "next_week": week_start + datetime.timedelta(weeks=1),
+        "can_coordinate": True,
+    }
+    return render(request, "scheduling/unmet.html", context)
 
 
 @require_POST

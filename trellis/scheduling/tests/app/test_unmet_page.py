@@ -1,0 +1,54 @@
+"""The coordinators' list of plans the published week does not meet, with reasons."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trellis.scheduling.models import Appointment, PatientAvailability
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nothing_published_lists_every_scheduled_patient_with_reasons(cast, login, week) -> None:
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    page = login(cast.charlie).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    for patient in week.patients:
+        assert patient.display_name in body
+    assert "0 h / 9 h" in body
+
+
+def test_a_patient_free_only_one_day_is_told_why(cast, login, week) -> None:
+    PatientAvailability.objects.filter(patient=cast.olive).exclude(weekday=0).delete()
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    row = body[body.index(cast.olive.display_name) :]
+    row = row[: row.index("</tr>")]
+    assert "needs 3 days" in row
+
+
+def test_published_bookings_count(cast, login, week) -> None:
+    Appointment.objects.create(
+        kind="individual",
+        patient=cast.erin_record,
+        episode=cast.erin_episode,
+        clinician=cast.alice,
+        site=cast.site_a,
+        room=week.office,
+        date=week.monday,
+        start=datetime.time(17),
+        end=datetime.time(18),
+    )
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    row = body[body.index(cast.erin_record.display_name) :]
+    assert "1 h / 9 h" in row[: row.index("</tr>")]
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "dana", "erin", "frank"])
+def test_only_coordinators_see_it(cast, login, who: str) -> None:
+    assert login(getattr(cast, who)).get(reverse("scheduling:unmet")).status_code == 404
