@@ -131,6 +131,14 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
+# Dates for people: "23 Nov 2026". Django 5 always localizes and a language's format module takes
+# precedence over these settings, so English is set in config/formats/en/formats.py; the settings
+# are the fallback for a language without a format module.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
 USE_TZ = True
 
 STATIC_URL = "static/"

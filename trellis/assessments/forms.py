@@ -247,8 +247,8 @@ class ReferralForm(forms.ModelForm):
             "referred_on",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "referred_on": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "referred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "reason": forms.Textarea(attrs={"rows": 3}),
             "screening_notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -262,7 +262,7 @@ class ReferralForm(forms.ModelForm):
 
 class ScreeningForm(forms.Form):
     screened_on = forms.DateField(
-        label=_("Screened on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Screened on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[c for c in ScreeningOutcome.choices if c[0]]

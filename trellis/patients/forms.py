@@ -12,7 +12,7 @@ from trellis.organization.models import Track
 from .models import CareTeamRole, Contact, DischargeReason, EpisodeStatus, Patient
 from .services import CONTACT_FIELDS, PATIENT_FIELDS
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PatientForm(forms.ModelForm):

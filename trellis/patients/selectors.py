@@ -201,6 +201,17 @@ def open_episode(patient: Patient) -> EpisodeOfCare | None:
     return patient.episodes.filter(status__in=OPEN_STATUSES).first()
 
 
+def future_bookings_count(patient: Patient, *, after: datetime.date) -> int:
+    """Group-session places and scheduled appointments of the patient dated after ``after``."""
+    from trellis.scheduling.models import Appointment, BookingStatus, GroupSessionPatient
+
+    places = GroupSessionPatient.objects.filter(patient=patient, session__date__gt=after).count()
+    appointments = Appointment.objects.filter(
+        patient=patient, date__gt=after, status=BookingStatus.SCHEDULED
+    ).count()
+    return places + appointments
+
+
 def clinicians_at_sites_of(user: User) -> QuerySet[User]:
     return (
         User.objects.filter(

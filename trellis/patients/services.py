@@ -27,7 +27,7 @@ from .models import (
     EpisodeTransition,
     Patient,
 )
-from .selectors import ChartAccess, chart_access
+from .selectors import ChartAccess, chart_access, patients_visible_to
 from .states import check_transition
 
 PATIENT_FIELDS = (
@@ -57,6 +57,34 @@ class EpisodeAlreadyOpen(ValidationFailed):
     """A patient has at most one open episode of care."""
 
 
+class PossibleDuplicatePatient(ValidationFailed):
+    """A patient the actor can see has the same first name, last name and date of birth.
+
+    ``matches`` holds those patients; the caller shows them and may retry with
+    ``confirm_new=True`` when this is a different person.
+    """
+
+    def __init__(self, message: str, matches: list[Patient]) -> None:
+        super().__init__(message)
+        self.matches = matches
+
+
+def possible_duplicates(
+    actor: User, *, first_name: str, last_name: str, date_of_birth: datetime.date
+) -> list[Patient]:
+    """Patients visible to the actor with the same name (any case) and date of birth."""
+    return list(
+        patients_visible_to(actor)
+        .filter(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+        .select_related("site")
+        .order_by("last_name", "first_name", "mrn")
+    )
+
+
 def _require_chart_write(actor: User, patient: Patient) -> None:
     if chart_access(actor, patient) is not ChartAccess.FULL:
         raise NotPermitted(_("You may not change this patient's chart."))
@@ -79,8 +107,13 @@ def next_mrn() -> str:
 
 
 @transaction.atomic
-def patient_create(*, actor: User, site: Site, **fields: Any) -> Patient:
-    """Register a new patient at a site. MRN is assigned."""
+def patient_create(*, actor: User, site: Site, confirm_new: bool = False, **fields: Any) -> Patient:
+    """Register a new patient at a site. MRN is assigned.
+
+    Raises ``PossibleDuplicatePatient`` when a patient the actor can see has the same first
+    name, last name (ignoring case) and date of birth, unless ``confirm_new`` says this is a
+    different person.
+    """
     if actor.role not in (Role.ADMINISTRATOR, Role.DIRECTOR, Role.INTAKE, Role.CLINICIAN):
         raise NotPermitted(_("Only clinical staff can register patients."))
     unknown = set(fields) - set(PATIENT_FIELDS)
@@ -89,6 +122,21 @@ def patient_create(*, actor: User, site: Site, **fields: Any) -> Patient:
     dob = fields.get("date_of_birth")
     if dob is not None and dob > timezone.localdate():
         raise ValidationFailed(_("The date of birth is in the future."))
+    if not confirm_new and dob is not None:
+        matches = possible_duplicates(
+            actor,
+            first_name=fields.get("first_name", ""),
+            last_name=fields.get("last_name", ""),
+            date_of_birth=dob,
+        )
+        if matches:
+            raise PossibleDuplicatePatient(
+                _(
+                    "Someone with this name and date of birth is already on record. "
+                    "Open their chart, or confirm that this is a different person."
+                ),
+                matches,
+            )
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -300,7 +348,49 @@ def episode_transition(
         summary=f"Episode: {before['status']} → {episode.status} ({name})",
         changes={"status": [before["status"], episode.status], "effective_on": str(effective_on)},
     )
+    if name in RELEASE_TRANSITIONS:
+        _release_bookings(actor=actor, episode=episode, after=effective_on)
     return episode
+
+
+RELEASE_TRANSITIONS = frozenset({"discharge", "transfer", "close_referral"})
+
+
+def _release_bookings(*, actor: User, episode: EpisodeOfCare, after: datetime.date) -> int:
+    """Take the patient off the published schedule after ``after`` (the effective date).
+
+    Group-session places on later dates are removed and later individual/family appointments
+    are cancelled; sessions on or before the date stay as the record. One audit event says how
+    many bookings were released (none when there was nothing to release). Runs inside the
+    caller's transaction.
+    """
+    from trellis.scheduling.models import Appointment, BookingStatus, GroupSessionPatient
+
+    patient = episode.patient
+    places = GroupSessionPatient.objects.filter(patient=patient, session__date__gt=after)
+    session_ids = [str(s) for s in places.values_list("session__public_id", flat=True)]
+    appointments = Appointment.objects.filter(
+        patient=patient, date__gt=after, status=BookingStatus.SCHEDULED
+    )
+    appointment_ids = [str(a) for a in appointments.values_list("public_id", flat=True)]
+    if not session_ids and not appointment_ids:
+        return 0
+    places.delete()
+    appointments.update(status=BookingStatus.CANCELLED, updated_at=timezone.now())
+    released = len(session_ids) + len(appointment_ids)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REMOVE,
+        patient=patient,
+        obj=episode,
+        summary=(
+            f"Released {released} future booking(s) after {after.isoformat()}: "
+            f"{len(session_ids)} group session place(s) removed, "
+            f"{len(appointment_ids)} appointment(s) cancelled"
+        ),
+        changes={"group_sessions": session_ids, "appointments_cancelled": appointment_ids},
+    )
+    return released
 
 
 def _team_add(episode: EpisodeOfCare, user: User, role: str, on: datetime.date) -> CareTeamMember:
@@ -424,10 +514,14 @@ def patient_register(
     referred_on: datetime.date,
     reason: str,
     primary_clinician: User | None = None,
+    confirm_new: bool = False,
     **fields: Any,
 ) -> tuple[Patient, EpisodeOfCare]:
-    """Register a new patient with a referral episode on a track, in one transaction."""
-    patient = patient_create(actor=actor, site=track.site, **fields)
+    """Register a new patient with a referral episode on a track, in one transaction.
+
+    Refuses a possible duplicate (``PossibleDuplicatePatient``) unless ``confirm_new``.
+    """
+    patient = patient_create(actor=actor, site=track.site, confirm_new=confirm_new, **fields)
     episode = episode_open(
         actor=actor,
         patient=patient,

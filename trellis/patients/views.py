@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import Role, User
@@ -75,6 +77,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     referral_form = ReferralForm(
         request.POST or None, prefix="referral", tracks=tracks, clinicians=clinicians
     )
+    duplicates: services.PossibleDuplicatePatient | None = None
     if request.method == "POST" and patient_form.is_valid() and referral_form.is_valid():
         ref = referral_form.cleaned_data
         try:
@@ -84,8 +87,11 @@ def patient_new(request: HttpRequest) -> HttpResponse:
                 referred_on=ref["referred_on"],
                 reason=ref["reason"],
                 primary_clinician=ref["primary_clinician"],
+                confirm_new=request.POST.get("confirm_new") == "1",
                 **patient_form.cleaned_data,
             )
+        except services.PossibleDuplicatePatient as exc:
+            duplicates = exc
         except TrellisError as exc:
             messages.error(request, str(exc))
         else:
@@ -94,7 +100,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/new.html",
-        {"patient_form": patient_form, "referral_form": referral_form},
+        {"patient_form": patient_form, "referral_form": referral_form, "duplicates": duplicates},
     )
 
 
@@ -219,6 +225,8 @@ def episode_transition(
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        effective_on = data["effective_on"] or timezone.localdate()
+        upcoming = selectors.future_bookings_count(episode.patient, after=effective_on)
         try:
             services.episode_transition(
                 actor=user,
@@ -232,7 +240,7 @@ def episode_transition(
         except TrellisError as exc:
             error = str(exc)
         else:
-            messages.success(request, _("%s: done.") % transition.label)
+            messages.success(request, _transition_message(str(transition.label), name, upcoming))
             return redirect("patients:chart", episode.patient.public_id)
     return render(
         request,
@@ -245,6 +253,25 @@ def episode_transition(
             "error": error,
         },
     )
+
+
+def _transition_message(label: str, name: str, upcoming: int) -> str:
+    done = _("%s: done.") % label
+    if name in services.RELEASE_TRANSITIONS and upcoming:
+        released = ngettext(
+            "%(count)d future booking was released from the schedule.",
+            "%(count)d future bookings were released from the schedule.",
+            upcoming,
+        ) % {"count": upcoming}
+        return f"{done} {released}"
+    if name == "place_on_hold" and upcoming:
+        kept = ngettext(
+            "%(count)d future booking stays on the schedule; release it by hand if needed.",
+            "%(count)d future bookings stay on the schedule; release them by hand if needed.",
+            upcoming,
+        ) % {"count": upcoming}
+        return f"{done} {kept}"
+    return done
 
 
 def episode_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

@@ -90,7 +90,7 @@ class ObjectiveForm(_Row):
         label=_("Measure"), max_length=200, help_text=_("e.g. PHQ-9 below 10")
     )
     target_date = forms.DateField(
-        label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
@@ -149,7 +149,7 @@ InterventionFormSet = formset_factory(InterventionForm, extra=0, can_delete=True
 class PatientSignatureForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Date the patient signed"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     declined = forms.BooleanField(label=_("The patient declined to sign"), required=False)
@@ -167,7 +167,7 @@ class PatientSignatureForm(forms.Form):
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(
         label=_("Review date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *ReviewDecision.choices])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from trellis.patients.models import Patient
 
 from . import document, editor, selectors, services
 from .forms import PatientSignatureForm, ReviewForm
+from .models import PlanSignature
 from .suggestions import suggest
 
 
@@ -217,25 +219,37 @@ def compare(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _signature_action(
-    request: HttpRequest, public_id: uuid.UUID, version_id: uuid.UUID, action: Any, done: str
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    version_id: uuid.UUID,
+    action: Any,
+    done: str | Callable[[PlanSignature], str],
 ) -> HttpResponse:
     user = acting_user(request)
     page = selectors.plan_page_for_write(user, public_id)
     state = selectors.version_for(page, version_id)
     try:
-        action(actor=user, version=state.version)
+        signature = action(actor=user, version=state.version)
     except TrellisError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, done)
+        messages.success(request, done(signature) if callable(done) else done)
     return redirect("plans:version", page.patient.public_id, state.version.public_id)
 
 
 @require_POST
 def sign(request: HttpRequest, public_id: uuid.UUID, version_id: uuid.UUID) -> HttpResponse:
-    return _signature_action(
-        request, public_id, version_id, services.plan_sign, _("Signed. The version is locked.")
-    )
+    return _signature_action(request, public_id, version_id, services.plan_sign, _signed_message)
+
+
+def _signed_message(signature: PlanSignature) -> str:
+    """What the author is told: a pre-licensed author's plan waits for the co-signature."""
+    if signature.requires_cosign and signature.supervisor is not None:
+        return _(
+            "Signed. The version is locked and awaits the co-signature of your supervisor, "
+            "%(supervisor)s; the plan is not in effect until then."
+        ) % {"supervisor": signature.supervisor.display_name}
+    return _("Signed. The version is locked.")
 
 
 @require_POST

@@ -107,6 +107,9 @@ def referral_convert(
             referred_on=referral.referred_on,
             reason=referral.reason,
             primary_clinician=primary_clinician,
+            # The duplicate question was answered when the referral was recorded (merge with
+            # an existing patient, or confirm a new person); converting does not ask again.
+            confirm_new=True,
             first_name=referral.first_name,
             last_name=referral.last_name,
             date_of_birth=referral.date_of_birth,

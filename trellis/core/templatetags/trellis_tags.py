@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -35,3 +37,15 @@ def group_counts(groups: dict[str, int] | None) -> list[tuple[str, int]]:
 def flag_label(flag: str) -> str:
     """A questionnaire flag slug (``suicide_risk``) in words (``Suicide risk``)."""
     return str(flag).replace("_", " ").replace("-", " ").capitalize()
+
+
+@register.filter
+def iso_date(value: Any) -> Any:
+    """An ISO date string kept in stored JSON (a plan's target date) as a person reads it,
+    in the ``DATE_FORMAT`` of the current language; anything else is shown unchanged."""
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)))
+    except ValueError:
+        return value
