@@ -109,16 +109,27 @@ def repair(shared: Path, path: Path, work: Path, limit: float) -> list[dict[str,
         out = work / "repair-out.json"
         seconds = solve(case, out, 5, previous=first)
         figures = check(shared, case, out, first)
+        booked_before = _booked(json.loads(first.read_text()))
+        newly = _booked(json.loads(out.read_text())) - booked_before
         rows.append(
             {
                 "scenario": label,
                 "valid": figures["valid"],
                 "seconds": seconds,
                 "moved": figures["moved"],
+                "newly_booked": len(newly),
+                "met_before": json.loads(first.read_text())["stats"]["plans_met"],
                 "met": figures["plan_met"],
             }
         )
     return rows
+
+
+def _booked(solution: dict[str, Any]) -> set[str]:
+    """Patients with at least one booking."""
+    return {p for s in solution["sessions"] for p in s["patients"]} | {
+        a["patient"] for a in solution["appointments"]
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,12 +175,15 @@ def main(argv: list[str] | None = None) -> int:
             f"| {100 * r['gap']:.1f}% | {r['first']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |"
         )
     if repairs:
-        print("\n| repair on main-1 | valid | seconds | moved | plans met |")
-        print("|---|---|---|---|---|")
+        print(
+            "\n| repair on main-1 | valid | seconds | moved | of which unbooked last week "
+            "| plans met before → after |"
+        )
+        print("|---|---|---|---|---|---|")
         for r in repairs:
             print(
                 f"| {r['scenario']} | {'yes' if r['valid'] else 'NO'} | {r['seconds']:.1f} "
-                f"| {r['moved']} | {r['met']} |"
+                f"| {r['moved']} | {r['newly_booked']} | {r['met_before']} → {r['met']} |"
             )
     return 0
 

@@ -141,8 +141,17 @@ def build_candidates(
     step: int,
     pinned: Pinned,
     extra: Schedule | None = None,
+    frozen: dict[str, set[tuple[str, int, int]]] | None = None,
 ) -> SiteCandidates:
-    """Enumerate group slots and appointments; `extra` adds the starts of earlier bookings."""
+    """Enumerate group slots and appointments; `extra` adds the starts of earlier bookings.
+
+    A patient in `frozen` (repair) may only keep its listed (type or kind, day, start) bookings.
+    """
+    frozen = frozen or {}
+
+    def allowed(pid: str, key: tuple[str, int, int]) -> bool:
+        return pid not in frozen or key in frozen[pid]
+
     patients = [p for p in instance.patients.values() if p.site == site]
     clinicians = [c for c in instance.clinicians.values() if c.site == site]
     rooms = [r for r in instance.rooms.values() if r.site == site]
@@ -163,8 +172,14 @@ def build_candidates(
             for c in clinicians
             if gtype.requires <= c.competencies and c.max_minutes >= gtype.minutes
         ]
-        eligible = [p for p in patients if p.population in gtype.populations]
+        eligible = [
+            p
+            for p in patients
+            if p.population in gtype.populations
+            and (p.id not in frozen or any(k[0] == gtype.id for k in frozen[p.id]))
+        ]
         if not usable_rooms or not qualified or len(eligible) < gtype.min_size:
+            # (a frozen patient counts only for its own sessions' types: see `allowed`)
             continue
         for day, windows in hours.items():
             for start in _starts(windows, gtype.minutes, step, extra_starts[gtype.id, day]):
@@ -172,7 +187,8 @@ def build_candidates(
                 who = [
                     p.id
                     for p in eligible
-                    if inside(p.availability, day, start, end)
+                    if allowed(p.id, (gtype.id, day, start))
+                    and inside(p.availability, day, start, end)
                     and pinned.free(p.id, day, start, end)
                     and pinned.day_minutes[p.id, day] + gtype.minutes <= p.plan.max_day_minutes
                 ]
@@ -201,7 +217,11 @@ def build_candidates(
                 )
                 for start in _starts(free, ind.minutes, step, extra_starts["individual", day]):
                     end = start + ind.minutes
-                    if pinned.free(p.id, day, start, end) and pinned.free(c.id, day, start, end):
+                    if (
+                        allowed(p.id, ("individual", day, start))
+                        and pinned.free(p.id, day, start, end)
+                        and pinned.free(c.id, day, start, end)
+                    ):
                         appointments.append(
                             AppointmentSlot(
                                 len(appointments), "individual", p.id, c.id, day, start, end
@@ -216,8 +236,10 @@ def build_candidates(
                     both = intersect(free, c.availability.get(day, ()))
                     for start in _starts(both, fam.minutes, step, extra_starts["family", day]):
                         end = start + fam.minutes
-                        if pinned.free(p.id, day, start, end) and pinned.free(
-                            c.id, day, start, end
+                        if (
+                            allowed(p.id, ("family", day, start))
+                            and pinned.free(p.id, day, start, end)
+                            and pinned.free(c.id, day, start, end)
                         ):
                             appointments.append(
                                 AppointmentSlot(

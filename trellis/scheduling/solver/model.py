@@ -185,7 +185,9 @@ def _patients(
         short = model.new_int_var(0, plan.min_minutes, f"sf_{p.id}")
         sm.shortfall[p.id] = short
         model.add(short >= plan.min_minutes - total)
-        model.add(total >= plan.min_minutes).only_enforce_if(met)
+        # Linear forms of `met ⇒ …` (not only_enforce_if): CP-SAT's LP relaxation sees them,
+        # which is what makes its objective bound useful.
+        model.add(total >= plan.min_minutes * met)
         day_flags = []
         for d in range(len(DAYS)):
             day_items = [(m, v) for day, m, v, _ in items if day == d]
@@ -196,16 +198,14 @@ def _patients(
             model.add(minutes <= plan.max_day_minutes)
             flag = model.new_bool_var(f"dm_{p.id}_{d}")
             sm.day_met[p.id, d] = flag
-            model.add(minutes >= plan.min_day_minutes).only_enforce_if(flag)
+            model.add(minutes >= plan.min_day_minutes * flag)
             day_flags.append(flag)
         if plan.min_days > 0:
-            model.add(sum(day_flags) >= plan.min_days).only_enforce_if(met)
+            model.add(sum(day_flags) >= plan.min_days * met)
         for tid, count in plan.groups.items():
             have = pinned.groups[p.id, tid]
             if count > have:
-                model.add(
-                    sum(v for _, _, v, t in items if t == tid) >= count - have
-                ).only_enforce_if(met)
+                model.add(sum(v for _, _, v, t in items if t == tid) >= (count - have) * met)
         for kind, need in (("individual", plan.individual), ("family", plan.family)):
             if need is None:
                 continue
@@ -214,7 +214,7 @@ def _patients(
             if booked:
                 model.add(sum(booked) <= need.count - have)
             if need.count > have:
-                model.add(sum(booked) >= need.count - have).only_enforce_if(met)
+                model.add(sum(booked) >= (need.count - have) * met)
 
 
 def booking_keys(sm: SiteModel) -> dict[str, list[tuple[tuple[str, int, int], Var]]]:

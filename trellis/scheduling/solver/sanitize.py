@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .instance import Instance, inside
+from .instance import Clinician, Instance, inside
 from .solution import Appointment, Schedule, Session
 
 
@@ -19,6 +19,8 @@ class Calendar:
         self.load: dict[str, int] = defaultdict(int)
         self.day_minutes: dict[tuple[str, int], int] = defaultdict(int)
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
+        # cover: clinician -> (busy spans per day, weekly minutes) in the schedule as given
+        self.reserve: dict[str, tuple[dict[int, list[tuple[int, int]]], int]] | None = None
 
     def free(self, ident: str, day: int, start: int, end: int) -> bool:
         return all(e <= start or end <= s for s, e in self.spans[ident, day])
@@ -27,9 +29,16 @@ class Calendar:
         self.spans[ident, day].append((start, end))
 
 
-def sanitize(instance: Instance, schedule: Schedule) -> Schedule:
-    """The largest prefix-greedy valid sub-schedule; pinned bookings are considered first."""
+def sanitize(instance: Instance, schedule: Schedule, *, cover: bool = False) -> Schedule:
+    """The largest prefix-greedy valid sub-schedule; pinned bookings are considered first.
+
+    With `cover` (repair), a movable session that lost every qualified facilitator (an absence)
+    gets a qualified clinician of the site who is free in the whole given schedule and has the
+    weekly minutes to spare, so its patients keep their bookings.
+    """
     cal = Calendar()
+    if cover:
+        cal.reserve = _reserved(instance, schedule)
     kept = Schedule()
     ids: set[str] = set()
     sessions = sorted(schedule.sessions, key=lambda s: not s.pinned)
@@ -72,6 +81,9 @@ def _session(instance: Instance, cal: Calendar, s: Session) -> Session | None:
         ):
             staff.append(c)
     lead = next((c for c in staff if gtype.requires <= c.competencies), None)
+    if lead is None and cal.reserve is not None and not s.pinned:
+        lead = _cover(instance, cal, s, gtype.requires, gtype.minutes)
+        staff = [lead] if lead is not None else []
     if lead is None:
         return None
     staff = [lead] + [c for c in staff if c is not lead]
@@ -104,6 +116,43 @@ def _session(instance: Instance, cal: Calendar, s: Session) -> Session | None:
     return Session(
         s.id, s.type, s.site, day, start, room.id, [c.id for c in staff], chosen, s.pinned
     )
+
+
+def _reserved(
+    instance: Instance, schedule: Schedule
+) -> dict[str, tuple[dict[int, list[tuple[int, int]]], int]]:
+    spans: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    minutes: dict[str, int] = defaultdict(int)
+    for s in schedule.sessions:
+        length = instance.group_types[s.type].minutes if s.type in instance.group_types else 0
+        for cid in s.facilitators:
+            spans[cid][s.day].append((s.start, s.start + length))
+            minutes[cid] += length
+    for a in schedule.appointments:
+        spans[a.clinician][a.day].append((a.start, a.start + a.minutes))
+        minutes[a.clinician] += a.minutes
+    return {c: (spans[c], minutes[c]) for c in instance.clinicians}
+
+
+def _cover(
+    instance: Instance, cal: Calendar, s: Session, requires: frozenset[str], minutes: int
+) -> Clinician | None:
+    """A qualified clinician free now and in the given week, with minutes to spare."""
+    assert cal.reserve is not None  # noqa: S101 - only called in cover mode
+    end = s.start + minutes
+    for c in sorted(instance.clinicians.values(), key=lambda c: c.id):
+        busy, load = cal.reserve[c.id]
+        if (
+            c.site == s.site
+            and requires <= c.competencies
+            and inside(c.availability, s.day, s.start, end)
+            and cal.free(c.id, s.day, s.start, end)
+            and all(e <= s.start or end <= b for b, e in busy.get(s.day, ()))
+            and max(load, cal.load[c.id]) + minutes <= c.max_minutes
+        ):
+            cal.reserve[c.id] = (busy, load + minutes)
+            return c
+    return None
 
 
 def _appointment(instance: Instance, cal: Calendar, a: Appointment) -> bool:

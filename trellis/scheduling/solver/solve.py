@@ -64,7 +64,7 @@ def solve(
                 appointment.pinned = appointment.pinned or appointment.id in pinned_ids
     if pinned_ids and old is None:
         raise SolutionError("pinned bookings need a previous solution")
-    base = sanitize(inst, old) if old is not None else None
+    base = sanitize(inst, old, cover=True) if old is not None else None
     if old is not None and base is not None:
         _check_pins(old, base)
     sites = [s for s in inst.sites if any(p.site == s for p in inst.patients.values())]
@@ -87,25 +87,24 @@ def solve(
 
     fresh_id = _IdMaker(old)
     runs = [SiteRun(inst, site, base, old, workers, seed, report, fresh_id) for site in sites]
-    everyone = max(1, sum(r.patients for r in runs))
+    first = time.monotonic() - started  # every site has its constructed (or kept) week
+    for run in runs:
+        run.build()
+    everyone = max(1, sum(r.weight for r in runs))
 
     given = [0.0]  # with one worker, budgets follow the plan, not the clock: reproducible
 
+    tail = 0.5 + 0.03 * time_limit  # extraction, the final re-check and the stats
+
     def share(run: SiteRun, fraction: float) -> float:
         spent = given[0] if workers == 1 else time.monotonic() - started
-        return max(0.2, (time_limit - spent) * fraction * run.patients / everyone)
+        return max(0.1, (time_limit - tail - spent) * fraction * run.weight / everyone)
 
-    spent = given[0] if workers == 1 else time.monotonic() - started
-    quick = min(2.5, 0.1 * time_limit) / max(1.0, time_limit - spent)
-    todo = [(quick, SiteRun.quick), (0.8, SiteRun.search), (0.4, SiteRun.polish)]
-    first = 0.0
-    for fraction, stage in [*todo, (1.0, SiteRun.prove)]:
+    for fraction, stage in ((0.85, SiteRun.search), (1.0, SiteRun.polish)):
         plan = [(r, share(r, fraction)) for r in runs]
         for run, budget in plan:
             stage(run, budget)
             given[0] += budget
-        if stage is SiteRun.quick:
-            first = time.monotonic() - started
     schedule = Schedule()
     for run in runs:
         schedule.sessions += run.schedule.sessions

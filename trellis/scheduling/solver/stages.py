@@ -1,10 +1,12 @@
-"""One site's solve, in stages over a coarse-grid model, plus a bound on a complete one.
+"""One site's solve, in stages over the site's model.
 
-1. `quick`: a few seconds of CP-SAT for a first valid week (hinted with last week in repair).
-2. `search`: the main CP-SAT search, hinted with everything found so far (plans met first).
-3. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
-4. `prove`: the same model over *every* slot-grid start (a relaxation of the week), maximising
-   plans met; its CP-SAT objective bound is the proven upper bound reported.
+0. `construct` (a fresh week): a first-fit week (construct.py), the first valid schedule and
+   the complete hint of the search. In repair the start is last week's valid part, and every
+   patient whose bookings survived the change is frozen (kept exactly) in the model.
+1. `search`: the main CP-SAT search, objective plans met (less moves in repair). Outside
+   repair its CP-SAT objective bound is the proven bound on plans met (see docs/scheduling.md:
+   the coarse start grid loses no valid week, so the model is a relaxation of the week).
+2. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .candidates import Pinned, build_candidates, grid_step, pinned_usage
+from .candidates import Pinned, SiteCandidates, build_candidates, grid_step, pinned_usage
+from .construct import construct
 from .instance import Instance
 from .model import SiteModel, build_model, primary_objective, secondary_objective
 from .sanitize import sanitize
@@ -65,8 +68,10 @@ class SiteRun:
     report: Report
     fresh_id: Callable[[str], str]
     pinned: Pinned = field(init=False)
+    frozen: dict[str, set[tuple[str, int, int]]] = field(init=False)
+    cands: SiteCandidates = field(init=False)
     sm: SiteModel = field(init=False)
-    protected: dict[str, int] = field(default_factory=dict)
+    protected: dict[str, int] = field(default_factory=dict)  # repair: free patient -> move cost
     values: dict[int, int] | None = None
     schedule: Schedule = field(default_factory=Schedule)
     met: int = 0
@@ -74,34 +79,65 @@ class SiteRun:
     stages: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        """Candidates and the start week (constructed, or last week's valid part in repair)."""
         inst = self.instance
         self.pinned = pinned_usage(inst, self.base or Schedule(), self.site)
-        step = grid_step(inst, self.site)
-        cands = build_candidates(inst, self.site, step, self.pinned, extra=self.base)
-        self.sm = build_model(inst, cands, previous=self.base)
-        self.bound = len(cands.patients)
+        self.frozen = self._frozen()
+        self.cands = build_candidates(
+            inst, self.site, grid_step(inst, self.site), self.pinned, self.base, self.frozen
+        )
+        self.bound = len(self.cands.patients)
         if self.base is not None:
-            self.protected = self._protected()
-            primary_objective(self.sm, self.protected)
+            self.protected = {p.id: 1 for p in self.cands.patients if p.id not in self.frozen}
             self.schedule = self._mine(self.base)
-            self.met = self._count(self.schedule)
+            stage = "start"
+        else:
+            self.schedule = construct(inst, self.cands, self.fresh_id)
+            stage = "construct"
+        self.met = self._count(self.schedule)
+        self.stages.append({"stage": stage, "plans_met": self.met})
+        self.report(self.site, self.met, self.bound, stage)
+
+    def build(self) -> None:
+        """The CP-SAT model, hinted with the start week (complete: every variable)."""
+        inst = self.instance
+        self.sm = build_model(inst, self.cands, previous=self.base)
+        if self.base is not None:
+            for pid in self.frozen:
+                self.sm.model.add(self.sm.keep[pid] == 1)
+            primary_objective(self.sm, self.protected)
             hint(inst, self.sm, self.base, self.base)
         else:
-            hint(inst, self.sm, Schedule(), None)  # the empty week: a complete, valid start
+            hint(inst, self.sm, self.schedule, None)
 
     @property
     def patients(self) -> int:
-        return len(self.sm.cands.patients)
+        return len(self.cands.patients)
 
-    def _protected(self) -> dict[str, int]:
-        """Cost of moving each patient whose bookings survived the change (see the model)."""
+    @property
+    def weight(self) -> int:
+        """Share of the time: patients to schedule (in repair only those not frozen)."""
+        return 1 + (len(self.protected) if self.base is not None else self.patients)
+
+    def _frozen(self) -> dict[str, set[tuple[str, int, int]]]:
+        """Repair: patients whose bookings all survived the change keep them exactly.
+
+        Only patients whose bookings broke (an absent clinician, a dropped session) and
+        patients with no bookings last week (an admission) are re-solved.
+        """
         if self.original is None or self.base is None:
             return {}
         before, now = booking_sets(self.original), booking_sets(self.base)
+        pinned = booking_sets(
+            Schedule(
+                [s for s in self.base.sessions if s.pinned],
+                [a for a in self.base.appointments if a.pinned],
+            )
+        )
         return {
-            p.id: 4 if before.get(p.id) else 1
-            for p in self.sm.cands.patients
-            if before.get(p.id, set()) == now.get(p.id, set())
+            p.id: now[p.id] - pinned.get(p.id, set())
+            for p in self.instance.patients.values()
+            if p.site == self.site and before.get(p.id) and before[p.id] == now.get(p.id)
         }
 
     def _mine(self, schedule: Schedule) -> Schedule:
@@ -112,7 +148,7 @@ class SiteRun:
 
     def _count(self, schedule: Schedule) -> int:
         table = tallies(self.instance, schedule)
-        return sum(1 for p in self.sm.cands.patients if plan_met(self.instance, p.id, table[p.id]))
+        return sum(1 for p in self.cands.patients if plan_met(self.instance, p.id, table[p.id]))
 
     def _run(self, stage: str, budget: float, *, record_bound: bool = False) -> None:
         started = time.monotonic()
@@ -136,8 +172,9 @@ class SiteRun:
             if met >= self.met or stage == "polish":
                 self.schedule, self.met = schedule, met
             if record_bound:
-                proven = math.ceil(solver.best_objective_bound / 2 - 1e-6)
-                self.bound = min(self.bound, proven)
+                proven = math.ceil(solver.best_objective_bound / 2 - 1e-6)  # objective 2·met
+                if proven >= self.met:  # anything else would be a bug: ignored, not trusted
+                    self.bound = min(self.bound, proven)
         entry["plans_met"] = self.met
         self.stages.append(entry)
         self.report(self.site, self.met, self.bound, stage)
@@ -151,15 +188,10 @@ class SiteRun:
         found.appointments = [a for a in fixed.appointments if a.pinned] + found.appointments
         return sanitize(self.instance, found)
 
-    def quick(self, budget: float) -> None:
-        self._run("quick", budget)
-
     def search(self, budget: float) -> None:
-        self._run(
-            "search",
-            budget,
-            record_bound=self.base is None and self.sm.cands.step == self.instance.slot,
-        )
+        # Outside repair nothing is pinned and the start grid is lossless (docs/scheduling.md),
+        # so the search model is a relaxation of the site's week and its bound is proven.
+        self._run("search", budget, record_bound=self.base is None)
 
     def polish(self, budget: float) -> None:
         if self.values is None:
@@ -169,30 +201,3 @@ class SiteRun:
         )
         secondary_objective(self.instance, self.sm, self.met, self.protected, moved)
         self._run("polish", budget)
-
-    def prove(self, budget: float) -> None:
-        """Bound plans met with the complete (slot-grid, all starts) relaxation."""
-        started = time.monotonic()
-        if budget < 2.5:
-            return  # building the complete model alone takes about that long
-        inst = self.instance
-        cands = build_candidates(inst, self.site, inst.slot, self.pinned, extra=self.base)
-        sm = build_model(inst, cands)
-        hint(inst, sm, self.schedule, None)
-        left = budget if self.workers == 1 else budget - (time.monotonic() - started)
-        solver = cp_solver(left, self.workers, self.seed)
-        status = solver.solve(sm.model)
-        # CP-SAT's objective bound is proven whatever the status; one below what we already
-        # hold would be a bug, so it is ignored rather than trusted.
-        proven = math.ceil(solver.best_objective_bound / 2 - 1e-6)  # the objective is 2·met
-        if proven >= self.met:
-            self.bound = min(self.bound, proven)
-        self.stages.append(
-            {
-                "stage": "prove",
-                "status": solver.status_name(status),
-                "bound": self.bound,
-                "seconds": round(time.monotonic() - started, 3),
-            }
-        )
-        self.report(self.site, self.met, self.bound, "prove")

@@ -73,3 +73,35 @@ def test_unknown_pinned_id_is_rejected(week: Week) -> None:
     instance, first = week
     with pytest.raises(SolutionError, match="nope"):
         solve(instance, time_limit=1, previous=first, pinned=["nope"])
+
+
+def _bookings(solution: dict[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
+    table: dict[str, set[tuple[str, str, str]]] = {}
+    for s in solution["sessions"]:
+        for pid in s["patients"]:
+            table.setdefault(pid, set()).add((s["type"], s["day"], s["start"]))
+    for a in solution["appointments"]:
+        table.setdefault(a["patient"], set()).add((a["kind"], a["day"], a["start"]))
+    return table
+
+
+def test_absence_moves_only_patients_it_touched(week: Week) -> None:
+    instance, first = week
+    changed = copy.deepcopy(instance)
+    busiest = max(
+        changed["clinicians"],
+        key=lambda c: sum(c["id"] in s["facilitators"] for s in first["sessions"]),
+    )
+    busiest["availability"] = {}
+    touched = {
+        p for s in first["sessions"] if busiest["id"] in s["facilitators"] for p in s["patients"]
+    }
+    touched |= {a["patient"] for a in first["appointments"] if a["clinician"] == busiest["id"]}
+    repaired = solve(changed, time_limit=3, previous=first)
+    figures = shared_module("check").check(changed, repaired, first)
+    assert figures["valid"], figures["violations"]
+    before, after = _bookings(first), _bookings(repaired)
+    for pid, booked in before.items():
+        if pid not in touched:
+            assert after.get(pid) == booked, pid
+    assert repaired["stats"]["moved"] == figures["moved"]

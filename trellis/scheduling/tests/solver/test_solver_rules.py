@@ -34,3 +34,13 @@ def test_two_sites_are_solved_independently_and_validly() -> None:
     assert figures["valid"], figures["violations"]
     assert {s["site"] for s in solution["sessions"]} <= {"s1", "s2"}
     assert len(solution["stats"]["sites"]) == 2
+
+
+def test_proven_bound_is_never_below_a_valid_week() -> None:
+    instance = tiny_instance(11, patients=20)
+    solution = solve(instance, time_limit=3, workers=2)
+    check = shared_module("check").check
+    baseline = shared_module("greedy").solve(instance)
+    bound = solution["stats"]["proven_bound"]
+    assert check(instance, baseline)["plan_met"] <= bound <= len(instance["patients"])
+    assert check(instance, solution)["plan_met"] <= bound
