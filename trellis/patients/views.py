@@ -45,8 +45,11 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.role not in selectors.LIST_ROLES:
         raise Http404
+    # Searches come as POST so that typed names stay out of URLs and access logs; GET still
+    # takes the filters that links carry (track, status, clinician — no names).
+    query = request.POST if request.method == "POST" else request.GET
     form = PatientSearchForm(
-        request.GET or None,
+        query or None,
         tracks=tracks_visible_to(user),
         clinicians=selectors.clinicians_at_sites_of(user),
     )
@@ -60,7 +63,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             clinician=data["clinician"].public_id if data["clinician"] else None,
             mine=data["mine"],
         )
-    page = Paginator(selectors.patient_list(user, filters), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.patient_list(user, filters), 25).get_page(query.get("page"))
     context = {"form": form, "page": page, "can_register": user.role in REGISTER_ROLES}
     if request.htmx and request.htmx.target == "patient-results":  # type: ignore[attr-defined]
         return render(request, "patients/partials/_results.html", context)
