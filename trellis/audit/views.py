@@ -37,13 +37,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not can_browse_audit(user):
         raise Http404
-    form = AuditFilterForm(request.GET or None)
+    # Filters are POSTed: an MRN or a username typed here stays out of URLs and access logs.
+    query = request.POST if request.method == "POST" else request.GET
+    form = AuditFilterForm(query or None)
     filters = AuditFilters()
     if form.is_bound and form.is_valid():
         filters = AuditFilters(**form.cleaned_data)
-    page = Paginator(audit_search(user, filters), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    page = Paginator(audit_search(user, filters), 50).get_page(query.get("page"))
+    return render(request, "audit/list.html", {"form": form, "page": page})

@@ -84,3 +84,21 @@ def test_an_end_date_before_the_start_date_is_an_error_next_to_the_field(cast, l
     assert response.status_code == 200
     assert "The end date is before the start date." in content
     assert 'value="bob"' in content  # what was typed is kept
+
+
+def test_filters_are_posted_and_paging_keeps_them(cast, login, trail):
+    """An MRN typed into the filter travels in the request body, not the URL."""
+    for _ in range(60):
+        audit_record(actor=cast.adam, action="chart.view", patient=cast.olive)
+    client = login(cast.adam)
+    page = client.get(reverse("audit:list")).content.decode()
+    assert 'id="audit-filter"' in page
+    assert 'method="post"' in page
+    first = client.post(reverse("audit:list"), {"patient": cast.olive.mrn})
+    assert first.status_code == 200
+    assert 'name="page" value="2"' in first.content.decode()
+    second = client.post(reverse("audit:list"), {"patient": cast.olive.mrn, "page": "2"})
+    events = list(second.context["page"])
+    assert second.context["page"].number == 2
+    assert events
+    assert all(e.patient == cast.olive for e in events)
