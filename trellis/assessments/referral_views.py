@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
+from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.organization.selectors import sites_of, tracks_visible_to
 from trellis.patients.selectors import clinicians_at_sites_of, patients_visible_to
@@ -23,9 +24,7 @@ from .models import Referral
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
+    user = acting_user(request)
     if user.role not in selectors.INTAKE_ROLES:
         raise Http404
     return user

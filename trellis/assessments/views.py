@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trellis.accounts.models import User
+from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.instruments import INSTRUMENTS
 from trellis.patients.selectors import open_episode, patient_for_write
@@ -32,11 +32,7 @@ from .models import InstrumentResponse
 INSTRUMENT_CHOICES = [(code, f"{i.name} — {i.title}") for code, i in INSTRUMENTS.items()]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
+_user = acting_user
 
 
 def _instrument(code: str):

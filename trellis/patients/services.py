@@ -85,7 +85,9 @@ def possible_duplicates(
     )
 
 
-def _require_chart_write(actor: User, patient: Patient) -> None:
+def require_chart_write(actor: User, patient: Patient) -> None:
+    """Refuse with ``NotPermitted`` unless the actor may change this patient's full chart.
+    Every service that writes to a chart calls this first (views have already 404'd)."""
     if chart_access(actor, patient) is not ChartAccess.FULL:
         raise NotPermitted(_("You may not change this patient's chart."))
 
@@ -158,7 +160,7 @@ def patient_create(*, actor: User, site: Site, confirm_new: bool = False, **fiel
 
 @transaction.atomic
 def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     unknown = set(fields) - set(PATIENT_FIELDS)
     if unknown:
         raise ValidationFailed(_("Unknown patient fields: %s") % ", ".join(sorted(unknown)))
@@ -182,7 +184,7 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
 
 @transaction.atomic
 def contact_add(*, actor: User, patient: Patient, **fields: Any) -> Contact:
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     contact = Contact(patient=patient, **fields)
     contact.full_clean()
     contact.save()
@@ -198,7 +200,7 @@ def contact_add(*, actor: User, patient: Patient, **fields: Any) -> Contact:
 
 @transaction.atomic
 def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
-    _require_chart_write(actor, contact.patient)
+    require_chart_write(actor, contact.patient)
     before = _snapshot(contact, tuple(fields))
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -220,7 +222,7 @@ def contact_update(*, actor: User, contact: Contact, **fields: Any) -> Contact:
 @transaction.atomic
 def contact_deactivate(*, actor: User, contact: Contact) -> Contact:
     """Contacts are never deleted: they are marked inactive, and the change is audited."""
-    _require_chart_write(actor, contact.patient)
+    require_chart_write(actor, contact.patient)
     contact.active = False
     contact.save(update_fields=["active", "updated_at"])
     audit_record(
@@ -245,7 +247,7 @@ def episode_open(
     reason: str,
 ) -> EpisodeOfCare:
     """Open a new episode of care at the referral stage."""
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     if patient.episodes.filter(status__in=OPEN_STATUSES).exists():
         raise EpisodeAlreadyOpen(
             _("%s already has an open episode of care; close it before opening another.")
@@ -300,7 +302,7 @@ def episode_transition(
     Raises ``InvalidTransition`` (a ``TrellisError``) when the status does not allow it.
     """
     episode = EpisodeOfCare.objects.select_for_update().get(pk=episode.pk)
-    _require_chart_write(actor, episode.patient)
+    require_chart_write(actor, episode.patient)
     transition = check_transition(episode.status, name)
     if not reason.strip():
         raise ValidationFailed(_("Give a reason for this change."))
@@ -402,7 +404,7 @@ def _team_add(episode: EpisodeOfCare, user: User, role: str, on: datetime.date) 
 
 @transaction.atomic
 def care_team_add(*, actor: User, episode: EpisodeOfCare, user: User, role: str) -> CareTeamMember:
-    _require_chart_write(actor, episode.patient)
+    require_chart_write(actor, episode.patient)
     if not episode.is_open:
         raise ValidationFailed(_("The episode is closed; its care team cannot change."))
     if not user.is_staff_member or user.role == Role.BILLING:
@@ -429,7 +431,7 @@ def care_team_add(*, actor: User, episode: EpisodeOfCare, user: User, role: str)
 @transaction.atomic
 def care_team_remove(*, actor: User, member: CareTeamMember) -> CareTeamMember:
     """End a care-team membership (kept for the record with its end date)."""
-    _require_chart_write(actor, member.episode.patient)
+    require_chart_write(actor, member.episode.patient)
     if member.role == CareTeamRole.PRIMARY:
         raise ValidationFailed(
             _("Choose a new primary clinician instead of removing the current one.")
@@ -452,7 +454,7 @@ def care_team_remove(*, actor: User, member: CareTeamMember) -> CareTeamMember:
 def episode_set_primary_clinician(
     *, actor: User, episode: EpisodeOfCare, clinician: User
 ) -> CareTeamMember:
-    _require_chart_write(actor, episode.patient)
+    require_chart_write(actor, episode.patient)
     if clinician.role != Role.CLINICIAN:
         raise ValidationFailed(_("The primary clinician must be a clinician."))
     if not clinician.staff_profile.sites.filter(pk=episode.track.site_id).exists():

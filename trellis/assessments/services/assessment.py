@@ -15,6 +15,7 @@ from trellis.audit.services import audit_record
 from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import LevelOfCare
 from trellis.patients.models import EpisodeOfCare
+from trellis.patients.services import require_chart_write
 
 from .. import placement
 from ..models import (
@@ -32,7 +33,6 @@ from .core import (
     AssessmentLocked,
     OverrideNeedsJustification,
     _config,
-    _require_chart_write,
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def assessment_save(
     responses: Iterable[InstrumentResponse] = (),
 ) -> ComprehensiveAssessment:
     """Create or update the draft assessment. ``AssessmentLocked`` once signed."""
-    _require_chart_write(actor, episode.patient)
+    require_chart_write(actor, episode.patient)
     if assessment is not None:
         assessment = ComprehensiveAssessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.is_locked:
@@ -123,7 +123,7 @@ def assessment_save(
 @transaction.atomic
 def assessment_sign(*, actor: User, assessment: ComprehensiveAssessment) -> ComprehensiveAssessment:
     """Sign and lock. All six ASAM dimensions must be rated."""
-    _require_chart_write(actor, assessment.patient)
+    require_chart_write(actor, assessment.patient)
     if actor.role not in ACK_ROLES:
         raise NotPermitted(_("Only clinicians and directors sign assessments."))
     assessment = ComprehensiveAssessment.objects.select_for_update().get(pk=assessment.pk)
@@ -171,7 +171,7 @@ def placement_decide(
     assessment: ComprehensiveAssessment | None = None,
 ) -> PlacementDecision:
     """Accept or override the recommendation; sets the episode's level of care."""
-    _require_chart_write(actor, episode.patient)
+    require_chart_write(actor, episode.patient)
     if actor.role not in ACK_ROLES:
         raise NotPermitted(_("Only clinicians and directors decide the level of care."))
     system, _rules, _default = placement_config()

@@ -20,8 +20,9 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import NotPermitted, TrellisError, ValidationFailed
 from trellis.instruments import INSTRUMENTS, InvalidResponse, score
-from trellis.patients.models import OPEN_STATUSES, EpisodeOfCare, Patient
-from trellis.patients.selectors import ChartAccess, chart_access
+from trellis.patients.models import Patient
+from trellis.patients.selectors import open_episode
+from trellis.patients.services import require_chart_write
 
 from ..models import (
     AlertAction,
@@ -78,15 +79,6 @@ def _config(key: str, default: Any) -> Any:
     return settings.TRELLIS.get(key, default)
 
 
-def _require_chart_write(actor: User, patient: Patient) -> None:
-    if chart_access(actor, patient) is not ChartAccess.FULL:
-        raise NotPermitted(_("You may not change this patient's chart."))
-
-
-def _open_episode(patient: Patient) -> EpisodeOfCare | None:
-    return patient.episodes.filter(status__in=OPEN_STATUSES).first()
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -114,7 +106,7 @@ def _store_response(
         raise ResponseInvalid(exc.item, exc.message) from exc
     return InstrumentResponse.objects.create(
         patient=patient,
-        episode=_open_episode(patient),
+        episode=open_episode(patient),
         instrument=instrument,
         answers=dict(result.answers),
         item_scores=dict(result.item_scores),
@@ -186,7 +178,7 @@ def response_record(
     sex: str | None = None,
 ) -> InstrumentResponse:
     """Store a staff-entered response, score it, and raise any safety alert."""
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     response = _store_response(
         patient=patient,
         instrument=instrument,
@@ -217,7 +209,7 @@ def response_correct(
     sex: str | None = None,
 ) -> InstrumentResponse:
     """Record a correction: a new response that names the one it replaces."""
-    _require_chart_write(actor, original.patient)
+    require_chart_write(actor, original.patient)
     if not reason.strip():
         raise ValidationFailed(_("Say why the response is being corrected."))
     if InstrumentResponse.objects.filter(replaces=original).exists():
@@ -257,14 +249,14 @@ def link_create(
     *, actor: User, patient: Patient, instrument: str
 ) -> tuple[SelfCompletionLink, str]:
     """A new single-use link. The token is returned once and only its hash is stored."""
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     if instrument not in INSTRUMENTS:
         raise ValidationFailed(_("Unknown instrument %s.") % instrument)
     token = secrets.token_urlsafe(32)
     hours = int(_config("SELF_COMPLETION_LINK_HOURS", 72))
     link = SelfCompletionLink.objects.create(
         patient=patient,
-        episode=_open_episode(patient),
+        episode=open_episode(patient),
         instrument=instrument,
         token_hash=hash_token(token),
         expires_at=timezone.now() + datetime.timedelta(hours=hours),
@@ -323,7 +315,7 @@ def link_complete(*, token: str, answers: Mapping[str, object]) -> InstrumentRes
 @transaction.atomic
 def alert_raise(*, actor: User, patient: Patient, note: str) -> SafetyAlert:
     """A clinician-marked risk."""
-    _require_chart_write(actor, patient)
+    require_chart_write(actor, patient)
     if not note.strip():
         raise ValidationFailed(_("Describe the risk you observed."))
     alert = SafetyAlert.objects.create(
@@ -348,7 +340,7 @@ def alert_acknowledge(*, actor: User, alert: SafetyAlert, action: str, note: str
     """Close an alert with the action taken. Audited; the alert stays on record."""
     if actor.role not in ACK_ROLES:
         raise NotPermitted(_("Only clinicians and directors acknowledge safety alerts."))
-    _require_chart_write(actor, alert.patient)
+    require_chart_write(actor, alert.patient)
     alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is not None:
         raise AlertAlreadyAcknowledged(_("This alert was already acknowledged."))
