@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +56,24 @@ def weekly_requirement(episode: EpisodeOfCare) -> dict[str, Any] | None:
     ``individual.clinician`` is the responsible clinician's public id as a string; family
     availability is not part of the plan (the scheduler stores it).
     """
-    version = current_signed_version(episode)
+    return _as_requirement(current_signed_version(episode))
+
+
+def weekly_requirements(episodes: Iterable[EpisodeOfCare]) -> dict[int, dict[str, Any] | None]:
+    """``weekly_requirement`` for many episodes at once (by episode pk), in one query."""
+    ids = [e.pk for e in episodes]
+    newest: dict[int, PlanVersion] = {}
+    for version in (
+        PlanVersion.objects.filter(plan__episode__in=ids)
+        .filter(_effective_q())
+        .select_related("plan")
+        .order_by("plan__episode_id", "-number")
+    ):
+        newest.setdefault(version.plan.episode_id, version)
+    return {pk: _as_requirement(newest.get(pk)) for pk in ids}
+
+
+def _as_requirement(version: PlanVersion | None) -> dict[str, Any] | None:
     if version is None or version.requirement is None:
         return None
     plan: dict[str, Any] = dict(version.requirement)

@@ -56,17 +56,17 @@ def _windows(
     return dict(out)
 
 
-def _plan_requirement(episode: EpisodeOfCare) -> dict[str, Any] | None:
-    """The signed plan's weekly requirement, when the plans app provides one."""
+def _plan_requirements(episodes: Sequence[EpisodeOfCare]) -> dict[int, dict[str, Any] | None]:
+    """The signed plans' weekly requirements by episode pk (one query), when the plans app
+    provides them."""
     try:
         plans = importlib.import_module("trellis.plans.selectors")
     except ImportError:
-        return None
-    getter = getattr(plans, "weekly_requirement", None)
+        return {}
+    getter = getattr(plans, "weekly_requirements", None)
     if getter is None:
-        return None
-    result = getter(episode)
-    return dict(result) if result else None
+        return {}
+    return {pk: dict(r) if r else None for pk, r in getter(episodes).items()}
 
 
 def default_requirement(episode: EpisodeOfCare, group_types: Sequence[GroupType]) -> dict[str, Any]:
@@ -147,11 +147,12 @@ def build_instance(
     for a in PatientAvailability.objects.filter(patient__in=[e.patient_id for e in episodes]):
         patient_windows[(a.patient_id, a.kind)].append((a.weekday, a.start, a.end))
 
+    requirements = _plan_requirements(episodes)
     patients: list[dict[str, Any]] = []
     for episode in episodes:
         pid = str(episode.patient.public_id)
         notes: list[str] = []
-        plan = _plan_requirement(episode)
+        plan = requirements.get(episode.pk)
         if plan is None:
             plan = default_requirement(episode, group_types)
             built.default_plans.append(pid)
