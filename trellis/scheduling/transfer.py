@@ -34,8 +34,6 @@ def _setup() -> None:
 def configure(parser: argparse.ArgumentParser) -> None:
     command = parser.prog.rsplit(" ", 1)[-1]
     if command == "export":
-        # Positional first: cli.py hands the subcommand its arguments through argparse.REMAINDER,
-        # which does not start on an option.
         parser.add_argument("sites", nargs="+", metavar="SITE", help="site code(s)")
         parser.add_argument("--week", required=True, help="the Monday of the week, YYYY-MM-DD")
         parser.add_argument("-o", "--output", required=True, help="where to write the instance")

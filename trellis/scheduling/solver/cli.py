@@ -131,18 +131,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trellis.scheduling")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, text) in SUBCOMMANDS.items():
-        sub = commands.add_parser(name, help=text, description=text)
+        # Only the chosen subcommand's module is imported below (export/import need Django);
+        # its own parser takes every argument after the command's name, options first or not.
+        own = module == __name__
+        sub = commands.add_parser(name, help=text, description=text, add_help=own)
         sub.set_defaults(module=module)
-        # Only the chosen subcommand's module is imported below; for configuring, modules that
-        # need Django are expected to expose configure() without importing Django at top level.
-        if module == __name__:
+        if own:
             configure(sub)
-        else:
-            sub.add_argument("rest", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
     if args.module == __name__:
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
         return run(args)
     command: Subcommand = importlib.import_module(args.module)
     inner = argparse.ArgumentParser(prog=f"python -m trellis.scheduling {args.command}")
     command.configure(inner)
-    return command.run(inner.parse_args(args.rest))
+    return command.run(inner.parse_args(rest))

@@ -94,3 +94,9 @@ def test_import_of_a_broken_solution_says_why_and_writes_nothing(week, tmp_path,
 def test_export_names_an_unknown_site(db, tmp_path, capsys):
     assert _run("export", "nowhere", "--week", "2027-01-04", "-o", str(tmp_path / "x")) == 2
     assert "no site with code 'nowhere'" in capsys.readouterr().err
+
+
+def test_export_takes_its_options_in_any_order(week, tmp_path):
+    path = tmp_path / "week.json"
+    assert _run("export", "--week", str(week.monday), "-o", str(path), "north") == 0
+    assert json.loads(path.read_text())["format"] == "trellis-week/1"
