@@ -1,0 +1,28 @@
+"""Writes of the scheduling app. Each service is one transaction and writes its own audit event."""
+
+from .bookings import (
+    appointment_add,
+    appointment_move,
+    availability_set,
+    booking_pin,
+    session_add_patient,
+    session_move,
+)
+from .feeds import feed_create, feed_revoke, token_hash
+from .runs import run_create, run_execute, run_publish, solution_publish
+
+__all__ = [
+    "appointment_add",
+    "appointment_move",
+    "availability_set",
+    "booking_pin",
+    "feed_create",
+    "feed_revoke",
+    "run_create",
+    "run_execute",
+    "run_publish",
+    "session_add_patient",
+    "session_move",
+    "solution_publish",
+    "token_hash",
+]

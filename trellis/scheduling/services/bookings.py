@@ -1,0 +1,245 @@
+"""Bookings by hand: pins, moves and additions checked against the rules, and availability.
+
+Each service is one transaction and writes its own audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import DAY_CODES, User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
+from trellis.core.errors import ValidationFailed
+from trellis.organization.models import Room, Site
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
+
+from .. import rules
+from ..instance_builder import build_instance, hhmm, monday_of
+from ..models import (
+    Appointment,
+    GroupSession,
+    GroupSessionPatient,
+    PatientAvailability,
+    WindowKind,
+)
+from ..selectors import names_for, week_as_format
+from .runs import add_minutes
+
+
+@transaction.atomic
+def booking_pin(*, actor: User, booking: GroupSession | Appointment, pinned: bool) -> None:
+    if booking.pinned == pinned:
+        return
+    booking.pinned = pinned
+    booking.save(update_fields=["pinned", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=booking.patient if isinstance(booking, Appointment) else None,
+        obj=booking,
+        summary=f"{'Pinned' if pinned else 'Unpinned'} {booking}",
+        changes={"pinned": [not pinned, pinned]},
+    )
+
+
+def _check(site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
+    """Raise ValidationFailed listing, in plain words, every rule the booking would break."""
+    week_start = monday_of(day)
+    built = build_instance([site], week_start)
+    current = week_as_format([site], week_start)
+    bookings = [*current["sessions"], *current["appointments"]]
+    problems = rules.violations(built.instance, bookings, proposed, names_for(built.instance))
+    if problems:
+        raise ValidationFailed(" ".join(problems))
+
+
+@transaction.atomic
+def session_move(
+    *,
+    actor: User,
+    session: GroupSession,
+    date: datetime.date,
+    start: datetime.time,
+    room: Room | None,
+    facilitator: User | None = None,
+) -> GroupSession:
+    """Move a group session (and optionally change its facilitator) if no rule is broken."""
+    from ..selectors import session_as_format
+
+    proposed = session_as_format(session)
+    facilitators = [facilitator] if facilitator else list(session.facilitators.all())
+    proposed.update(
+        day=DAY_CODES[date.weekday()],
+        start=hhmm(start),
+        room=str(room.public_id) if room else None,
+        facilitators=[str(u.public_id) for u in facilitators],
+    )
+    if monday_of(date) != monday_of(session.date):
+        proposed["id"] = None  # another week: nothing of this week is left out
+    _check(session.site, date, proposed)
+    before = {"date": session.date, "start": session.start, "room": session.room}
+    session.date, session.start, session.room = date, start, room
+    session.end = add_minutes(start, session.group_type.minutes)
+    session.save()
+    if facilitator is not None:
+        session.facilitators.set([facilitator])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=session,
+        summary=f"Moved {session.group_type} to {date} {start:%H:%M}",
+        changes={k: [str(v), str(getattr(session, k))] for k, v in before.items()},
+    )
+    return session
+
+
+@transaction.atomic
+def appointment_move(
+    *,
+    actor: User,
+    appointment: Appointment,
+    date: datetime.date,
+    start: datetime.time,
+    room: Room | None,
+) -> Appointment:
+    from ..selectors import appointment_as_format
+
+    proposed = appointment_as_format(appointment)
+    proposed.update(
+        day=DAY_CODES[date.weekday()],
+        start=hhmm(start),
+        room=str(room.public_id) if room else None,
+    )
+    if monday_of(date) != monday_of(appointment.date):
+        proposed["id"] = None
+    _check(appointment.site, date, proposed)
+    minutes = proposed["minutes"]
+    before = {"date": appointment.date, "start": appointment.start, "room": appointment.room}
+    appointment.date, appointment.start, appointment.room = date, start, room
+    appointment.end = add_minutes(start, minutes)
+    appointment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=appointment.patient,
+        obj=appointment,
+        summary=f"Moved {appointment.get_kind_display()} to {date} {start:%H:%M}",
+        changes={k: [str(v), str(getattr(appointment, k))] for k, v in before.items()},
+    )
+    return appointment
+
+
+def _open_episode(patient: Patient) -> EpisodeOfCare:
+    episode = patient.episodes.filter(status=EpisodeStatus.ACTIVE).select_related("track").first()
+    if episode is None:
+        raise ValidationFailed(_("%(p)s is not in active treatment.") % {"p": patient})
+    return episode
+
+
+@transaction.atomic
+def appointment_add(
+    *,
+    actor: User,
+    patient: Patient,
+    kind: str,
+    clinician: User,
+    date: datetime.date,
+    start: datetime.time,
+    minutes: int,
+    room: Room | None,
+) -> Appointment:
+    """Book an individual or family session by hand if no rule is broken."""
+    episode = _open_episode(patient)
+    site = episode.track.site
+    proposed = {
+        "id": None,
+        "kind": kind,
+        "patient": str(patient.public_id),
+        "clinician": str(clinician.public_id),
+        "site": site.code,
+        "day": DAY_CODES[date.weekday()],
+        "start": hhmm(start),
+        "minutes": minutes,
+        "room": str(room.public_id) if room else None,
+    }
+    _check(site, date, proposed)
+    appointment = Appointment.objects.create(
+        kind=kind,
+        patient=patient,
+        episode=episode,
+        clinician=clinician,
+        site=site,
+        room=room,
+        date=date,
+        start=start,
+        end=add_minutes(start, minutes),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=appointment,
+        summary=f"Booked {appointment.get_kind_display()} {date} {start:%H:%M}",
+    )
+    return appointment
+
+
+@transaction.atomic
+def session_add_patient(*, actor: User, session: GroupSession, patient: Patient) -> None:
+    """Add a patient to a group session if no rule is broken."""
+    from ..selectors import session_as_format
+
+    episode = _open_episode(patient)
+    proposed = session_as_format(session)
+    if str(patient.public_id) in proposed["patients"]:
+        raise ValidationFailed(_("%(p)s is already in this session.") % {"p": patient})
+    proposed["patients"] = [*proposed["patients"], str(patient.public_id)]
+    _check(session.site, session.date, proposed)
+    GroupSessionPatient.objects.create(session=session, patient=patient, episode=episode)
+    audit_record(
+        actor=actor,
+        action=AuditAction.ADD,
+        patient=patient,
+        obj=session,
+        summary=f"Added to {session}",
+    )
+
+
+# --- availability -----------------------------------------------------------------------------
+Window = tuple[int, datetime.time, datetime.time]
+
+
+@transaction.atomic
+def availability_set(
+    *, actor: User, patient: Patient, kind: str, windows: Sequence[Window]
+) -> None:
+    """Replace the patient's (or family's) weekly availability windows."""
+    if kind not in WindowKind.values:
+        raise ValidationFailed(_("Unknown kind of availability."))
+    for weekday, start, end in windows:
+        if not 0 <= weekday <= 6 or end <= start:
+            raise ValidationFailed(_("Each window ends after it starts."))
+    rows = PatientAvailability.objects.filter(patient=patient, kind=kind)
+    before = [str(r) for r in rows]
+    rows.delete()
+    created = PatientAvailability.objects.bulk_create(
+        PatientAvailability(patient=patient, kind=kind, weekday=d, start=s, end=e)
+        for d, s, e in sorted(windows)
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=patient,
+        obj=patient,
+        summary=f"Availability ({kind}) updated",
+        changes={"availability": [before, [str(r) for r in created]]},
+    )
+
+
+# --- calendar feeds ---------------------------------------------------------------------------

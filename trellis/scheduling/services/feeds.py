@@ -1,0 +1,64 @@
+"""Secret, revocable iCalendar feed links (only a hash of the token is stored).
+
+Each service is one transaction and writes its own audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
+from trellis.core.errors import ValidationFailed
+from trellis.patients.models import Patient
+
+from ..models import (
+    CalendarFeed,
+)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_create(
+    *, actor: User, user: User | None = None, patient: Patient | None = None
+) -> tuple[CalendarFeed, str]:
+    """A new secret feed (revoking the owner's earlier ones); the token is returned once."""
+    if (user is None) == (patient is None):
+        raise ValidationFailed(_("A calendar feed belongs to one clinician or one patient."))
+    owner: dict[str, Any] = {"user": user} if user is not None else {"patient": patient}
+    CalendarFeed.objects.filter(revoked_at__isnull=True, **owner).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(token_hash=token_hash(token), created_by=actor, **owner)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=feed,
+        summary="Calendar feed created (earlier ones revoked)",
+    )
+    return feed, token
+
+
+@transaction.atomic
+def feed_revoke(*, actor: User, feed: CalendarFeed) -> None:
+    if feed.revoked_at is not None:
+        return
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.REMOVE,
+        patient=feed.patient,
+        obj=feed,
+        summary="Calendar feed revoked",
+    )
