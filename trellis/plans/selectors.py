@@ -25,6 +25,8 @@ from .models import PlanReview, PlanSignature, PlanVersion, SignatureRole, Treat
 from .requirement import Band
 
 PLAN_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.CLINICIAN, Role.INTAKE})
+# Who has a review worklist (intake coordinators read plans on the chart but review none).
+WORKLIST_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.CLINICIAN})
 
 
 def _effective_q() -> Q:

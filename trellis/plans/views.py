@@ -48,7 +48,7 @@ def _open_episode_or_404(page: selectors.PlanPage) -> Any:
 
 def worklist(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    if user.role not in (Role.CLINICIAN, Role.DIRECTOR, Role.ADMINISTRATOR):
+    if user.role not in selectors.WORKLIST_ROLES:
         raise Http404
     items = selectors.review_worklist(user)
     today = timezone.localdate()
