@@ -83,6 +83,11 @@ def chart_access(user: User, patient: Patient) -> ChartAccess | None:
     """How much of this patient's chart the user may see; None means not at all (404)."""
     if not patients_visible_to(user).filter(pk=patient.pk).exists():
         return None
+    return _access_in_scope(user, patient)
+
+
+def _access_in_scope(user: User, patient: Patient) -> ChartAccess | None:
+    """``chart_access`` for a patient already known to be in the user's patient list."""
     if user.role in (Role.ADMINISTRATOR, Role.DIRECTOR):
         return ChartAccess.FULL
     if user.role == Role.CLINICIAN:
@@ -104,7 +109,7 @@ def patient_for_chart(user: User, public_id: uuid.UUID) -> tuple[Patient, ChartA
     patient = patients_visible_to(user).select_related("site").filter(public_id=public_id).first()
     if patient is None:
         raise Http404
-    access = chart_access(user, patient)
+    access = _access_in_scope(user, patient)
     if access is None:
         raise Http404
     return patient, access
