@@ -18,7 +18,7 @@ import enum
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from .models import (
     Contact,
     EpisodeOfCare,
     EpisodeStatus,
+    EpisodeTransition,
     Patient,
 )
 
@@ -192,9 +193,7 @@ def chart_episodes(patient: Patient) -> list[EpisodeOfCare]:
     )
 
 
-def _transitions_qs() -> QuerySet:
-    from .models import EpisodeTransition
-
+def _transitions_qs() -> QuerySet[EpisodeTransition]:
     return EpisodeTransition.objects.select_related("actor").order_by("at", "id")
 
 
@@ -238,8 +237,6 @@ def linked_patients_of(user: User) -> QuerySet[Patient]:
 
 def census_by_track(user: User) -> list[dict[str, object]]:
     """Open episodes by track and status at the user's sites (one query)."""
-    from django.db.models import Count
-
     rows = (
         EpisodeOfCare.objects.filter(track__site__in=sites_of(user), status__in=OPEN_STATUSES)
         .values("track__public_id", "track__name", "track__site__name", "track__capacity")

@@ -13,12 +13,18 @@ from django.conf import settings
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Population
 from trellis.organization.selectors import sites_of
 from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
-from trellis.patients.selectors import open_episode, patient_for_chart, patient_for_write
+from trellis.patients.selectors import (
+    ChartAccess,
+    open_episode,
+    patient_for_chart,
+    patient_for_write,
+)
 
 from .due import Due, plan_due
 from .models import PlanReview, PlanSignature, PlanVersion, SignatureRole, TreatmentPlan
@@ -162,8 +168,6 @@ class VersionState:
 
     @property
     def status_label(self) -> str:
-        from django.utils.translation import gettext as _
-
         return {
             "draft": _("Draft — not signed"),
             "awaiting_cosign": _("Awaiting supervisor co-signature"),
@@ -237,8 +241,6 @@ def plan_page(user: User, public_id: uuid.UUID) -> PlanPage:
     if user.role not in PLAN_ROLES:
         raise Http404
     patient, access = patient_for_chart(user, public_id)
-    from trellis.patients.selectors import ChartAccess
-
     if access is not ChartAccess.FULL:
         raise Http404
     return _plan_page(patient, open_episode(patient))
