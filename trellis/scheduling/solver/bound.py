@@ -1,0 +1,84 @@
+"""The isolation bound of one site: patients whose plan could be met if each were alone.
+
+Each patient's week is solved exactly on its own, over the site's candidates: the group slots
+and appointments it could attend (candidates.py keeps every one a valid week could use), with
+its own rules — never two bookings at once, the daily cap, minutes, days, group counts and
+appointment counts. Group minimum sizes, other patients, clinicians' weekly caps and rooms
+shared with others are ignored, so every valid week meets at most this many plans: a patient
+whose plan is met in it has, in its own bookings, a solution of its isolated week.
+
+On the generated instances this equals the objective bound CP-SAT's LP reaches on the full
+site model (docs/scheduling.md, *The proven bound*), but it costs milliseconds per patient
+instead of a whole worker's time, so the search can spend both cores looking for weeks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ortools.sat.python import cp_model
+
+from .candidates import SiteCandidates
+from .instance import Patient
+
+Item = tuple[int, int, int, str]  # day, start, end, type id or appointment kind
+
+# A patient's isolated week is a few hundred Booleans; CP-SAT settles it in milliseconds. An
+# answer not reached in this time counts the patient as possible (the bound stays valid).
+PER_PATIENT_SECONDS = 5.0
+
+
+def patient_items(cands: SiteCandidates) -> dict[str, list[Item]]:
+    """Per patient: every booking it could have at this site."""
+    items: dict[str, list[Item]] = defaultdict(list)
+    for g in cands.groups:
+        for pid in g.patients:
+            items[pid].append((g.day, g.start, g.end, g.type.id))
+    for ap in cands.appointments:
+        items[ap.patient].append((ap.day, ap.start, ap.end, ap.kind))
+    return items
+
+
+def could_meet_alone(patient: Patient, items: Iterable[Item]) -> bool:
+    """Whether some set of `items` meets the patient's plan on its own."""
+    plan = patient.plan
+    model = cp_model.CpModel()
+    chosen = [(item, model.new_bool_var("")) for item in sorted(set(items))]
+    by_day: dict[int, list[tuple[Item, cp_model.IntVar]]] = defaultdict(list)
+    for item, v in chosen:
+        by_day[item[0]].append((item, v))
+    day_flags = []
+    total = []
+    for entries in by_day.values():
+        for t in sorted({start for (_, start, _, _), _ in entries}):
+            covering = [v for (_, s, e, _), v in entries if s <= t < e]
+            if len(covering) > 1:
+                model.add_at_most_one(covering)
+        minutes = sum((e - s) * v for (_, s, e, _), v in entries)
+        model.add(minutes <= plan.max_day_minutes)
+        flag = model.new_bool_var("")
+        model.add(minutes >= plan.min_day_minutes * flag)
+        day_flags.append(flag)
+        total.append(minutes)
+    model.add(sum(total) >= plan.min_minutes)
+    model.add(sum(day_flags) >= plan.min_days)
+    for tid, count in plan.groups.items():
+        model.add(sum(v for (_, _, _, t), v in chosen if t == tid) >= count)
+    for kind, need in (("individual", plan.individual), ("family", plan.family)):
+        if need is not None:
+            model.add(sum(v for (_, _, _, t), v in chosen if t == kind) == need.count)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = PER_PATIENT_SECONDS
+    return solver.solve(model) != cp_model.INFEASIBLE
+
+
+def isolation_bound(cands: SiteCandidates) -> int:
+    """Patients of the site who could meet their plan alone: an upper bound on plans met.
+
+    Only for a fresh week (nothing pinned): pinned bookings would have to be given to each
+    patient's isolated week, and repair claims no bound.
+    """
+    items = patient_items(cands)
+    return sum(1 for p in cands.patients if could_meet_alone(p, items.get(p.id, ())))
