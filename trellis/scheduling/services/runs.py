@@ -169,7 +169,9 @@ def solution_publish(
 
     The week repeats weekly until changed: every unpinned scheduled booking of the instance's
     sites from the publish week on (and not before today) is replaced; pinned bookings stay, and
-    a new booking that would share a room or a person with a kept pinned one is left out.
+    a new booking that would share a room or a person with a kept pinned one is left out. A
+    pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
+    in the following weeks like every other booking of the week.
     """
     from ..solver import SchedulingError, parse_instance, parse_schedule
 
@@ -212,28 +214,26 @@ def solution_publish(
     session_rows.filter(pinned=False).delete()
     appointment_rows.filter(pinned=False).delete()
     kept: list[tuple[datetime.date, datetime.time, datetime.time, set[str]]] = []
-    kept_ids: set[str] = set()
+    kept_ids: set[tuple[str, datetime.date]] = set()
     for s in session_rows.prefetch_related("facilitators", "members__patient"):
         things = {str(u.public_id) for u in s.facilitators.all()}
         things |= {str(m.patient.public_id) for m in s.members.all()}
         if s.room:
             things.add(str(s.room.public_id))
         kept.append((s.date, s.start, s.end, things))
-        kept_ids.add(str(s.public_id))
+        kept_ids.add((str(s.public_id), s.date))
     for a in appointment_rows.select_related("patient", "clinician", "room"):
         things = {str(a.patient.public_id), str(a.clinician.public_id)}
         if a.room:
             things.add(str(a.room.public_id))
         kept.append((a.date, a.start, a.end, things))
-        kept_ids.add(str(a.public_id))
+        kept_ids.add((str(a.public_id), a.date))
 
     sessions = appointments = 0
     for week in range(weeks):
         for s in solution.get("sessions", []):
-            if s["id"] in kept_ids:
-                continue
             day = _date(week_start, week, s["day"])
-            if day < today:
+            if day < today or (s["id"], day) in kept_ids:
                 continue
             group_type = ids.group_types[s["type"]]
             start = datetime.time.fromisoformat(s["start"])
@@ -258,11 +258,9 @@ def solution_publish(
             )
             sessions += 1
         for a in solution.get("appointments", []):
-            if a["id"] in kept_ids:
-                continue
             day = _date(week_start, week, a["day"])
             episode = ids.episodes.get(a["patient"])
-            if day < today or episode is None:
+            if day < today or episode is None or (a["id"], day) in kept_ids:
                 continue
             start = datetime.time.fromisoformat(a["start"])
             end = add_minutes(start, int(a["minutes"]))

@@ -94,6 +94,11 @@ def test_publish_keeps_pinned_bookings(cast, week):
 
     assert Appointment.objects.filter(pk=pinned.pk, pinned=True).exists()
     assert not Appointment.objects.filter(pk=loose.pk).exists()
+    # The pinned appointment is part of the week, so the week repeats it (unpinned) after.
+    repeats = Appointment.objects.filter(
+        patient=pinned.patient, clinician=cast.alice, start=datetime.time(16), pinned=False
+    ).values_list("date", flat=True)
+    assert sorted(repeats) == [week.monday + datetime.timedelta(weeks=n) for n in range(1, 8)]
 
 
 @pytest.fixture
