@@ -9,8 +9,9 @@ Session sizes are checked in aggregate — min_size·n ≤ Σx ≤ Σ min(capaci
 and the extractor splits the attendees over the n rooms; avoid pairs are `x_p + x_q ≤ n`, so
 they may share a slot only when it runs in two or more rooms. Appointment rooms are counted
 per instant (rooms able to hold them minus rooms taken by sessions) and assigned afterwards.
-Over a complete candidate set this is a relaxation of the true week, so the solver's
-objective bound is a valid bound on plans met (see docs/scheduling.md).
+Over a complete candidate set this is a relaxation of the true week, so CP-SAT's objective
+bound on it is a valid bound on plans met; the solver reports the isolation bound instead
+(bound.py), which is as tight on every generated week and far cheaper (docs/scheduling.md).
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ def _patients(
         short = model.new_int_var(0, plan.min_minutes, f"sf_{p.id}")
         sm.shortfall[p.id] = short
         model.add(short >= plan.min_minutes - total)
-        # Linear forms of `met ⇒ …` (not only_enforce_if): CP-SAT's LP relaxation sees them,
-        # which is what makes its objective bound useful.
+        # Linear forms of `met ⇒ …` (not only_enforce_if): CP-SAT's LP relaxation and its
+        # linear neighbourhoods see them.
         model.add(total >= plan.min_minutes * met)
         day_flags = []
         for d in range(len(DAYS)):
