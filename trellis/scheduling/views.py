@@ -268,6 +268,8 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
     patients = patients_visible_to(user).filter(site=booking.site)
     add_form = AddPatientForm(patients=patients) if session else None
     problems = ""
+    # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
+    checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -279,6 +281,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
                     start=data["start"],
                     room=data["room"],
                     facilitator=data.get("facilitator"),
+                    dry_run=checking,
                 )
             elif appointment is not None:
                 services.appointment_move(
@@ -287,13 +290,20 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
                     date=data["date"],
                     start=data["start"],
                     room=data["room"],
+                    dry_run=checking,
                 )
         except TrellisError as error:
             problems = str(error)
             booking.refresh_from_db()
         else:
-            messages.success(request, _("Moved."))
-            return _back(request, reverse("scheduling:week"))
+            if not checking:
+                messages.success(request, _("Moved."))
+                return _back(request, reverse("scheduling:week"))
+    if checking:
+        state = "problems" if problems else ("ok" if form.is_valid() else "incomplete")
+        return render(
+            request, "scheduling/partials/_move_check.html", {"problems": problems, "state": state}
+        )
     context = {
         "booking": booking,
         "kind": kind,

@@ -68,8 +68,13 @@ def session_move(
     start: datetime.time,
     room: Room | None,
     facilitator: User | None = None,
+    dry_run: bool = False,
 ) -> GroupSession:
-    """Move a group session (and optionally change its facilitator) if no rule is broken."""
+    """Move a group session (and optionally change its facilitator) if no rule is broken.
+
+    With `dry_run` only the rules are checked (ValidationFailed names what would break) and
+    nothing is saved: the move page checks each change as the coordinator makes it.
+    """
     from ..selectors import session_as_format
 
     proposed = session_as_format(session)
@@ -83,6 +88,8 @@ def session_move(
     if monday_of(date) != monday_of(session.date):
         proposed["id"] = None  # another week: nothing of this week is left out
     _check(session.site, date, proposed)
+    if dry_run:
+        return session
     before = {"date": session.date, "start": session.start, "room": session.room}
     session.date, session.start, session.room = date, start, room
     session.end = add_minutes(start, session.group_type.minutes)
@@ -107,7 +114,9 @@ def appointment_move(
     date: datetime.date,
     start: datetime.time,
     room: Room | None,
+    dry_run: bool = False,
 ) -> Appointment:
+    """Move an individual or family session if no rule is broken (`dry_run`: only check)."""
     from ..selectors import appointment_as_format
 
     proposed = appointment_as_format(appointment)
@@ -119,6 +128,8 @@ def appointment_move(
     if monday_of(date) != monday_of(appointment.date):
         proposed["id"] = None
     _check(appointment.site, date, proposed)
+    if dry_run:
+        return appointment
     minutes = proposed["minutes"]
     before = {"date": appointment.date, "start": appointment.start, "room": appointment.room}
     appointment.date, appointment.start, appointment.room = date, start, room

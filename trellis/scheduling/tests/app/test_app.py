@@ -305,3 +305,58 @@ def test_coordinator_pins_a_session(cast, week, booked, login):
     login(cast.ivy).post(reverse("scheduling:pin", args=["session", booked.public_id]))
     booked.refresh_from_db()
     assert booked.pinned
+
+
+def _move_check(client, kind, booking, **data):
+    url = reverse("scheduling:move", args=[kind, booking.public_id])
+    return client.post(url, {"check": "1", **data}, HTTP_HX_REQUEST="true")
+
+
+def test_move_page_checks_each_change_without_saving(cast, week, booked, login):
+    appointment = f.AppointmentFactory(
+        episode=week.episodes[0],
+        clinician=week.gus,
+        site=week.group_room.site,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=1),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )
+    client = login(cast.charlie)
+    busy = _move_check(
+        client,
+        "appointment",
+        appointment,
+        date=str(week.monday),
+        start="17:00",
+        room=week.group_room.pk,
+    )
+    assert busy.status_code == 200
+    assert b"Group A is already in use Monday 17:00" in busy.content
+    assert b"<html" not in busy.content  # a fragment for the page's check area
+
+    free = _move_check(
+        client,
+        "appointment",
+        appointment,
+        date=str(week.monday + datetime.timedelta(days=1)),
+        start="16:30",
+        room=week.office.pk,
+    )
+    assert b"No rule is broken" in free.content
+
+    appointment.refresh_from_db()
+    assert (appointment.date, appointment.start) == (
+        week.monday + datetime.timedelta(days=1),
+        datetime.time(16),
+    )
+    assert not AuditEvent.objects.filter(
+        object_type="scheduling.appointment", summary__startswith="Moved"
+    ).exists()
+
+
+def test_move_page_check_says_nothing_until_the_form_is_complete(cast, week, booked, login):
+    response = _move_check(login(cast.charlie), "session", booked, date="", start="17:00")
+    assert response.status_code == 200
+    assert b"No rule is broken" not in response.content
+    assert b"would break" not in response.content
