@@ -136,6 +136,11 @@ class InterventionForm(_Row):
         super().__init__(*args, **kwargs)
         intervention = cast(forms.ModelChoiceField, self.fields["intervention"])
         intervention.queryset = Intervention.objects.filter(active=True)
+        # One drop-down, grouped by category (the catalogue is ordered by category, name).
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for item in intervention.queryset:
+            grouped.setdefault(str(item.get_category_display()), []).append((item.code, str(item)))
+        intervention.choices = [("", "---------"), *grouped.items()]
         responsible = cast(forms.ModelChoiceField, self.fields["responsible"])
         responsible.queryset = staff if staff is not None else User.objects.none()
 

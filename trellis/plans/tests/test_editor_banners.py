@@ -56,3 +56,17 @@ def test_requirement_names_groups_not_codes(cast, login, signed_plan):
     assert f"Substance use process group {times} 2" in html
     assert f"process-sud {times} 2" not in html
     assert f"rp {times} 1" in html  # not in the catalogue: the code is all there is
+
+
+def test_intervention_drop_down_is_grouped_by_category(cast, login):
+    from trellis.plans.models import Intervention
+
+    data = post_data(content(), reason="")  # re-rendered with its rows
+    html = (
+        login(cast.alice)
+        .post(reverse("plans:edit", args=[cast.erin_record.public_id]), data)
+        .content.decode()
+    )
+    for item in Intervention.objects.filter(active=True).order_by("category", "name")[:3]:
+        label = str(item.get_category_display())
+        assert f'<optgroup label="{label}">' in html
