@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -78,10 +78,20 @@ class TransitionForm(forms.Form):
         help_text=_("Program and level of care, e.g. “Riverside PHP (ASAM 2.5)”."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, transfer: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("effective_on", timezone.localdate())
+        if transfer:
+            # A transfer's reason is its direction; the service refuses any other.
+            reason = cast(forms.ChoiceField, self.fields["discharge_reason"])
+            reason.label = _("Transfer is")
+            reason.choices = [
+                ("", "—"),
+                (DischargeReason.STEP_UP, DischargeReason.STEP_UP.label),
+                (DischargeReason.STEP_DOWN, DischargeReason.STEP_DOWN.label),
+                (DischargeReason.OTHER, _("To another program at the same level of care")),
+            ]
 
 
 class CareTeamForm(forms.Form):

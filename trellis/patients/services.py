@@ -22,6 +22,7 @@ from .models import (
     CareTeamMember,
     CareTeamRole,
     Contact,
+    DischargeReason,
     EpisodeOfCare,
     EpisodeStatus,
     EpisodeTransition,
@@ -316,6 +317,10 @@ def episode_transition(
         raise ValidationFailed(_("Choose a discharge reason."))
     if name == "transfer" and not transferred_to.strip():
         raise ValidationFailed(_("Say where the patient is transferred to."))
+    if name == "transfer" and discharge_reason not in TRANSFER_REASONS:
+        raise ValidationFailed(
+            _("Say whether the transfer is a step up, a step down or to another program (other).")
+        )
     if name == "admit":
         episode.admitted_on = effective_on
     elif name == "start_treatment":
@@ -327,9 +332,8 @@ def episode_transition(
             raise ValidationFailed(_("The discharge date is before the admission date."))
         episode.discharged_on = effective_on
         episode.discharge_reason = discharge_reason or {
-            "transfer": "step_up",
-            "close_referral": "not_admitted",
-        }.get(name, "other")
+            "close_referral": DischargeReason.NOT_ADMITTED,
+        }.get(name, DischargeReason.OTHER)
         episode.transferred_to = transferred_to.strip()
     episode.status = transition.target
     episode.save()
@@ -356,6 +360,10 @@ def episode_transition(
 
 
 RELEASE_TRANSITIONS = frozenset({"discharge", "transfer", "close_referral"})
+# What a transfer records as its discharge reason: the direction of the move.
+TRANSFER_REASONS = frozenset(
+    {DischargeReason.STEP_UP, DischargeReason.STEP_DOWN, DischargeReason.OTHER}
+)
 
 
 def _release_bookings(*, actor: User, episode: EpisodeOfCare, after: datetime.date) -> int:

@@ -224,7 +224,7 @@ def episode_transition(
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise Http404
-    form = TransitionForm(request.POST or None)
+    form = TransitionForm(request.POST or None, transfer=name == "transfer")
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -53,7 +53,7 @@ def appointment_status(cast) -> dict:
 
 ARGS = {
     "discharge": {"discharge_reason": "completed"},
-    "transfer": {"transferred_to": "Riverside PHP"},
+    "transfer": {"transferred_to": "Riverside PHP", "discharge_reason": "step_up"},
 }
 
 

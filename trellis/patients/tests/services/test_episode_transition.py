@@ -48,6 +48,7 @@ def valid_arguments(name: str) -> dict[str, Any]:
         extra["discharge_reason"] = DischargeReason.COMPLETED
     if name == "transfer":
         extra["transferred_to"] = "Riverside PHP (ASAM 2.5)"
+        extra["discharge_reason"] = DischargeReason.STEP_UP
     return extra
 
 
@@ -139,10 +140,12 @@ def test_transfer_keeps_the_destination(director):
         name="transfer",
         reason="Needs more structure.",
         transferred_to="  Riverside PHP (ASAM 2.5)  ",
+        discharge_reason=DischargeReason.STEP_UP,
     )
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.TRANSFERRED
     assert episode.transferred_to == "Riverside PHP (ASAM 2.5)"
+    assert episode.discharge_reason == DischargeReason.STEP_UP
     assert episode.is_open is False
 
 
@@ -235,3 +238,34 @@ def test_the_full_happy_path_leaves_a_readable_timeline(director):
     )
     assert rows == ["screening", "admitted", "active", "on_hold", "active", "discharged"]
     assert AuditEvent.objects.filter(action=AuditAction.TRANSITION).count() == 6
+
+
+@pytest.mark.parametrize("direction", ["", DischargeReason.COMPLETED])
+def test_a_transfer_must_say_its_direction(director, direction):
+    """A transfer is a step up, a step down or a move elsewhere: never assumed to be a step up."""
+    episode = make_episode(director, EpisodeStatus.ACTIVE)
+    with pytest.raises(ValidationFailed, match="step up, a step down"):
+        episode_transition(
+            actor=director,
+            episode=episode,
+            name="transfer",
+            reason="Moving to be near family.",
+            transferred_to="Hillside IOP",
+            discharge_reason=direction,
+        )
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.ACTIVE
+
+
+def test_a_step_down_transfer_is_recorded_as_one(director):
+    episode = make_episode(director, EpisodeStatus.ACTIVE)
+    episode_transition(
+        actor=director,
+        episode=episode,
+        name="transfer",
+        reason="Stable for four weeks.",
+        transferred_to="Riverside outpatient (ASAM 1)",
+        discharge_reason=DischargeReason.STEP_DOWN,
+    )
+    episode.refresh_from_db()
+    assert episode.discharge_reason == DischargeReason.STEP_DOWN

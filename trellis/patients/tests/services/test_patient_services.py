@@ -153,6 +153,7 @@ def test_a_closed_episode_keeps_its_care_team(cast):
         name="transfer",
         reason="Moved away.",
         transferred_to="Elsewhere IOP",
+        discharge_reason="other",
     )
     cast.olive_episode.refresh_from_db()
     with pytest.raises(ValidationFailed, match="episode is closed"):

@@ -108,6 +108,11 @@ def test_a_service_error_on_a_new_episode_is_shown_and_the_entry_kept(cast, logi
     [
         ("discharge", {"discharge_reason": ""}, "Choose a discharge reason."),
         ("transfer", {"transferred_to": ""}, "Say where the patient is transferred to."),
+        (
+            "transfer",
+            {"transferred_to": "Hillside IOP", "discharge_reason": ""},
+            "Say whether the transfer is a step up, a step down or to another program",
+        ),
         ("admit", {}, "An episode that is active cannot admit."),
     ],
 )
@@ -273,3 +278,14 @@ def test_a_staff_member_from_another_site_cannot_be_added(cast, login):
     assert not cast.erin_episode.care_team.filter(user=cast.bob).exists()
     chart = client.get(reverse("patients:chart", args=[cast.erin_record.public_id]))
     assert "Choose a staff member and a role." in chart.content.decode()
+
+
+def test_the_transfer_page_asks_for_the_direction_only(cast, login):
+    url = reverse(
+        "patients:episode_transition",
+        args=[cast.erin_record.public_id, cast.erin_episode.public_id, "transfer"],
+    )
+    content = login(cast.alice).get(url).content.decode()
+    assert "Transfer is" in content
+    assert 'value="step_down"' in content
+    assert 'value="completed"' not in content
