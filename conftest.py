@@ -40,6 +40,9 @@ from trellis.patients.models import (
 CAST_USERS = ("alice", "bob", "charlie", "dana", "ivy", "adam", "erin", "frank")
 
 
+pytest_plugins = ["trellis.core.tests.browser"]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # WhiteNoise warns that collectstatic has not run; tests do not serve static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
@@ -49,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def audit_truncate_for_flush(
     django_db_setup: None, django_db_blocker: Any
 ) -> Generator[None, None, None]:
-    """For transactional tests (the browser test) on PostgreSQL.
+    """For transactional tests (the browser tests) on PostgreSQL.
 
     The audit trail refuses TRUNCATE (audit migration 0002), and Django empties the database
     after a transactional test with TRUNCATE. Request this fixture *before* ``transactional_db``

@@ -1,0 +1,72 @@
+"""End to end in headless Chromium: the move page says which rule a change would break, as the
+coordinator makes it, before anything is saved."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from trellis.core.tests import factories as f
+from trellis.scheduling.models import Appointment, GroupType
+
+PASSWORD = "A-long-test-password-1"
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_coordinator_sees_a_broken_rule_while_editing_a_move(
+    audit_truncate_for_flush: None,
+    django_db_serialized_rollback: None,
+    e2e_server: LiveServer,
+    browser_page: Page,
+    cast,
+    week,
+) -> None:
+    site = week.group_room.site
+    session = f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=site,
+        room=week.group_room,
+        date=week.monday,
+        start=datetime.time(17),
+        end=datetime.time(18, 30),
+        facilitators=[cast.alice],
+    )
+    f.GroupSessionPatientFactory(
+        session=session, patient=week.patients[0], episode=week.episodes[0]
+    )
+    appointment = f.AppointmentFactory(
+        episode=week.episodes[1],
+        clinician=week.gus,
+        site=site,
+        room=week.office,
+        date=week.monday,
+        start=datetime.time(19),
+        end=datetime.time(20),
+    )
+    cast.charlie.set_password(PASSWORD)
+    cast.charlie.save()
+
+    page = browser_page
+    page.goto(f"{e2e_server.url}/login/")
+    page.get_by_label("Username").fill(cast.charlie.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{e2e_server.url}/")
+
+    page.goto(f"{e2e_server.url}/schedule/appointment/{appointment.public_id}/move/")
+    page.get_by_label("Room").select_option(label=str(week.group_room))
+    page.get_by_label("Start").fill("17:00")
+    page.get_by_label("Start").blur()
+    expect(page.locator("#move-check")).to_contain_text("Group A is already in use Monday")
+
+    page.get_by_label("Start").fill("19:00")
+    page.get_by_label("Start").blur()
+    expect(page.locator("#move-check")).to_contain_text("No rule is broken")
+
+    appointment.refresh_from_db()
+    assert appointment.room == week.office  # nothing saved until Move
+    assert Appointment.objects.get(pk=appointment.pk).start == datetime.time(19)
