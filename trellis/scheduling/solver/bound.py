@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from .candidates import SiteCandidates
 from .instance import Patient
+from .model import at_most_one_over_time
 
 Item = tuple[int, int, int, str]  # day, start, end, type id or appointment kind
 
@@ -45,16 +46,13 @@ def could_meet_alone(patient: Patient, items: Iterable[Item]) -> bool:
     plan = patient.plan
     model = cp_model.CpModel()
     chosen = [(item, model.new_bool_var("")) for item in sorted(set(items))]
+    at_most_one_over_time(model, [(d, s, e, v) for (d, s, e, _), v in chosen])
     by_day: dict[int, list[tuple[Item, cp_model.IntVar]]] = defaultdict(list)
     for item, v in chosen:
         by_day[item[0]].append((item, v))
     day_flags = []
     total = []
     for entries in by_day.values():
-        for t in sorted({start for (_, start, _, _), _ in entries}):
-            covering = [v for (_, s, e, _), v in entries if s <= t < e]
-            if len(covering) > 1:
-                model.add_at_most_one(covering)
         minutes = sum((e - s) * v for (_, s, e, _), v in entries)
         model.add(minutes <= plan.max_day_minutes)
         flag = model.new_bool_var("")

@@ -50,7 +50,7 @@ class SiteModel:
         return found
 
 
-def _at_most_one_over_time(
+def at_most_one_over_time(
     model: cp_model.CpModel, spans: list[tuple[int, int, int, Var]], capacity: int = 1
 ) -> None:
     """At every instant at most `capacity` of the spans run (checked where a span starts)."""
@@ -137,7 +137,7 @@ def build_model(
             family_spans.append(span)
             room_family_spans.append(span)
     for spans in busy.values():
-        _at_most_one_over_time(model, spans)
+        at_most_one_over_time(model, spans)
     _room_counts(model, cands, room_any_spans, any_ids)
     _room_counts(model, cands, room_family_spans, family_ids)
     for c in cands.clinicians:

@@ -14,7 +14,7 @@ from trellis.accounts.models import Role, StaffAvailability, User
 from trellis.core.tests import factories as f
 from trellis.organization.models import Room
 from trellis.patients.models import CareTeamRole, EpisodeOfCare, EpisodeStatus, Patient
-from trellis.scheduling.models import PatientAvailability
+from trellis.scheduling.models import Appointment, GroupSession, GroupType, PatientAvailability
 
 EVENINGS = {"mon": [["08:00", "21:30"]], "tue": [["08:00", "21:30"]], "wed": [["08:00", "21:30"]]}
 
@@ -75,3 +75,34 @@ def week(cast) -> Week:
                 patient=patient, weekday=weekday, start=datetime.time(16), end=datetime.time(21)
             )
     return Week(next_monday(), group_room, office, gus, patients, episodes)
+
+
+@pytest.fixture
+def booked(cast, week) -> GroupSession:
+    """Relapse prevention, Monday 17:00-18:30 in Group A, led by alice, the four patients."""
+    session = f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=week.group_room.site,
+        room=week.group_room,
+        date=week.monday,
+        start=datetime.time(17),
+        end=datetime.time(18, 30),
+        facilitators=[cast.alice],
+    )
+    for patient, episode in zip(week.patients, week.episodes, strict=True):
+        f.GroupSessionPatientFactory(session=session, patient=patient, episode=episode)
+    return session
+
+
+@pytest.fixture
+def appointment(week) -> Appointment:
+    """The first patient's individual session with gus, Tuesday 16:00-17:00 in Office 1."""
+    return f.AppointmentFactory(
+        episode=week.episodes[0],
+        clinician=week.gus,
+        site=week.group_room.site,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=1),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )

@@ -101,36 +101,7 @@ def test_publish_keeps_pinned_bookings(cast, week):
     assert sorted(repeats) == [week.monday + datetime.timedelta(weeks=n) for n in range(1, 8)]
 
 
-@pytest.fixture
-def booked(cast, week):
-    site = week.group_room.site
-    from trellis.scheduling.models import GroupType
-
-    rp = GroupType.objects.get(code="rp")
-    session = f.GroupSessionFactory(
-        group_type=rp,
-        site=site,
-        room=week.group_room,
-        date=week.monday,
-        start=datetime.time(17),
-        end=datetime.time(18, 30),
-        facilitators=[cast.alice],
-    )
-    for patient, episode in zip(week.patients, week.episodes, strict=True):
-        f.GroupSessionPatientFactory(session=session, patient=patient, episode=episode)
-    return session
-
-
-def test_move_into_a_busy_room_is_refused_in_plain_words(cast, week, booked):
-    appointment = f.AppointmentFactory(
-        episode=week.episodes[0],
-        clinician=week.gus,
-        site=week.group_room.site,
-        room=week.office,
-        date=week.monday + datetime.timedelta(days=1),
-        start=datetime.time(16),
-        end=datetime.time(17),
-    )
+def test_move_into_a_busy_room_is_refused_in_plain_words(cast, week, booked, appointment):
     with pytest.raises(ValidationFailed) as error:
         services.appointment_move(
             actor=cast.charlie,
@@ -312,16 +283,7 @@ def _move_check(client, kind, booking, **data):
     return client.post(url, {"check": "1", **data}, HTTP_HX_REQUEST="true")
 
 
-def test_move_page_checks_each_change_without_saving(cast, week, booked, login):
-    appointment = f.AppointmentFactory(
-        episode=week.episodes[0],
-        clinician=week.gus,
-        site=week.group_room.site,
-        room=week.office,
-        date=week.monday + datetime.timedelta(days=1),
-        start=datetime.time(16),
-        end=datetime.time(17),
-    )
+def test_move_page_checks_each_change_without_saving(cast, week, booked, appointment, login):
     client = login(cast.charlie)
     busy = _move_check(
         client,

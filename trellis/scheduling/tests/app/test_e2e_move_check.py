@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from trellis.core.tests import factories as f
-from trellis.scheduling.models import Appointment, GroupType
+from trellis.scheduling.models import Appointment
 
 PASSWORD = "A-long-test-password-1"
 
@@ -24,24 +24,12 @@ def test_coordinator_sees_a_broken_rule_while_editing_a_move(
     browser_page: Page,
     cast,
     week,
+    booked,
 ) -> None:
-    site = week.group_room.site
-    session = f.GroupSessionFactory(
-        group_type=GroupType.objects.get(code="rp"),
-        site=site,
-        room=week.group_room,
-        date=week.monday,
-        start=datetime.time(17),
-        end=datetime.time(18, 30),
-        facilitators=[cast.alice],
-    )
-    f.GroupSessionPatientFactory(
-        session=session, patient=week.patients[0], episode=week.episodes[0]
-    )
     appointment = f.AppointmentFactory(
         episode=week.episodes[1],
         clinician=week.gus,
-        site=site,
+        site=week.group_room.site,
         room=week.office,
         date=week.monday,
         start=datetime.time(19),
