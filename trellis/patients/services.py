@@ -331,9 +331,9 @@ def episode_transition(
         if episode.admitted_on and effective_on < episode.admitted_on:
             raise ValidationFailed(_("The discharge date is before the admission date."))
         episode.discharged_on = effective_on
-        episode.discharge_reason = discharge_reason or {
-            "close_referral": DischargeReason.NOT_ADMITTED,
-        }.get(name, DischargeReason.OTHER)
+        episode.discharge_reason = discharge_reason or (
+            DischargeReason.NOT_ADMITTED if name == "close_referral" else DischargeReason.OTHER
+        )
         episode.transferred_to = transferred_to.strip()
     episode.status = transition.target
     episode.save()
