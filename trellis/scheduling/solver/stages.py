@@ -88,8 +88,16 @@ class SiteRun:
         inst = self.instance
         self.pinned = pinned_usage(inst, self.base or Schedule(), self.site)
         self.frozen = self._frozen()
+        starts = self.base
+        if self.base is not None and self.original is not None:
+            # Last week's times as given are candidates too, so a session that lost its
+            # facilitator can be restaffed at its old time (keep_p refers to last week).
+            starts = Schedule(
+                self.base.sessions + self.original.sessions,
+                self.base.appointments + self.original.appointments,
+            )
         self.cands = build_candidates(
-            inst, self.site, grid_step(inst, self.site), self.pinned, self.base, self.frozen
+            inst, self.site, grid_step(inst, self.site), self.pinned, starts, self.frozen
         )
         self.bound = len(self.cands.patients)
         if self.base is not None:
@@ -106,12 +114,15 @@ class SiteRun:
     def build(self) -> None:
         """The CP-SAT model, hinted with the start week (complete: every variable)."""
         inst = self.instance
-        self.sm = build_model(inst, self.cands, previous=self.base)
+        # In repair, keep_p means the patient's bookings are exactly last week's as given: a
+        # patient whose session lost its facilitator stays put if the model can restaff it
+        # (another clinician, or a swap among the kept sessions), and counts as moved if not.
+        self.sm = build_model(inst, self.cands, previous=self.original)
         if self.base is not None:
             for pid in self.frozen:
                 self.sm.model.add(self.sm.keep[pid] == 1)
             primary_objective(self.sm, self.protected)
-            hint(inst, self.sm, self.base, self.base)
+            hint(inst, self.sm, self.base, self.original)
         else:
             hint(inst, self.sm, self.schedule, None)
 

@@ -105,3 +105,106 @@ def test_absence_moves_only_patients_it_touched(week: Week) -> None:
         if pid not in touched:
             assert after.get(pid) == booked, pid
     assert repaired["stats"]["moved"] == figures["moved"]
+
+
+def _swap_week() -> Week:
+    """Two groups on Monday at 17:00; the sud group's facilitator (ca) will be away.
+
+    Only cb can lead the sud group and cb leads the mh group at the same time; cc can lead
+    only the mh group. Nobody is free to cover at 17:00, so the sud group could run at another
+    time with cb (its patients would move) or stay put if cb and cc swap.
+    """
+    evening = {"mon": [["14:00", "21:00"]]}
+
+    def patient(pid: str, population: str, group: str) -> dict[str, Any]:
+        plan = {
+            "min_minutes": 90,
+            "min_days": 1,
+            "min_day_minutes": 90,
+            "max_day_minutes": 240,
+            "groups": {group: 1},
+            "individual": None,
+            "family": None,
+        }
+        return {
+            "id": pid,
+            "site": "s1",
+            "population": population,
+            "availability": evening,
+            "avoid": [],
+            "plan": plan,
+        }
+
+    def group(gid: str, need: str, population: str) -> dict[str, Any]:
+        return {
+            "id": gid,
+            "name": gid,
+            "modality": "process",
+            "minutes": 90,
+            "min_size": 2,
+            "max_size": 8,
+            "requires": ["group", need],
+            "populations": [population],
+        }
+
+    def clinician(cid: str, *competencies: str) -> dict[str, Any]:
+        return {
+            "id": cid,
+            "site": "s1",
+            "competencies": ["group", *competencies],
+            "max_minutes": 600,
+            "availability": evening,
+        }
+
+    instance = {
+        "format": "trellis-week/1",
+        "name": "swap",
+        "week_start": "2027-01-04",
+        "slot_minutes": 15,
+        "sites": [{"id": "s1", "name": "Site", "hours": evening}],
+        "rooms": [
+            {"id": "r1", "site": "s1", "capacity": 8, "kind": "group"},
+            {"id": "r2", "site": "s1", "capacity": 8, "kind": "group"},
+        ],
+        "clinicians": [clinician("ca", "sud"), clinician("cb", "sud", "mh"), clinician("cc", "mh")],
+        "group_types": [group("sud", "sud", "adult-sud"), group("mh", "mh", "adult-mh")],
+        "patients": [patient(f"p{i}", "adult-sud", "sud") for i in (1, 2, 3)]
+        + [patient(f"p{i}", "adult-mh", "mh") for i in (4, 5, 6)],
+    }
+
+    def session(sid: str, gtype: str, room: str, lead: str, who: list[str]) -> dict[str, Any]:
+        return {
+            "id": sid,
+            "type": gtype,
+            "site": "s1",
+            "day": "mon",
+            "start": "17:00",
+            "room": room,
+            "facilitators": [lead],
+            "patients": who,
+        }
+
+    previous = {
+        "format": "trellis-week-solution/1",
+        "instance": "swap",
+        "sessions": [
+            session("g1", "sud", "r1", "ca", ["p1", "p2", "p3"]),
+            session("g2", "mh", "r2", "cb", ["p4", "p5", "p6"]),
+        ],
+        "appointments": [],
+    }
+    return instance, previous
+
+
+def test_absence_restaffs_by_swapping_facilitators() -> None:
+    instance, previous = _swap_week()
+    check = shared_module("check")
+    assert check.check(instance, previous)["valid"]
+    instance["clinicians"][0]["availability"] = {}  # ca is away
+    repaired = solve(instance, time_limit=3, previous=previous, workers=1, seed=3)
+    figures = check.check(instance, repaired, previous)
+    assert figures["valid"], figures["violations"]
+    assert figures["plan_met"] == 6
+    assert repaired["stats"]["moved"] == figures["moved"] == 0
+    leads = {s["type"]: s["facilitators"] for s in repaired["sessions"]}
+    assert leads == {"sud": ["cb"], "mh": ["cc"]}
