@@ -3,13 +3,16 @@
 0. `construct` (a fresh week): a first-fit week (construct.py), the first valid schedule and
    the complete hint of the search. In repair the start is last week's valid part, and every
    patient whose bookings survived the change is frozen (kept exactly) in the model.
-1. `search`: the main CP-SAT search, objective plans met (less moves in repair); then, outside
-   repair, the proven bound: the isolation bound of the patients still unmet (bound.py).
+1. `search`: the main CP-SAT search, objective plans met (less moves in repair); outside
+   repair its last 30 % are `timetable` steps (a quarter of the timetable and every patient's
+   bookings free at once), then the proven bound: the isolation bound of the patients still
+   unmet (bound.py).
 2. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +30,13 @@ from .solution import Schedule
 from .translate import booking_sets, extract, hint, plan_met, tallies
 
 Report = Callable[[str, int, int, str], None]
+
+# The search stage: CP-SAT's own neighbourhood search for this share of its time, then
+# timetable steps (`_timetable_lns`) of about STEP_SECONDS each, freeing FREED_SHARE of the
+# group slots. Measured in docs/performance.md (small-1, main-1).
+PLAIN_SHARE = 0.7
+STEP_SECONDS = 4.0
+FREED_SHARE = 0.25
 
 
 def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -204,9 +214,74 @@ class SiteRun:
         return sanitize(self.instance, found)
 
     def search(self, budget: float) -> None:
-        self._run("search", budget)
         if self.base is None:
+            self._run("search", budget * PLAIN_SHARE)
+            self._timetable_lns(budget * (1 - PLAIN_SHARE))
             self._prove_bound()
+        else:
+            self._run("search", budget)
+
+    def _timetable_lns(self, budget: float) -> None:
+        """Neighbourhood search over the timetable, every patient's bookings free each time.
+
+        CP-SAT's own neighbourhoods free a random part of the variables, so a better week that
+        needs many patients to change sessions at once is rarely inside one. Here each step
+        keeps a random three quarters of the group slots exactly as they are (rooms and
+        facilitators; a closed slot stays closed) and frees the rest of the timetable together
+        with every patient's sessions and appointments; presolve drops the closed slots'
+        patient variables, so the step's model is small. A step's week is taken when it meets
+        at least as many plans. Measured in docs/performance.md.
+        """
+        if self.values is None:
+            return
+        sm = self.sm
+        started = time.monotonic()
+        rng = random.Random(self.seed)  # noqa: S311 - search diversity, not secrets
+        steps = max(1, round(budget / STEP_SECONDS))
+        per = budget / steps
+        tried = improved = 0
+        slot_vars = [(gi, v) for table in (sm.z, sm.f) for (gi, _), v in table.items()]
+        all_vars = sm.all_vars()
+        for step in range(steps):
+            left = budget - (time.monotonic() - started)
+            if self.workers > 1 and left < per / 2:
+                break
+            values = self.values
+            freed = {g.index for g in self.cands.groups if rng.random() < FREED_SHARE}
+            model = sm.model.clone()
+            model.clear_hints()  # type: ignore[no-untyped-call]
+            for gi, v in slot_vars:
+                if gi not in freed:
+                    domain = model.proto.variables[v.index].domain
+                    domain[0] = domain[1] = values[v.index]
+            for v in all_vars:
+                model.add_hint(v, values[v.index])
+            solver = cp_solver(per, self.workers, self.seed + step + 1)
+            status = solver.solve(model)
+            tried += 1
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            found = {v.index: solver.value(v) for v in all_vars}
+            if sum(found[m.index] for m in sm.met.values()) >= sum(
+                values[m.index] for m in sm.met.values()
+            ):
+                self.values = found
+                before = self.met
+                schedule = self._extract()
+                met = self._count(schedule)
+                if met >= self.met:
+                    self.schedule, self.met = schedule, met
+                improved += self.met > before
+                self.report(self.site, self.met, self.bound, "timetable")
+        self.stages.append(
+            {
+                "stage": "timetable",
+                "steps": tried,
+                "improved": improved,
+                "plans_met": self.met,
+                "seconds": round(time.monotonic() - started, 3),
+            }
+        )
 
     def _prove_bound(self) -> None:
         """The isolation bound (bound.py), solved only for the patients the week leaves unmet.
