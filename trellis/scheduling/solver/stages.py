@@ -256,7 +256,8 @@ class SiteRun:
                     domain[0] = domain[1] = values[v.index]
             for v in all_vars:
                 model.add_hint(v, values[v.index])
-            solver = cp_solver(per, self.workers, self.seed + step + 1)
+            limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
+            solver = cp_solver(limit, self.workers, self.seed + step + 1)
             status = solver.solve(model)
             tried += 1
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
