@@ -180,9 +180,7 @@ class SiteRun:
         started = time.monotonic()
         sm = self.sm
         if self.values is not None:
-            sm.model.clear_hints()  # type: ignore[no-untyped-call]
-            for v in sm.all_vars():
-                sm.model.add_hint(v, self.values[v.index])
+            self._hint(sm.model)
         solver = cp_solver(budget, self.workers, self.seed)
         watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, stage))
         status = solver.solve(sm.model, watcher)
@@ -192,17 +190,30 @@ class SiteRun:
             "seconds": round(time.monotonic() - started, 3),
         }
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.values = {v.index: solver.value(v) for v in sm.all_vars()}
-            schedule = self._extract()
-            met = self._count(schedule)
-            # The model counts appointment rooms and splits parallel sessions only in aggregate,
-            # so an extracted week can meet a plan fewer than the model says; a stage's week
-            # is taken only when it loses no plan (the polish once cost one on main-1, 300 s).
-            if met >= self.met:
-                self.schedule, self.met = schedule, met
+            self._take(solver)
         entry["plans_met"] = self.met
         self.stages.append(entry)
         self.report(self.site, self.met, self.bound, stage)
+
+    def _hint(self, model: cp_model.CpModel) -> None:
+        """Hint every variable of `model` (the site model or a copy) with the current week."""
+        assert self.values is not None  # noqa: S101 - called after a solve or a hint
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for v in self.sm.all_vars():
+            model.add_hint(v, self.values[v.index])
+
+    def _take(self, solver: cp_model.CpSolver) -> None:
+        """The solver's values become the current ones; their week is kept if it loses no plan.
+
+        The model counts appointment rooms and splits parallel sessions only in aggregate, so an
+        extracted week can meet a plan fewer than the model says; a week is taken only when it
+        loses no plan (the polish once cost one on main-1, 300 s).
+        """
+        self.values = {v.index: solver.value(v) for v in self.sm.all_vars()}
+        schedule = self._extract()
+        met = self._count(schedule)
+        if met >= self.met:
+            self.schedule, self.met = schedule, met
 
     def _extract(self) -> Schedule:
         assert self.values is not None  # noqa: S101 - called after a solve
@@ -241,37 +252,25 @@ class SiteRun:
         per = budget / steps
         tried = improved = 0
         slot_vars = [(gi, v) for table in (sm.z, sm.f) for (gi, _), v in table.items()]
-        all_vars = sm.all_vars()
         for step in range(steps):
             left = budget - (time.monotonic() - started)
             if self.workers > 1 and left < per / 2:
                 break
-            values = self.values
             freed = {g.index for g in self.cands.groups if rng.random() < FREED_SHARE}
             model = sm.model.clone()
-            model.clear_hints()  # type: ignore[no-untyped-call]
             for gi, v in slot_vars:
                 if gi not in freed:
                     domain = model.proto.variables[v.index].domain
-                    domain[0] = domain[1] = values[v.index]
-            for v in all_vars:
-                model.add_hint(v, values[v.index])
+                    domain[0] = domain[1] = self.values[v.index]
+            self._hint(model)
             limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
             solver = cp_solver(limit, self.workers, self.seed + step + 1)
             status = solver.solve(model)
             tried += 1
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                continue
-            found = {v.index: solver.value(v) for v in all_vars}
-            if sum(found[m.index] for m in sm.met.values()) >= sum(
-                values[m.index] for m in sm.met.values()
-            ):
-                self.values = found
+            # The complete hint is a week of the step's model, so what comes back is no worse.
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 before = self.met
-                schedule = self._extract()
-                met = self._count(schedule)
-                if met >= self.met:
-                    self.schedule, self.met = schedule, met
+                self._take(solver)
                 improved += self.met > before
                 self.report(self.site, self.met, self.bound, "timetable")
         self.stages.append(
