@@ -116,6 +116,7 @@ def repair(shared: Path, path: Path, work: Path, limit: float) -> list[dict[str,
                 "scenario": label,
                 "valid": figures["valid"],
                 "seconds": seconds,
+                "first": json.loads(out.read_text())["stats"]["time_to_first_solution"],
                 "moved": figures["moved"],
                 "newly_booked": len(newly),
                 "met_before": json.loads(first.read_text())["stats"]["plans_met"],
@@ -176,13 +177,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     if repairs:
         print(
-            "\n| repair on main-1 | valid | seconds | moved | of which unbooked last week "
-            "| plans met before → after |"
+            "\n| repair on main-1 | valid | first valid s | seconds | moved "
+            "| of which unbooked last week | plans met before → after |"
         )
-        print("|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|")
         for r in repairs:
             print(
-                f"| {r['scenario']} | {'yes' if r['valid'] else 'NO'} | {r['seconds']:.1f} "
+                f"| {r['scenario']} | {'yes' if r['valid'] else 'NO'} | {r['first']} "
+                f"| {r['seconds']:.1f} "
                 f"| {r['moved']} | {r['newly_booked']} | {r['met_before']} → {r['met']} |"
             )
     return 0
