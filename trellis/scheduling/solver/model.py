@@ -270,15 +270,23 @@ def primary_objective(sm: SiteModel, protected: dict[str, int]) -> None:
 
 
 def secondary_objective(
-    instance: Instance, sm: SiteModel, met_floor: int, protected: dict[str, int], moved_cap: int
+    instance: Instance,
+    sm: SiteModel,
+    met_floor: int,
+    protected: dict[str, int],
+    moved_cap: int,
+    model: cp_model.CpModel | None = None,
 ) -> None:
-    """With plans met held: minimise shortfall, then patients moved, then clinician time."""
+    """With plans met held: minimise shortfall, then patients moved, then clinician time.
+
+    `model` is the site model (default) or a copy of it with some variables fixed.
+    """
     slot = instance.slot
     loads = [(m // slot, v) for load in sm.clinician_load.values() for m, v in load]
     max_cost = sum(m for m, _ in loads) + 1
     moved_w = max_cost
     shortfall_w = (len(sm.keep) + 1) * moved_w
-    model = sm.model
+    model = sm.model if model is None else model
     model.add(sum(sm.met.values()) >= met_floor)
     if sm.keep:
         model.add(sum(1 - k for pid, k in sm.keep.items() if pid in protected) <= moved_cap)

@@ -100,7 +100,9 @@ def solve(
         spent = given[0] if workers == 1 else time.monotonic() - started
         return max(0.1, (time_limit - tail - spent) * fraction * run.weight / everyone)
 
-    for fraction, stage in ((0.85, SiteRun.search), (1.0, SiteRun.polish)):
+    # A fresh week's polish works on the unmet patients only (stages.py), so it needs little.
+    searching = 0.85 if old is not None else 0.95
+    for fraction, stage in ((searching, SiteRun.search), (1.0, SiteRun.polish)):
         plan = [(r, share(r, fraction)) for r in runs]
         for run, budget in plan:
             stage(run, budget)
