@@ -1,4 +1,6 @@
-"""The isolation bound of one site: patients whose plan could be met if each were alone.
+"""Proven bounds on the plans one site's week can meet.
+
+*Isolation*: patients whose plan could be met if each were alone.
 
 Each patient's week is solved exactly on its own, over the site's candidates: the group slots
 and appointments it could attend (candidates.py keeps every one a valid week could use), with
@@ -10,10 +12,19 @@ whose plan is met in it has, in its own bookings, a solution of its isolated wee
 On the generated instances this equals the objective bound CP-SAT's LP reaches on the full
 site model (docs/scheduling.md, *The proven bound*), but it costs milliseconds per patient
 instead of a whole worker's time, so the search can spend both cores looking for weeks.
+
+*Appointments together* (`appointment_bound`): of the patients possible alone, how many can
+have every individual and family appointment their plan asks for in one week, when those
+appointments share the clinicians' hours and weekly caps, the patients' own time and the rooms.
+A clinician seen by several patients only in a short overlap (a day-shift clinician with
+evening-only patients: one hour a day) caps how many of them can meet their plan, which the
+isolation bound cannot see. Dropping every group session is a relaxation, so every valid week
+meets at most this many plans.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -80,3 +91,59 @@ def isolation_bound(cands: SiteCandidates) -> int:
     """
     items = patient_items(cands)
     return sum(1 for p in cands.patients if could_meet_alone(p, items.get(p.id, ())))
+
+
+def appointment_bound(
+    cands: SiteCandidates, patients: Iterable[Patient], seconds: float, workers: int, seed: int
+) -> int:
+    """At most this many of `patients` can meet their plan in one week (see the module text).
+
+    An exact CP-SAT model over the site's appointment candidates; when it is not settled in
+    `seconds` its proven objective bound is used, which stays valid.
+    """
+    wanted = {p.id: p for p in patients}
+    model = cp_model.CpModel()
+    busy: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = defaultdict(list)
+    load: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    booked: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+    any_room: list[tuple[int, int, int, cp_model.IntVar]] = []
+    family_room: list[tuple[int, int, int, cp_model.IntVar]] = []
+    for ap in cands.appointments:
+        if ap.patient not in wanted:
+            continue
+        v = model.new_bool_var("")
+        span = (ap.day, ap.start, ap.end, v)
+        busy[ap.patient].append(span)
+        busy[ap.clinician].append(span)
+        load[ap.clinician].append((ap.end - ap.start, v))
+        booked[ap.patient, ap.kind].append(v)
+        any_room.append(span)
+        if ap.kind == "family":
+            family_room.append(span)
+    for spans in busy.values():
+        at_most_one_over_time(model, spans)
+    at_most_one_over_time(model, any_room, len(cands.rooms_any))
+    at_most_one_over_time(model, family_room, len(cands.rooms_family))
+    for c in cands.clinicians:
+        if load[c.id]:
+            model.add(sum(m * v for m, v in load[c.id]) <= c.max_minutes)
+    met = []
+    for p in wanted.values():
+        ok = model.new_bool_var("")
+        met.append(ok)
+        for kind, need in (("individual", p.plan.individual), ("family", p.plan.family)):
+            if need is not None:
+                model.add(sum(booked[p.id, kind]) >= need.count * ok)
+    model.maximize(sum(met))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    if workers == 1:
+        solver.parameters.max_deterministic_time = max(0.1, seconds)
+    status = solver.solve(model)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if status == cp_model.FEASIBLE:
+        return min(len(wanted), math.floor(solver.best_objective_bound + 1e-6))
+    return len(wanted)

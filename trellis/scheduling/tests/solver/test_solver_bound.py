@@ -1,4 +1,5 @@
-"""The proven bound: the isolation bound, solved exactly, as check.py solves it independently."""
+"""The proven bound: the isolation bound, solved exactly, as check.py solves it independently;
+then the appointments every possible patient needs, together in one week."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trellis.scheduling.solver import solve
-from trellis.scheduling.solver.bound import could_meet_alone, isolation_bound, patient_items
+from trellis.scheduling.solver.bound import (
+    appointment_bound,
+    could_meet_alone,
+    isolation_bound,
+    patient_items,
+)
 from trellis.scheduling.solver.candidates import Pinned, build_candidates, grid_step
 from trellis.scheduling.solver.instance import parse_instance
 
@@ -32,9 +38,15 @@ def test_isolation_bound_lies_between_valid_weeks_and_check_py(seed: int) -> Non
     check = shared_module("check").check
     greedy = shared_module("greedy").solve(raw)
     solved = solve(raw, time_limit=2, workers=2, seed=seed)
-    assert max(check(raw, greedy)["plan_met"], check(raw, solved)["plan_met"]) <= ours
+    best = max(check(raw, greedy)["plan_met"], check(raw, solved)["plan_met"])
+    assert best <= ours
     assert ours <= check(raw, greedy)["isolation_bound"]
-    assert solved["stats"]["proven_bound"] <= ours
+    assert best <= solved["stats"]["proven_bound"] <= ours
+    together = 0
+    for site in instance.sites:
+        cands = build_candidates(instance, site, grid_step(instance, site), Pinned())
+        together += appointment_bound(cands, cands.patients, 5.0, 1, 0)
+    assert best <= together
 
 
 def _patient(availability: dict[str, list[list[str]]], **plan: object) -> dict[str, object]:
@@ -58,14 +70,18 @@ def _patient(availability: dict[str, list[list[str]]], **plan: object) -> dict[s
     }
 
 
-def _alone(patient: dict[str, object]) -> bool:
+def _week(patients: list[dict[str, object]], counsellor: dict[str, list[list[str]]]) -> dict:
+    """Three days, one group room and one office; c1 leads rp all day, c2 sees patients 1:1."""
     day = {d: [["09:00", "21:00"]] for d in ("mon", "tue", "wed")}
-    raw = {
+    return {
         "format": "trellis-week/1",
         "name": "alone",
         "slot_minutes": 15,
         "sites": [{"id": "s1", "name": "S", "hours": day}],
-        "rooms": [{"id": "r1", "site": "s1", "capacity": 12, "kind": "group"}],
+        "rooms": [
+            {"id": "r1", "site": "s1", "capacity": 12, "kind": "group"},
+            {"id": "r2", "site": "s1", "capacity": 4, "kind": "office"},
+        ],
         "clinicians": [
             {
                 "id": "c1",
@@ -73,7 +89,14 @@ def _alone(patient: dict[str, object]) -> bool:
                 "competencies": ["group", "sud"],
                 "max_minutes": 2400,
                 "availability": day,
-            }
+            },
+            {
+                "id": "c2",
+                "site": "s1",
+                "competencies": ["sud"],
+                "max_minutes": 2400,
+                "availability": counsellor,
+            },
         ],
         "group_types": [
             {
@@ -86,9 +109,12 @@ def _alone(patient: dict[str, object]) -> bool:
                 "populations": ["adult-sud"],
             }
         ],
-        "patients": [patient],
+        "patients": patients,
     }
-    instance = parse_instance(raw)
+
+
+def _alone(patient: dict[str, object]) -> bool:
+    instance = parse_instance(_week([patient], {"mon": [["09:00", "10:00"]]}))
     cands = build_candidates(instance, "s1", grid_step(instance, "s1"), Pinned())
     return could_meet_alone(instance.patients["p1"], patient_items(cands)["p1"])
 
@@ -116,3 +142,23 @@ def test_generated_weeks_have_patients_who_cannot_meet_their_plan_alone() -> Non
     site = next(iter(instance.sites))
     bound = isolation_bound(build_candidates(instance, site, grid_step(instance, site), Pinned()))
     assert bound < len(instance.patients)
+
+
+def test_patients_sharing_one_hour_of_their_clinician_cannot_all_meet_their_plans() -> None:
+    """Each patient alone could meet the plan; c2 has one evening hour for both."""
+    evenings = {"mon": [["17:00", "21:00"]], "tue": [["17:00", "21:00"]]}
+    patients = []
+    for ident in ("p1", "p2"):
+        patient = _patient(
+            evenings, individual={"clinician": "c2", "count": 1, "minutes": 60}, min_minutes=420
+        )
+        patient["id"] = ident
+        patients.append(patient)
+    raw = _week(patients, {"mon": [["17:00", "18:00"]]})
+    instance = parse_instance(raw)
+    cands = build_candidates(instance, "s1", grid_step(instance, "s1"), Pinned())
+    assert isolation_bound(cands) == 2
+    assert appointment_bound(cands, cands.patients, 5.0, 1, 0) == 1
+    solved = solve(raw, time_limit=3, workers=1, seed=0)
+    assert solved["stats"]["plans_met"] == 1
+    assert solved["stats"]["proven_bound"] == 1
