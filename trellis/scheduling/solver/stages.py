@@ -4,7 +4,7 @@
    the complete hint of the search. In repair the start is last week's valid part, and every
    patient whose bookings survived the change is frozen (kept exactly) in the model.
 1. `search`: the main CP-SAT search, objective plans met (less moves in repair); outside
-   repair its last 30 % are `timetable` steps (a quarter of the timetable and every patient's
+   repair its last 30 % are `timetable` steps (two days of the timetable and every patient's
    bookings free at once), then the proven bound: the isolation bound of the patients still
    unmet (bound.py).
 2. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
@@ -32,11 +32,11 @@ from .translate import booking_sets, extract, hint, plan_met, tallies
 Report = Callable[[str, int, int, str], None]
 
 # The search stage: CP-SAT's own neighbourhood search for this share of its time, then
-# timetable steps (`_timetable_lns`) of about STEP_SECONDS each, freeing FREED_SHARE of the
-# group slots. Measured in docs/performance.md (small-1, main-1).
+# timetable steps (`_timetable_lns`) of about STEP_SECONDS each, freeing the group slots of
+# FREED_DAYS days. Measured in docs/performance.md (small-1, main-1).
 PLAIN_SHARE = 0.7
 STEP_SECONDS = 4.0
-FREED_SHARE = 0.25
+FREED_DAYS = 2
 # The appointments-together bound settles in under a second on every generated site (main-1
 # s2: 0.8 s); past this its proven objective bound is used.
 APPOINTMENT_BOUND_SECONDS = 5.0
@@ -245,11 +245,11 @@ class SiteRun:
 
         CP-SAT's own neighbourhoods free a random part of the variables, so a better week that
         needs many patients to change sessions at once is rarely inside one. Here each step
-        keeps a random three quarters of the group slots exactly as they are (rooms and
-        facilitators; a closed slot stays closed) and frees the rest of the timetable together
-        with every patient's sessions and appointments; presolve drops the closed slots'
-        patient variables, so the step's model is small. A step's week is taken when it meets
-        at least as many plans. Measured in docs/performance.md.
+        keeps the group slots of all but two random days exactly as they are (rooms and
+        facilitators; a closed slot stays closed) and frees the timetable of those two days
+        together with every patient's sessions and appointments, all week; presolve drops the
+        closed slots' patient variables, so the step's model is small. A step's week is taken
+        when it meets at least as many plans. Measured in docs/performance.md.
         """
         if self.values is None:
             return
@@ -264,7 +264,7 @@ class SiteRun:
             left = budget - (time.monotonic() - started)
             if self.workers > 1 and left < per / 2:
                 break
-            freed = {g.index for g in self.cands.groups if rng.random() < FREED_SHARE}
+            freed = self._freed(rng)
             model = sm.model.clone()
             for gi, v in slot_vars:
                 if gi not in freed:
@@ -290,6 +290,12 @@ class SiteRun:
                 "seconds": round(time.monotonic() - started, 3),
             }
         )
+
+    def _freed(self, rng: random.Random) -> set[int]:
+        """The group slots a timetable step frees: every slot of FREED_DAYS random days."""
+        days = sorted({g.day for g in self.cands.groups})
+        chosen = set(rng.sample(days, min(FREED_DAYS, len(days))))
+        return {g.index for g in self.cands.groups if g.day in chosen}
 
     def _prove_bound(self) -> None:
         """The proven bound (bound.py): isolation, then appointments together.
