@@ -45,7 +45,7 @@ def test_isolation_bound_lies_between_valid_weeks_and_check_py(seed: int) -> Non
     together = 0
     for site in instance.sites:
         cands = build_candidates(instance, site, grid_step(instance, site), Pinned())
-        together += appointment_bound(cands, cands.patients, 5.0, 1, 0)
+        together += appointment_bound(cands, cands.patients, 5.0, 0)
     assert best <= together
 
 
@@ -158,7 +158,7 @@ def test_patients_sharing_one_hour_of_their_clinician_cannot_all_meet_their_plan
     instance = parse_instance(raw)
     cands = build_candidates(instance, "s1", grid_step(instance, "s1"), Pinned())
     assert isolation_bound(cands) == 2
-    assert appointment_bound(cands, cands.patients, 5.0, 1, 0) == 1
+    assert appointment_bound(cands, cands.patients, 5.0, 0) == 1
     solved = solve(raw, time_limit=3, workers=1, seed=0)
     assert solved["stats"]["plans_met"] == 1
     assert solved["stats"]["proven_bound"] == 1
