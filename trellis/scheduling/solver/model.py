@@ -40,6 +40,7 @@ class SiteModel:
     day_met: dict[tuple[str, int], Var] = field(default_factory=dict)
     shortfall: dict[str, Var] = field(default_factory=dict)
     keep: dict[str, Var] = field(default_factory=dict)
+    unbooked: set[str] = field(default_factory=set)  # repair: no movable booking last week
     clinician_load: dict[str, list[tuple[int, Var]]] = field(default_factory=dict)
 
     def all_vars(self) -> list[Var]:
@@ -246,6 +247,8 @@ def _keep(sm: SiteModel, previous: Schedule) -> None:
     for p in sm.cands.patients:
         keep = model.new_bool_var(f"keep_{p.id}")
         sm.keep[p.id] = keep
+        if not before[p.id]:
+            sm.unbooked.add(p.id)
         mine = keys.get(p.id, [])
         for key in before[p.id]:
             matching = [v for k, v in mine if k == key]
@@ -259,14 +262,21 @@ def _keep(sm: SiteModel, previous: Schedule) -> None:
 
 
 def primary_objective(sm: SiteModel, protected: dict[str, int]) -> None:
-    """Stage objective: plans met (weight 2) less the cost of moving each protected patient.
+    """Repair's search objective: plans met, then patients moved, then admissions' minutes.
 
-    In repair a patient whose bookings survived costs 4 (two plans) to move, a patient with no
-    bookings last week costs 1 to book (so an admission is booked when that meets the plan),
-    and a patient whose bookings broke moves freely.
+    A plan met weighs two moves, so moving one patient to meet one more plan pays. Booking a
+    patient who had no bookings last week (an admission) moves nobody's week: it costs no
+    move, and below the moves their minutes short count, so an admission whose plan cannot be
+    met is still booked for what the week has room for instead of left without a session.
     """
-    moved = [cost * (1 - k) for pid, k in sm.keep.items() if (cost := protected.get(pid, 0))]
-    sm.model.maximize(2 * sum(sm.met.values()) - sum(moved))
+    moved = [
+        cost * (1 - k)
+        for pid, k in sm.keep.items()
+        if (cost := protected.get(pid, 0)) and pid not in sm.unbooked
+    ]
+    short = [sm.shortfall[pid] for pid in sorted(sm.unbooked)]
+    weight = 1 + sum(p.plan.min_minutes for p in sm.cands.patients if p.id in sm.unbooked)
+    sm.model.maximize(weight * (2 * sum(sm.met.values()) - sum(moved)) - sum(short))
 
 
 def secondary_objective(
@@ -279,7 +289,10 @@ def secondary_objective(
 ) -> None:
     """With plans met held: minimise shortfall, then patients moved, then clinician time.
 
-    `model` is the site model (default) or a copy of it with some variables fixed.
+    `model` is the site model (default) or a copy of it with some variables fixed. In repair
+    at most `moved_cap` patients who had bookings last week may move (the search's count), so
+    the polish trades no one's week for minutes; a patient with none (an admission whose plan
+    cannot be met) is outside the cap and gets every minute the week has room for.
     """
     slot = instance.slot
     loads = [(m // slot, v) for load in sm.clinician_load.values() for m, v in load]
@@ -289,7 +302,10 @@ def secondary_objective(
     model = sm.model if model is None else model
     model.add(sum(sm.met.values()) >= met_floor)
     if sm.keep:
-        model.add(sum(1 - k for pid, k in sm.keep.items() if pid in protected) <= moved_cap)
+        capped = [
+            1 - k for pid, k in sm.keep.items() if pid in protected and pid not in sm.unbooked
+        ]
+        model.add(sum(capped) <= moved_cap)
     model.minimize(
         shortfall_w * sum(sm.shortfall.values())
         + moved_w * sum(1 - k for k in sm.keep.values())

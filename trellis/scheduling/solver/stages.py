@@ -341,7 +341,9 @@ class SiteRun:
         if self.values is None:
             return
         moved = sum(
-            1 - self.values[k.index] for p, k in self.sm.keep.items() if p in self.protected
+            1 - self.values[k.index]
+            for p, k in self.sm.keep.items()
+            if p in self.protected and p not in self.sm.unbooked
         )
         model = self.sm.model if self.base is not None else self._unmet_part()
         secondary_objective(self.instance, self.sm, self.met, self.protected, moved, model)

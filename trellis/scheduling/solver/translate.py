@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from .candidates import AppointmentSlot
 from .instance import DAYS, Instance, Room
 from .model import SiteModel
 from .solution import Appointment, Schedule, Session
@@ -50,6 +51,7 @@ def extract(
 ) -> Schedule:
     cands = sm.cands
     schedule = Schedule()
+    options: list[list[Room]] = []  # per session, the rooms it could run in
     for g in cands.groups:
         rooms = [r for r in g.rooms if value(sm.z[g.index, r.id])]
         if not rooms:
@@ -61,35 +63,153 @@ def extract(
             schedule.sessions.append(
                 Session(fresh_id("g"), g.type.id, cands.site, g.day, g.start, room.id, [cid], part)
             )
+            options.append([r for r in g.rooms if r.capacity >= len(part)])
     chosen = [ap for ap in cands.appointments if value(sm.a[ap.index])]
-    occupied: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-    for s in schedule.sessions:
-        occupied[s.room, s.day].append((s.start, s.start + instance.group_types[s.type].minutes))
+    fixed: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     for ident, spans in cands.pinned.busy.items():
         for day, start, end in spans:
-            occupied[ident, day].append((start, end))
+            fixed[ident, day].append((start, end))
     rooms = sorted(cands.rooms_any, key=lambda r: (r.kind != "office", r.capacity))
-    for ap in sorted(chosen, key=lambda ap: (ap.day, ap.start, ap.kind != "family")):
-        need = 2 if ap.kind == "individual" else 4
-        for room in rooms:
-            taken = occupied[room.id, ap.day]
-            if room.capacity >= need and all(e <= ap.start or ap.end <= s for s, e in taken):
-                taken.append((ap.start, ap.end))
-                schedule.appointments.append(
-                    Appointment(
-                        fresh_id("a"),
-                        ap.kind,
-                        ap.patient,
-                        ap.clinician,
-                        cands.site,
-                        ap.day,
-                        ap.start,
-                        ap.end - ap.start,
-                        room.id,
-                    )
-                )
-                break
+    minutes = {gt.id: gt.minutes for gt in instance.group_types.values()}
+    rooms_placed = RoomPlan(minutes, schedule.sessions, options, rooms, fixed)
+    for ap, room in rooms_placed.place(chosen):
+        schedule.appointments.append(
+            Appointment(
+                fresh_id("a"),
+                ap.kind,
+                ap.patient,
+                ap.clinician,
+                cands.site,
+                ap.day,
+                ap.start,
+                ap.end - ap.start,
+                room.id,
+            )
+        )
     return schedule
+
+
+def _room_need(ap: AppointmentSlot) -> int:
+    return 2 if ap.kind == "individual" else 4
+
+
+def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(e <= start or end <= s for s, e in spans)
+
+
+class RoomPlan:
+    """Rooms for a site's appointments, moving group sessions between rooms where that helps.
+
+    The model counts appointment rooms per instant (any room; rooms big enough for a family),
+    which a room-by-room assignment cannot always follow: a family hour 17:00-18:00 fits the
+    counts when one group room is busy until 17:30 and the other from 17:30, but no room is
+    free for the whole hour. So each day is first assigned by first fit (sessions in the rooms
+    the model chose; appointments by start time, offices and smaller rooms first); a day that
+    leaves an appointment without a room is assigned exactly — a small CP-SAT model in which
+    every session takes one of its possible rooms and as many appointments as possible get one
+    (found on a repair in which an admission's group seat cost a frozen patient a family
+    session). Pinned bookings keep their rooms.
+    """
+
+    def __init__(
+        self,
+        minutes: dict[str, int],
+        sessions: list[Session],
+        options: list[list[Room]],
+        rooms: list[Room],
+        fixed: dict[tuple[str, int], list[tuple[int, int]]],
+    ) -> None:
+        self.minutes = minutes  # per group type
+        self.sessions, self.options, self.rooms, self.fixed = sessions, options, rooms, fixed
+
+    def place(self, chosen: list[AppointmentSlot]) -> list[tuple[AppointmentSlot, Room]]:
+        placed: list[tuple[AppointmentSlot, Room]] = []
+        by_day: dict[int, list[AppointmentSlot]] = defaultdict(list)
+        for ap in sorted(chosen, key=lambda ap: (ap.day, ap.start, ap.kind != "family")):
+            by_day[ap.day].append(ap)
+        for day, todays in sorted(by_day.items()):
+            found = self._first_fit(day, todays)
+            if len(found) < len(todays):
+                exact = self._exactly(day, todays)
+                if exact is not None and len(exact[0]) > len(found):
+                    found = exact[0]
+                    for session, room in exact[1]:
+                        session.room = room.id
+            placed += found
+        return placed
+
+    def _span(self, s: Session) -> tuple[int, int]:
+        return s.start, s.start + self.minutes[s.type]
+
+    def _first_fit(
+        self, day: int, todays: list[AppointmentSlot]
+    ) -> list[tuple[AppointmentSlot, Room]]:
+        taken = defaultdict(
+            list, {key[0]: list(v) for key, v in self.fixed.items() if key[1] == day}
+        )
+        for s in self.sessions:
+            if s.day == day:
+                taken[s.room].append(self._span(s))
+        found = []
+        for ap in todays:
+            for room in self.rooms:
+                if room.capacity >= _room_need(ap) and _free(taken[room.id], ap.start, ap.end):
+                    taken[room.id].append((ap.start, ap.end))
+                    found.append((ap, room))
+                    break
+        return found
+
+    def _exactly(
+        self, day: int, todays: list[AppointmentSlot]
+    ) -> tuple[list[tuple[AppointmentSlot, Room]], list[tuple[Session, Room]]] | None:
+        """The day's appointments with rooms, and every session's room, or None."""
+        model = cp_model.CpModel()
+        per_room: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        for (rid, d), spans in self.fixed.items():
+            if d == day:
+                per_room[rid] += [model.new_fixed_size_interval_var(a, b - a, "") for a, b in spans]
+        moves: list[tuple[Session, Room, cp_model.IntVar]] = []
+        for s, options in zip(self.sessions, self.options, strict=True):
+            if s.day != day:
+                continue
+            start, end = self._span(s)
+            here = []
+            for room in options:
+                v = model.new_bool_var("")
+                here.append(v)
+                moves.append((s, room, v))
+                model.add_hint(v, room.id == s.room)
+                per_room[room.id].append(
+                    model.new_optional_fixed_size_interval_var(start, end - start, v, "")
+                )
+            model.add_exactly_one(here)
+        use: list[tuple[AppointmentSlot, Room, cp_model.IntVar]] = []
+        for ap in todays:
+            here = []
+            for room in self.rooms:
+                if room.capacity >= _room_need(ap):
+                    v = model.new_bool_var("")
+                    here.append(v)
+                    use.append((ap, room, v))
+                    per_room[room.id].append(
+                        model.new_optional_fixed_size_interval_var(
+                            ap.start, ap.end - ap.start, v, ""
+                        )
+                    )
+            model.add_at_most_one(here)
+        for intervals in per_room.values():
+            model.add_no_overlap(intervals)
+        # Most appointments placed; among those, the fewest sessions out of the model's room.
+        stay = [v for s, room, v in moves if room.id == s.room]
+        model.maximize((len(stay) + 1) * sum(v for _, _, v in use) + sum(stay))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = 2.0
+        solver.parameters.max_time_in_seconds = 10.0  # a runaway guard only
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        rooms = [(s, room) for s, room, v in moves if solver.value(v)]
+        return [(ap, room) for ap, room, v in use if solver.value(v)], rooms
 
 
 def tallies(

@@ -69,6 +69,27 @@ def test_pin_by_id_and_admission(week: Week) -> None:
     assert {k: after[k] for k in before} == before
 
 
+def test_an_admission_whose_plan_cannot_be_met_still_gets_the_hours_there_are(
+    week: Week,
+) -> None:
+    instance, first = week
+    changed = copy.deepcopy(instance)
+    newcomer = copy.deepcopy(next(p for p in changed["patients"] if p["plan"].get("family")))
+    newcomer["id"] = "p-new"
+    newcomer["avoid"] = []
+    newcomer["plan"]["family"]["availability"] = {}  # the family can never come
+    changed["patients"].append(newcomer)
+    repaired = solve(changed, time_limit=3, previous=first, seed=2)
+    figures = shared_module("check").check(changed, repaired, first)
+    assert figures["valid"], figures["violations"]
+    booked = _bookings(repaired).get("p-new", set())
+    assert booked, "an admission left without a single session"
+    assert {kind for kind, _, _ in booked} - {"family"}
+    assert repaired["stats"]["objective"]["shortfall_minutes"] < (
+        first["stats"]["objective"]["shortfall_minutes"] + newcomer["plan"]["min_minutes"]
+    )
+
+
 def test_unknown_pinned_id_is_rejected(week: Week) -> None:
     instance, first = week
     with pytest.raises(SolutionError, match="nope"):
