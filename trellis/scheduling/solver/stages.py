@@ -40,8 +40,8 @@ FREED_DAYS = 2
 # The appointments-together bound settles in 0.3-0.7 s on every generated site (bound.py); it
 # gets BOUND_SHARE of the search stage, at most this many seconds, inside the stage's budget
 # so the command keeps its time limit; past its time its proven objective bound is used.
-APPOINTMENT_BOUND_SECONDS = 3.0
-BOUND_SHARE = 0.05
+APPOINTMENT_BOUND_SECONDS = 2.0
+BOUND_SHARE = 0.03
 
 
 def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -103,10 +103,13 @@ class SiteRun:
     met: int = 0
     bound: int = 0
     stages: list[dict[str, Any]] = field(default_factory=list)
+    steps_taken: int = 0  # timetable steps so far; a later call continues their seeds
+    rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         """Candidates and the start week (constructed, or last week's valid part in repair)."""
         inst = self.instance
+        self.rng = random.Random(self.seed)  # noqa: S311 - search diversity, not secrets
         self.pinned = pinned_usage(inst, self.base or Schedule(), self.site)
         self.frozen = self._frozen()
         starts = self.base
@@ -245,6 +248,10 @@ class SiteRun:
             self._timetable_lns((budget - reserve) * (1 - PLAIN_SHARE))
             left = budget - (time.monotonic() - started)
             self._prove_bound(reserve if self.workers == 1 else max(reserve, left))
+            left = budget - (time.monotonic() - started)
+            if self.workers > 1 and left >= 1.0:
+                # The bound mostly settles well inside its reserve: search on with the rest.
+                self._timetable_lns(left)
         else:
             self._run("search", budget)
 
@@ -263,12 +270,12 @@ class SiteRun:
             return
         sm = self.sm
         started = time.monotonic()
-        rng = random.Random(self.seed)  # noqa: S311 - search diversity, not secrets
+        rng = self.rng
         steps = max(1, round(budget / STEP_SECONDS))
         per = budget / steps
         tried = improved = 0
         slot_vars = [(gi, v) for table in (sm.z, sm.f) for (gi, _), v in table.items()]
-        for step in range(steps):
+        for _ in range(steps):
             left = budget - (time.monotonic() - started)
             if self.workers > 1 and left < per / 2:
                 break
@@ -280,7 +287,8 @@ class SiteRun:
                     domain[0] = domain[1] = self.values[v.index]
             self._hint(model)
             limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
-            solver = cp_solver(limit, self.workers, self.seed + step + 1)
+            self.steps_taken += 1
+            solver = cp_solver(limit, self.workers, self.seed + self.steps_taken)
             status = solver.solve(model)
             tried += 1
             # The complete hint is a week of the step's model, so what comes back is no worse.
