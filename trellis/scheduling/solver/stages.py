@@ -40,8 +40,13 @@ FREED_DAYS = 2
 # The appointments-together bound settles in 0.3-0.7 s on every generated site (bound.py); it
 # gets BOUND_SHARE of the search stage, at most this many seconds, inside the stage's budget
 # so the command keeps its time limit; past its time its proven objective bound is used.
-APPOINTMENT_BOUND_SECONDS = 2.0
+# Isolation for the unmet patients takes about as long again (30 ms a patient), so the reserve
+# is a second plus BOUND_SHARE of the stage, at most a quarter of it.
+BOUND_SECONDS = 1.0
 BOUND_SHARE = 0.03
+# A timetable step's own work around CP-SAT (cloning the model, the hint, extraction): main-1
+# 0.3-0.5 s; kept out of the step's CP-SAT limit so the steps end inside their budget.
+STEP_OVERHEAD = 0.4
 
 
 def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -243,13 +248,13 @@ class SiteRun:
         if self.base is None:
             # The bound is solved inside the stage's budget, so the command keeps its limit.
             started = time.monotonic()
-            reserve = min(APPOINTMENT_BOUND_SECONDS, BOUND_SHARE * budget)
+            reserve = min(budget / 4, BOUND_SECONDS + BOUND_SHARE * budget)
             self._run("search", (budget - reserve) * PLAIN_SHARE)
             self._timetable_lns((budget - reserve) * (1 - PLAIN_SHARE))
             left = budget - (time.monotonic() - started)
             self._prove_bound(reserve if self.workers == 1 else max(reserve, left))
             left = budget - (time.monotonic() - started)
-            if self.workers > 1 and left >= 1.0:
+            if self.workers > 1 and left >= 1.0 + STEP_OVERHEAD:
                 # The bound mostly settles well inside its reserve: search on with the rest.
                 self._timetable_lns(left)
         else:
@@ -276,7 +281,7 @@ class SiteRun:
         tried = improved = 0
         slot_vars = [(gi, v) for table in (sm.z, sm.f) for (gi, _), v in table.items()]
         for _ in range(steps):
-            left = budget - (time.monotonic() - started)
+            left = budget - (time.monotonic() - started) - STEP_OVERHEAD
             if self.workers > 1 and left < per / 2:
                 break
             freed = self._freed(rng)
@@ -332,6 +337,8 @@ class SiteRun:
             or could_meet_alone(p, items.get(p.id, ()))
         ]
         isolation = len(possible)
+        if self.workers > 1:  # one worker: the plan's seconds, so the bound is reproducible
+            seconds = max(0.1, seconds - (time.monotonic() - started))
         together = appointment_bound(self.cands, possible, seconds, self.seed)
         self.bound = min(self.bound, isolation, together)
         self.stages.append(
