@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .instance import Clinician, GroupType, Instance, Patient, Room, inside, intersect
-from .solution import Schedule
+from .solution import Appointment, Schedule
 
 Span = tuple[int, int, int]  # day, start, end
 
@@ -39,6 +39,24 @@ class AppointmentSlot:
     day: int
     start: int
     end: int
+
+    @property
+    def room_need(self) -> int:
+        """Seats the room must have: the patient and clinician, or a family too."""
+        return 2 if self.kind == "individual" else 4
+
+    def booked(self, ident: str, site: str, room: str) -> Appointment:
+        return Appointment(
+            ident,
+            self.kind,
+            self.patient,
+            self.clinician,
+            site,
+            self.day,
+            self.start,
+            self.end - self.start,
+            room,
+        )
 
 
 @dataclass

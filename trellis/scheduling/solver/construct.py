@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .candidates import GroupSlot, SiteCandidates
 from .instance import Instance
 from .sanitize import sanitize
-from .solution import Appointment, Schedule, Session
+from .solution import Schedule, Session
 from .translate import plan_met, tallies
 
 
@@ -147,9 +147,12 @@ def first_fit(
             and week.load[ap.clinician] + length <= instance.clinicians[ap.clinician].max_minutes
         ):
             continue
-        size = 2 if ap.kind == "individual" else 4
         room = next(
-            (r for r in rooms if r.capacity >= size and week.free(r.id, ap.day, ap.start, ap.end)),
+            (
+                r
+                for r in rooms
+                if r.capacity >= ap.room_need and week.free(r.id, ap.day, ap.start, ap.end)
+            ),
             None,
         )
         if room is None:
@@ -160,17 +163,5 @@ def first_fit(
         week.day_minutes[ap.patient, ap.day] += length
         week.minutes[ap.patient] += length
         week.counts[ap.patient, ap.kind] += 1
-        schedule.appointments.append(
-            Appointment(
-                fresh_id("a"),
-                ap.kind,
-                ap.patient,
-                ap.clinician,
-                cands.site,
-                ap.day,
-                ap.start,
-                length,
-                room.id,
-            )
-        )
+        schedule.appointments.append(ap.booked(fresh_id("a"), cands.site, room.id))
     return sanitize(instance, schedule)

@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from .candidates import AppointmentSlot
 from .instance import DAYS, Instance, Room
 from .model import SiteModel
-from .solution import Appointment, Schedule, Session
+from .solution import Schedule, Session
 
 Value = Callable[[cp_model.IntVar], int]
 
@@ -73,24 +73,8 @@ def extract(
     minutes = {gt.id: gt.minutes for gt in instance.group_types.values()}
     rooms_placed = RoomPlan(minutes, schedule.sessions, options, rooms, fixed)
     for ap, room in rooms_placed.place(chosen):
-        schedule.appointments.append(
-            Appointment(
-                fresh_id("a"),
-                ap.kind,
-                ap.patient,
-                ap.clinician,
-                cands.site,
-                ap.day,
-                ap.start,
-                ap.end - ap.start,
-                room.id,
-            )
-        )
+        schedule.appointments.append(ap.booked(fresh_id("a"), cands.site, room.id))
     return schedule
-
-
-def _room_need(ap: AppointmentSlot) -> int:
-    return 2 if ap.kind == "individual" else 4
 
 
 def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -153,7 +137,7 @@ class RoomPlan:
         found = []
         for ap in todays:
             for room in self.rooms:
-                if room.capacity >= _room_need(ap) and _free(taken[room.id], ap.start, ap.end):
+                if room.capacity >= ap.room_need and _free(taken[room.id], ap.start, ap.end):
                     taken[room.id].append((ap.start, ap.end))
                     found.append((ap, room))
                     break
@@ -187,7 +171,7 @@ class RoomPlan:
         for ap in todays:
             here = []
             for room in self.rooms:
-                if room.capacity >= _room_need(ap):
+                if room.capacity >= ap.room_need:
                     v = model.new_bool_var("")
                     here.append(v)
                     use.append((ap, room, v))
