@@ -43,6 +43,14 @@ class SiteModel:
     unbooked: set[str] = field(default_factory=set)  # repair: no movable booking last week
     clinician_load: dict[str, list[tuple[int, Var]]] = field(default_factory=dict)
 
+    def counted_moves(self, protected: dict[str, int]) -> list[tuple[int, Var]]:
+        """(move cost, keep) of the patients whose move counts: protected, booked last week."""
+        return [
+            (protected[pid], k)
+            for pid, k in self.keep.items()
+            if pid in protected and pid not in self.unbooked
+        ]
+
     def all_vars(self) -> list[Var]:
         found: list[Var] = []
         for table in (self.z, self.f, self.x, self.met, self.day_met, self.shortfall, self.keep):
@@ -269,11 +277,7 @@ def primary_objective(sm: SiteModel, protected: dict[str, int]) -> None:
     move, and below the moves their minutes short count, so an admission whose plan cannot be
     met is still booked for what the week has room for instead of left without a session.
     """
-    moved = [
-        cost * (1 - k)
-        for pid, k in sm.keep.items()
-        if (cost := protected.get(pid, 0)) and pid not in sm.unbooked
-    ]
+    moved = [cost * (1 - k) for cost, k in sm.counted_moves(protected)]
     short = [sm.shortfall[pid] for pid in sorted(sm.unbooked)]
     weight = 1 + sum(p.plan.min_minutes for p in sm.cands.patients if p.id in sm.unbooked)
     sm.model.maximize(weight * (2 * sum(sm.met.values()) - sum(moved)) - sum(short))
@@ -302,10 +306,7 @@ def secondary_objective(
     model = sm.model if model is None else model
     model.add(sum(sm.met.values()) >= met_floor)
     if sm.keep:
-        capped = [
-            1 - k for pid, k in sm.keep.items() if pid in protected and pid not in sm.unbooked
-        ]
-        model.add(sum(capped) <= moved_cap)
+        model.add(sum(1 - k for _, k in sm.counted_moves(protected)) <= moved_cap)
     model.minimize(
         shortfall_w * sum(sm.shortfall.values())
         + moved_w * sum(1 - k for k in sm.keep.values())

@@ -37,11 +37,10 @@ Report = Callable[[str, int, int, str], None]
 PLAIN_SHARE = 0.7
 STEP_SECONDS = 4.0
 FREED_DAYS = 2
-# The appointments-together bound settles in 0.3-0.7 s on every generated site (bound.py); it
-# gets BOUND_SHARE of the search stage, at most this many seconds, inside the stage's budget
-# so the command keeps its time limit; past its time its proven objective bound is used.
-# Isolation for the unmet patients takes about as long again (30 ms a patient), so the reserve
-# is a second plus BOUND_SHARE of the stage, at most a quarter of it.
+# The proven bound runs inside the search stage's budget, so the command keeps its limit: the
+# isolation solves of the unmet patients (about 30 ms a patient) and the appointments-together
+# bound (0.3-0.7 s on every generated site, bound.py; past its time its proven objective bound
+# is used). Its reserve is BOUND_SECONDS plus BOUND_SHARE of the stage, at most a quarter.
 BOUND_SECONDS = 1.0
 BOUND_SHARE = 0.03
 # A timetable step's own work around CP-SAT (cloning the model, the hint, extraction): main-1
@@ -355,11 +354,7 @@ class SiteRun:
     def polish(self, budget: float) -> None:
         if self.values is None:
             return
-        moved = sum(
-            1 - self.values[k.index]
-            for p, k in self.sm.keep.items()
-            if p in self.protected and p not in self.sm.unbooked
-        )
+        moved = sum(1 - self.values[k.index] for _, k in self.sm.counted_moves(self.protected))
         model = self.sm.model if self.base is not None else self._unmet_part()
         secondary_objective(self.instance, self.sm, self.met, self.protected, moved, model)
         self._run("polish", budget, model)
