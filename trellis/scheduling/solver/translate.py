@@ -71,8 +71,8 @@ def extract(
             fixed[ident, day].append((start, end))
     rooms = sorted(cands.rooms_any, key=lambda r: (r.kind != "office", r.capacity))
     minutes = {gt.id: gt.minutes for gt in instance.group_types.values()}
-    rooms_placed = RoomPlan(minutes, schedule.sessions, options, rooms, fixed)
-    for ap, room in rooms_placed.place(chosen):
+    room_plan = RoomPlan(minutes, schedule.sessions, options, rooms, fixed)
+    for ap, room in room_plan.place(chosen):
         schedule.appointments.append(ap.booked(fresh_id("a"), cands.site, room.id))
     return schedule
 

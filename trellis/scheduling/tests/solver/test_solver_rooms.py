@@ -27,8 +27,12 @@ def test_a_family_hour_between_two_groups_gets_a_room_when_a_group_changes_room(
     late = _session("g2", "cbt", 1050, "r1")
     plan = RoomPlan(MINUTES, [early, late], [[R1, R2], [R1, R2]], [OFFICE, R1, R2], {})
     placed = plan.place([_family(7, 1020)])
-    assert [(ap.patient, room.id) for ap, room in placed] == [("p7", "r1")]
-    assert (early.room, late.room) == ("r2", "r2")
+    assert [ap.patient for ap, _ in placed] == ["p7"]
+    family_room = placed[0][1].id
+    # Either group moves to the other room; exactly one does, and nothing overlaps.
+    assert (early.room, late.room) in {("r2", "r2"), ("r1", "r1")}
+    assert family_room in {"r1", "r2"}
+    assert family_room != early.room
 
 
 def test_sessions_keep_their_rooms_when_first_fit_places_everything() -> None:
