@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .candidates import GroupSlot, SiteCandidates
-from .instance import Instance
+from .instance import Instance, disjoint
 from .sanitize import sanitize
 from .solution import Schedule, Session
 from .translate import plan_met, tallies
@@ -40,7 +40,7 @@ class _Week:
             self.minutes[pid] += m
 
     def free(self, ident: str, day: int, start: int, end: int) -> bool:
-        return all(e <= start or end <= s for s, e in self.spans[ident, day])
+        return disjoint(self.spans[ident, day], start, end)
 
     def book(self, ident: str, day: int, start: int, end: int) -> None:
         self.spans[ident, day].append((start, end))

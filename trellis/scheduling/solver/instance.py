@@ -7,7 +7,7 @@ inconsistent input raises `InstanceError` with a message naming the culprit.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,11 @@ def clock(minutes: int) -> str:
 
 def inside(windows: Windows, day: int, start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in windows.get(day, ()))
+
+
+def disjoint(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    """[start, end) overlaps none of the spans (same day)."""
+    return all(e <= start or end <= s for s, e in spans)
 
 
 def intersect(first: tuple[Window, ...], second: tuple[Window, ...]) -> tuple[Window, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .instance import Clinician, Instance, inside
+from .instance import Clinician, Instance, disjoint, inside
 from .solution import Appointment, Schedule, Session
 
 
@@ -23,7 +23,7 @@ class Calendar:
         self.reserve: dict[str, tuple[dict[int, list[tuple[int, int]]], int]] | None = None
 
     def free(self, ident: str, day: int, start: int, end: int) -> bool:
-        return all(e <= start or end <= s for s, e in self.spans[ident, day])
+        return disjoint(self.spans[ident, day], start, end)
 
     def book(self, ident: str, day: int, start: int, end: int) -> None:
         self.spans[ident, day].append((start, end))

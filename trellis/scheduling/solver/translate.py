@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .candidates import AppointmentSlot
-from .instance import DAYS, Instance, Room
+from .instance import DAYS, Instance, Room, disjoint
 from .model import SiteModel
 from .solution import Schedule, Session
 
@@ -77,10 +77,6 @@ def extract(
     return schedule
 
 
-def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(e <= start or end <= s for s, e in spans)
-
-
 class RoomPlan:
     """Rooms for a site's appointments, moving group sessions between rooms where that helps.
 
@@ -137,7 +133,7 @@ class RoomPlan:
         found = []
         for ap in todays:
             for room in self.rooms:
-                if room.capacity >= ap.room_need and _free(taken[room.id], ap.start, ap.end):
+                if room.capacity >= ap.room_need and disjoint(taken[room.id], ap.start, ap.end):
                     taken[room.id].append((ap.start, ap.end))
                     found.append((ap, room))
                     break
