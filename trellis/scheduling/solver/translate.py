@@ -65,11 +65,11 @@ def extract(
             )
             options.append([r for r in g.rooms if r.capacity >= len(part)])
     chosen = [ap for ap in cands.appointments if value(sm.a[ap.index])]
-    fixed: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-    for ident, spans in cands.pinned.busy.items():
-        for day, start, end in spans:
-            fixed[ident, day].append((start, end))
     rooms = sorted(cands.rooms_any, key=lambda r: (r.kind != "office", r.capacity))
+    fixed: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for room in rooms:  # pinned bookings' rooms, per day
+        for day, start, end in cands.pinned.busy.get(room.id, ()):
+            fixed[day][room.id].append((start, end))
     minutes = {gt.id: gt.minutes for gt in instance.group_types.values()}
     room_plan = RoomPlan(minutes, schedule.sessions, options, rooms, fixed)
     for ap, room in room_plan.place(chosen):
@@ -97,7 +97,7 @@ class RoomPlan:
         sessions: list[Session],
         options: list[list[Room]],
         rooms: list[Room],
-        fixed: dict[tuple[str, int], list[tuple[int, int]]],
+        fixed: dict[int, dict[str, list[tuple[int, int]]]],
     ) -> None:
         self.minutes = minutes  # per group type
         self.sessions, self.options, self.rooms, self.fixed = sessions, options, rooms, fixed
@@ -124,9 +124,7 @@ class RoomPlan:
     def _first_fit(
         self, day: int, todays: list[AppointmentSlot]
     ) -> list[tuple[AppointmentSlot, Room]]:
-        taken = defaultdict(
-            list, {key[0]: list(v) for key, v in self.fixed.items() if key[1] == day}
-        )
+        taken = defaultdict(list, {rid: list(v) for rid, v in self.fixed.get(day, {}).items()})
         for s in self.sessions:
             if s.day == day:
                 taken[s.room].append(self._span(s))
@@ -145,9 +143,8 @@ class RoomPlan:
         """The day's appointments with rooms, and every session's room, or None."""
         model = cp_model.CpModel()
         per_room: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
-        for (rid, d), spans in self.fixed.items():
-            if d == day:
-                per_room[rid] += [model.new_fixed_size_interval_var(a, b - a, "") for a, b in spans]
+        for rid, spans in self.fixed.get(day, {}).items():
+            per_room[rid] += [model.new_fixed_size_interval_var(a, b - a, "") for a, b in spans]
         moves: list[tuple[Session, Room, cp_model.IntVar]] = []
         for s, options in zip(self.sessions, self.options, strict=True):
             if s.day != day:

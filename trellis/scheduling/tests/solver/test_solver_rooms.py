@@ -45,6 +45,6 @@ def test_sessions_keep_their_rooms_when_first_fit_places_everything() -> None:
 
 def test_a_pinned_booking_keeps_its_room_and_an_appointment_with_no_room_is_left_out() -> None:
     early = _session("g1", "dbt", 990, "r2")
-    plan = RoomPlan(MINUTES, [early], [[R2]], [OFFICE, R1, R2], {("r1", 0): [(960, 1140)]})
+    plan = RoomPlan(MINUTES, [early], [[R2]], [OFFICE, R1, R2], {0: {"r1": [(960, 1140)]}})
     assert plan.place([_family(7, 1020)]) == []
     assert early.room == "r2"
