@@ -1,13 +1,14 @@
-"""One worker and a seed give the same week every time; the timetable steps keep every plan;
-the polish only adds to the weeks of unmet patients."""
+"""One worker and a seed give the same week every time; the hourly climb and the timetable
+steps keep every plan; the polish only adds to the weeks of unmet patients."""
 
 from __future__ import annotations
 
 import itertools
 
 from trellis.scheduling.solver import solve
-from trellis.scheduling.solver.instance import parse_instance
-from trellis.scheduling.solver.stages import SiteRun
+from trellis.scheduling.solver.instance import Instance, parse_instance
+from trellis.scheduling.solver.solution import schedule_to_dict
+from trellis.scheduling.solver.stages import CLIMB_SECONDS_PER_BOOKING, SiteRun
 from trellis.scheduling.solver.translate import booking_sets, plan_met, tallies
 
 from .support import shared_module, tiny_instance
@@ -26,7 +27,8 @@ def test_timetable_steps_run_and_never_lose_a_plan() -> None:
     solution = solve(instance, time_limit=6, workers=1, seed=2)
     stages = {s["stage"]: s for s in solution["stats"]["sites"][0]["stages"]}
     assert stages["timetable"]["steps"] >= 1
-    assert stages["timetable"]["plans_met"] >= stages["search"]["plans_met"]
+    plain = stages.get("search") or stages["hourly"]
+    assert stages["timetable"]["plans_met"] >= plain["plans_met"]
     figures = shared_module("check").check(instance, solution)
     assert figures["valid"], figures["violations"]
     assert figures["plan_met"] == solution["stats"]["plans_met"]
@@ -60,3 +62,41 @@ def test_polish_lowers_shortfall_and_leaves_met_weeks_alone() -> None:
     )
     assert {p.id for p in run.cands.patients if plan_met(instance, p.id, after[p.id])} >= met
     assert all(booking_sets(run.schedule)[pid] == weeks[pid] for pid in met)
+
+
+def _site_run(instance: Instance, workers: int = 1) -> SiteRun:
+    counter = itertools.count(1)
+    run = SiteRun(
+        instance, "s1", None, None, workers, 0, lambda *_: None, lambda p: f"{p}{next(counter)}"
+    )
+    run.build()
+    return run
+
+
+def test_a_short_budget_climbs_on_the_hour_and_the_steps_go_on_from_there() -> None:
+    instance = parse_instance(tiny_instance(11, patients=30))
+    run = _site_run(instance)
+    constructed = run.met
+    short = 0.5 * CLIMB_SECONDS_PER_BOOKING * len(run.sm.x)
+    run.search(short / 0.7)  # the plain search's share is below the climb's threshold
+    names = [s["stage"] for s in run.stages]
+    assert "hourly" in names
+    assert "search" not in names
+    hourly = next(s for s in run.stages if s["stage"] == "hourly")
+    assert hourly["plans_met"] >= constructed
+    # The hourly week hints every variable of the site's model, so the steps start from it.
+    assert run.values is not None
+    assert set(run.values) == {v.index for v in run.sm.all_vars()}
+    assert run.met >= hourly["plans_met"]
+    week = schedule_to_dict(instance, run.schedule, {})
+    figures = shared_module("check").check(tiny_instance(11, patients=30), week)
+    assert figures["valid"], figures["violations"]
+    assert figures["plan_met"] == run.met
+
+
+def test_a_generous_budget_searches_every_start() -> None:
+    instance = parse_instance(tiny_instance(11, patients=30))
+    run = _site_run(instance)
+    generous = 2 * CLIMB_SECONDS_PER_BOOKING * len(run.sm.x)
+    assert not run._climb_hourly(generous)
+    assert run._climb_hourly(generous / 4)
