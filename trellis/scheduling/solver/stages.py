@@ -414,9 +414,13 @@ class SiteRun:
     def polish(self, budget: float) -> None:
         if self.values is None:
             return
+        started = time.monotonic()
         moved = sum(1 - self.values[k.index] for _, k in self.sm.counted_moves(self.protected))
         model = self.sm.model if self.base is not None else self._unmet_part()
         secondary_objective(self.instance, self.sm, self.met, self.protected, moved, model)
+        if self.workers > 1:
+            # The copy of the model, its hint and the week's extraction are inside the budget.
+            budget = max(0.2, budget - (time.monotonic() - started) - STEP_OVERHEAD)
         self._run("polish", budget, model)
 
     def _unmet_part(self) -> cp_model.CpModel:
