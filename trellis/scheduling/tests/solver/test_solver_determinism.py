@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from trellis.scheduling.solver import solve
 from trellis.scheduling.solver.instance import Instance, parse_instance
 from trellis.scheduling.solver.solution import schedule_to_dict
+from trellis.scheduling.solver.solve import POLISH_SECONDS, search_share
 from trellis.scheduling.solver.stages import CLIMB_SECONDS_PER_BOOKING, SiteRun
 from trellis.scheduling.solver.translate import booking_sets, plan_met, tallies
 
@@ -100,3 +103,11 @@ def test_a_generous_budget_searches_every_start() -> None:
     generous = 2 * CLIMB_SECONDS_PER_BOOKING * len(run.sm.x)
     assert not run._climb_hourly(generous)
     assert run._climb_hourly(generous / 4)
+
+
+def test_the_polish_gets_at_least_its_seconds_a_site_on_a_short_run() -> None:
+    assert search_share(100.0, 2, repair=False) == 0.95  # 5 % is already enough
+    short = search_share(25.0, 2, repair=False)
+    assert 25.0 * (1 - short) == pytest.approx(2 * POLISH_SECONDS)
+    assert search_share(2.0, 6, repair=False) == 0.5  # never less than half for the search
+    assert search_share(25.0, 2, repair=True) == 0.85
