@@ -17,6 +17,7 @@ bound on it is a valid bound on plans met; the solver reports the isolation boun
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -57,6 +58,20 @@ class SiteModel:
             found.extend(table.values())
         found.extend(self.a.values())
         return found
+
+
+def write_hint(model: cp_model.CpModel, variables: list[Var], values: Mapping[int, int]) -> None:
+    """Replace `model`'s hint: each of `variables` at `values[variable index]`.
+
+    Written into the proto's two repeated fields at once. `CpModel.add_hint` appends one pair
+    a call (about 6 µs), which on main-1 cost ~3 s of a 60-s solve: a site model has 30,000-
+    55,000 variables and is hinted before every timetable step.
+    """
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    indices = [v.index for v in variables]
+    hint.vars.extend(indices)
+    hint.values.extend([values[i] for i in indices])
 
 
 def at_most_one_over_time(

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from .candidates import AppointmentSlot
 from .instance import DAYS, Instance, Room, disjoint
-from .model import SiteModel
+from .model import SiteModel, write_hint
 from .solution import Schedule, Session
 
 Value = Callable[[cp_model.IntVar], int]
@@ -286,7 +286,5 @@ def hint(instance: Instance, sm: SiteModel, schedule: Schedule, previous: Schedu
         now, before = booking_sets(full), booking_sets(previous)
         for p in cands.patients:
             values[sm.keep[p.id].index] = int(now.get(p.id, set()) == before.get(p.id, set()))
-    sm.model.clear_hints()  # type: ignore[no-untyped-call]
-    for v in sm.all_vars():
-        sm.model.add_hint(v, values[v.index])
+    write_hint(sm.model, sm.all_vars(), values)
     return missed

@@ -6,9 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from ortools.sat.python import cp_model
 
 from trellis.scheduling.solver import solve
 from trellis.scheduling.solver.instance import Instance, parse_instance
+from trellis.scheduling.solver.model import write_hint
 from trellis.scheduling.solver.solution import schedule_to_dict
 from trellis.scheduling.solver.solve import POLISH_SECONDS, search_share
 from trellis.scheduling.solver.stages import CLIMB_SECONDS_PER_BOOKING, SiteRun
@@ -111,3 +113,20 @@ def test_the_polish_gets_at_least_its_seconds_a_site_on_a_short_run() -> None:
     assert 25.0 * (1 - short) == pytest.approx(2 * POLISH_SECONDS)
     assert search_share(2.0, 6, repair=False) == 0.5  # never less than half for the search
     assert search_share(25.0, 2, repair=True) == 0.85
+
+
+def test_write_hint_replaces_the_hint_and_the_solver_follows_it() -> None:
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(6)]
+    model.add(sum(xs) == 3)
+    for v in xs:
+        model.add_hint(v, 1)  # an earlier hint, to be replaced
+    wanted = {v.index: int(i % 2 == 0) for i, v in enumerate(xs)}
+    write_hint(model, xs, wanted)
+    hint = model.proto.solution_hint
+    assert list(hint.vars) == [v.index for v in xs]
+    assert list(hint.values) == [wanted[v.index] for v in xs]
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert [solver.value(v) for v in xs] == [1, 0, 1, 0, 1, 0]
