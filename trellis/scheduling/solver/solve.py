@@ -99,17 +99,18 @@ def solve(
     # its 290 s with 3 %, so 2 % keeps a margin on a loaded machine.
     tail = 0.5 + 0.02 * time_limit
 
-    def remaining() -> float:
-        spent = given[0] if workers == 1 else time.monotonic() - started
-        return time_limit - tail - spent
+    def clock() -> float:
+        return given[0] if workers == 1 else time.monotonic() - started
 
-    def share(run: SiteRun, fraction: float) -> float:
-        return max(0.1, remaining() * fraction * run.weight / everyone)
+    def remaining() -> float:
+        return time_limit - tail - clock()
 
     searching = search_share(remaining(), len(runs), repair=old is not None)
     for fraction, stage in ((searching, SiteRun.search), (1.0, SiteRun.polish)):
-        plan = [(r, share(r, fraction)) for r in runs]
-        for run, budget in plan:
+        pool, opened, weight_left = remaining() * fraction, clock(), everyone
+        for run in runs:
+            budget = turn_budget(pool, clock() - opened, run.weight, weight_left)
+            weight_left -= run.weight
             stage(run, budget)
             given[0] += budget
     schedule = Schedule()
@@ -148,6 +149,18 @@ def solve(
             1 for pid in inst.patients if now.get(pid, set()) != before.get(pid, set())
         )
     return schedule_to_dict(inst, schedule, stats)
+
+
+def turn_budget(pool: float, used: float, weight: int, weight_left: int) -> float:
+    """One site's seconds when the sites take turns at a stage of `pool` seconds, by weight.
+
+    `used` is what the sites before it took, `weight_left` the weight of this site and those
+    after it. A site that ends early (its polish settled, its bound came in under the reserve)
+    leaves its time to the sites after it, and one that overran takes it from them, so the
+    stage still ends on time. With one worker `used` is the planned budgets, so every site
+    gets pool · weight / total weight, as planned (reproducible).
+    """
+    return max(0.1, (pool - used) * weight / max(1, weight_left))
 
 
 def search_share(seconds: float, sites: int, *, repair: bool) -> float:

@@ -12,7 +12,7 @@ from trellis.scheduling.solver import solve
 from trellis.scheduling.solver.instance import Instance, parse_instance
 from trellis.scheduling.solver.model import write_hint
 from trellis.scheduling.solver.solution import schedule_to_dict
-from trellis.scheduling.solver.solve import POLISH_SECONDS, search_share
+from trellis.scheduling.solver.solve import POLISH_SECONDS, search_share, turn_budget
 from trellis.scheduling.solver.stages import CLIMB_SECONDS_PER_BOOKING, SiteRun
 from trellis.scheduling.solver.translate import booking_sets, plan_met, tallies
 
@@ -130,3 +130,14 @@ def test_write_hint_replaces_the_hint_and_the_solver_follows_it() -> None:
     solver.parameters.fix_variables_to_their_hinted_value = True
     assert solver.solve(model) == cp_model.OPTIMAL
     assert [solver.value(v) for v in xs] == [1, 0, 1, 0, 1, 0]
+
+
+def test_a_site_that_ends_early_leaves_its_time_to_the_next() -> None:
+    # Two sites of weights 1 and 3 share 10 s: the plan is 2.5 s and 7.5 s.
+    assert turn_budget(10.0, 0.0, 1, 4) == pytest.approx(2.5)
+    assert turn_budget(10.0, 2.5, 3, 3) == pytest.approx(7.5)
+    # The first took 1 s of its 2.5: the second gets the rest of the stage.
+    assert turn_budget(10.0, 1.0, 3, 3) == pytest.approx(9.0)
+    # The first overran to 4 s: the second still ends with the stage.
+    assert turn_budget(10.0, 4.0, 3, 3) == pytest.approx(6.0)
+    assert turn_budget(10.0, 12.0, 3, 3) == pytest.approx(0.1)  # never nothing
