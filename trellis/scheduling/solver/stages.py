@@ -26,13 +26,7 @@ from .bound import appointment_bound, could_meet_alone, patient_items
 from .candidates import Pinned, SiteCandidates, build_candidates, grid_step, pinned_usage
 from .construct import construct
 from .instance import Instance
-from .model import (
-    SiteModel,
-    build_model,
-    primary_objective,
-    secondary_objective,
-    write_hint,
-)
+from .model import SiteModel, build_model, primary_objective, secondary_objective, write_hint
 from .sanitize import sanitize
 from .solution import Schedule
 from .translate import booking_sets, extract, hint, plan_met, tallies

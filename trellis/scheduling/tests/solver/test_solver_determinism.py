@@ -1,5 +1,6 @@
 """One worker and a seed give the same week every time; the hourly climb and the timetable
-steps keep every plan; the polish only adds to the weeks of unmet patients."""
+steps keep every plan; the polish only adds to the weeks of unmet patients; hints replace the
+model's hint whole; a site's unused time goes to the sites after it."""
 
 from __future__ import annotations
 
