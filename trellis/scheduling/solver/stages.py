@@ -424,20 +424,23 @@ class SiteRun:
             return
         started = time.monotonic()
         moved = sum(1 - self.values[k.index] for _, k in self.sm.counted_moves(self.protected))
-        model = self.sm.model if self.base is not None else self._unmet_part()
+        model = self._polish_part()
         secondary_objective(self.instance, self.sm, self.met, self.protected, moved, model)
         if self.workers > 1:
             # The copy of the model, its hint and the week's extraction are inside the budget.
             budget = max(0.2, budget - (time.monotonic() - started) - STEP_OVERHEAD)
         self._run("polish", budget, model)
 
-    def _unmet_part(self) -> cp_model.CpModel:
-        """A copy of the site model in which every patient whose plan is met keeps its week.
+    def _polish_part(self) -> cp_model.CpModel:
+        """A copy of the site model in which the patients the polish cannot help keep their week.
 
-        A met plan has no shortfall, so the polish only has to place the unmet patients in
-        free seats and appointment times, and close or re-staff sessions nobody met needs.
-        Presolve removes the fixed part, so the polish searches from its first second instead
-        of spending its budget presolving the whole site (main-1: 4 s, the polish's budget).
+        For a fresh week these are the patients whose plan is met: a met plan has no shortfall,
+        so the polish only has to place the unmet patients in free seats and appointment times,
+        and close or re-staff sessions nobody met needs. In repair they are the frozen patients,
+        whose bookings the model holds to last week's anyway. Presolve removes the fixed part,
+        so the polish searches from its first second instead of spending its budget presolving
+        the whole site (main-1: 4 s, the fresh week's polish budget; in a 5-s repair after an
+        absence the polish had 0.3 s and returned nothing).
         """
         assert self.values is not None  # noqa: S101 - called after a solve
         sm, values = self.sm, self.values
@@ -448,21 +451,31 @@ class SiteRun:
             domain = domains[v.index].domain
             domain[0] = domain[1] = values[v.index]
 
-        met = {pid for pid, v in sm.met.items() if values[v.index]}
+        if self.base is None:
+            kept = {pid for pid, v in sm.met.items() if values[v.index]}
+        else:
+            kept = set(self.frozen)
         kept_slots = set()
         for (gi, pid), v in sm.x.items():
-            if pid in met:
+            if pid in kept:
                 fix(v)
                 if values[v.index]:
                     kept_slots.add(gi)
         for ap in sm.cands.appointments:
-            if ap.patient in met:
+            if ap.patient in kept:
                 fix(sm.a[ap.index])
-        for pid in met:
+        # A frozen patient whose plan the search left uncounted (met = 0) keeps its `met`,
+        # days and shortfall free: fixed at 0 they could make the polish's floor on plans met
+        # unreachable. Its bookings are fixed, so presolve settles them.
+        counted = {pid for pid in kept if values[sm.met[pid].index]}
+        for pid in kept:
+            if pid in sm.keep:
+                fix(sm.keep[pid])
+        for pid in counted:
             fix(sm.met[pid])
             fix(sm.shortfall[pid])
         for (pid, _), v in sm.day_met.items():
-            if pid in met:
+            if pid in counted:
                 fix(v)
         for table in (sm.z, sm.f):
             for (gi, _), v in table.items():

@@ -55,7 +55,7 @@ def test_polish_lowers_shortfall_and_leaves_met_weeks_alone() -> None:
     met = {p.id for p in run.cands.patients if plan_met(instance, p.id, before[p.id])}
     weeks = booking_sets(run.schedule)
     # The polish searches a copy in which the met patients' weeks are fixed (and so small).
-    polish_model = run._unmet_part()
+    polish_model = run._polish_part()
     domains = polish_model.proto.variables
     fixed = [list(domains[v.index].domain) for (_, pid), v in run.sm.x.items() if pid in met]
     assert fixed

@@ -1,4 +1,5 @@
-"""Repair: nothing changed moves nobody; pinned bookings never move; changes stay valid."""
+"""Repair: nothing changed moves nobody; pinned bookings never move; changes stay valid; the
+polish searches only what the change freed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any
 import pytest
 
 from trellis.scheduling.solver import SolutionError, solve
+from trellis.scheduling.solver.instance import parse_instance
+from trellis.scheduling.solver.sanitize import sanitize
+from trellis.scheduling.solver.solution import parse_schedule, schedule_to_dict
+from trellis.scheduling.solver.stages import SiteRun
 
 from .support import shared_module, tiny_instance
 
@@ -229,3 +234,36 @@ def test_absence_restaffs_by_swapping_facilitators() -> None:
     assert repaired["stats"]["moved"] == figures["moved"] == 0
     leads = {s["type"]: s["facilitators"] for s in repaired["sessions"]}
     assert leads == {"sud": ["cb"], "mh": ["cc"]}
+
+
+def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
+    instance, first = week
+    admitted = copy.deepcopy(instance)
+    newcomer = copy.deepcopy(admitted["patients"][-1])
+    newcomer.update(id="p-new", avoid=[])
+    admitted["patients"].append(newcomer)
+    inst = parse_instance(admitted)
+    old = parse_schedule(first, inst, frozenset())
+    base = sanitize(inst, old, cover=True)
+    ids = iter(range(1, 10_000))
+    run = SiteRun(inst, "s1", base, old, 1, 0, lambda *_: None, lambda p: f"{p}{next(ids)}")
+    run.build()
+    run.search(1.0)
+    assert run.frozen
+    assert "p-new" not in run.frozen
+    domains = run._polish_part().proto.variables
+
+    def fixed(pid: str) -> list[bool]:
+        return [
+            domains[v.index].domain[0] == domains[v.index].domain[1]
+            for (_, p), v in run.sm.x.items()
+            if p == pid
+        ]
+
+    assert all(all(fixed(pid)) for pid in run.frozen)
+    assert not all(fixed("p-new"))  # the newcomer's week is the polish's to improve
+    run.polish(1.0)
+    assert run.stages[-1]["status"] in ("OPTIMAL", "FEASIBLE")
+    week_after = schedule_to_dict(inst, run.schedule, {})
+    figures = shared_module("check").check(admitted, week_after, first)
+    assert figures["valid"], figures["violations"]
