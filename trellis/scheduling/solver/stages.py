@@ -439,8 +439,8 @@ class SiteRun:
         and close or re-staff sessions nobody met needs. In repair they are the frozen patients,
         whose bookings the model holds to last week's anyway. Presolve removes the fixed part,
         so the polish searches from its first second instead of spending its budget presolving
-        the whole site (main-1: 4 s, the fresh week's polish budget; in a 5-s repair after an
-        absence the polish had 0.3 s and returned nothing).
+        the whole site (main-1: 4 s, the fresh week's polish budget; a repair after an
+        admission now settles in a second where its polish had used all its time).
         """
         assert self.values is not None  # noqa: S101 - called after a solve
         sm, values = self.sm, self.values
