@@ -434,13 +434,16 @@ class SiteRun:
     def _polish_part(self) -> cp_model.CpModel:
         """A copy of the site model in which the patients the polish cannot help keep their week.
 
-        For a fresh week these are the patients whose plan is met: a met plan has no shortfall,
-        so the polish only has to place the unmet patients in free seats and appointment times,
-        and close or re-staff sessions nobody met needs. In repair they are the frozen patients,
-        whose bookings the model holds to last week's anyway. Presolve removes the fixed part,
-        so the polish searches from its first second instead of spending its budget presolving
-        the whole site (main-1: 4 s, the fresh week's polish budget; a repair after an
-        admission now settles in a second where its polish had used all its time).
+        These are the patients whose plan is met: a met plan has no shortfall, so the polish
+        only has to place the unmet patients in free seats and appointment times, and close or
+        re-staff sessions nobody met needs. In repair the frozen patients keep theirs too (the
+        model holds them to last week's anyway). Presolve removes the fixed part, so the polish
+        searches from its first second instead of spending its budget presolving the whole
+        site: main-1's fresh polish had used its 4 s doing that; a repair after an admission
+        now settles in a second where it had used all its time, and after an absence in
+        0.1-0.2 s with half the shortfall, where it had returned nothing or little
+        (docs/performance.md). The search before it already weighed moves against plans, so
+        the met patients it moved stay moved.
         """
         assert self.values is not None  # noqa: S101 - called after a solve
         sm, values = self.sm, self.values
@@ -451,10 +454,9 @@ class SiteRun:
             domain = domains[v.index].domain
             domain[0] = domain[1] = values[v.index]
 
-        if self.base is None:
-            kept = {pid for pid, v in sm.met.items() if values[v.index]}
-        else:
-            kept = set(self.frozen)
+        kept = {pid for pid, v in sm.met.items() if values[v.index]}
+        if self.base is not None:
+            kept |= set(self.frozen)
         kept_slots = set()
         for (gi, pid), v in sm.x.items():
             if pid in kept:

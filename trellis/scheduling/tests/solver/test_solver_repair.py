@@ -241,8 +241,13 @@ def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
     admitted = copy.deepcopy(instance)
     newcomer = copy.deepcopy(admitted["patients"][-1])
     newcomer.update(id="p-new", avoid=[])
+    # Available one day only, so its plan (on two or more days) stays unmet: the polish's to
+    # improve.
+    day = next(iter(newcomer["availability"]))
+    newcomer["availability"] = {day: newcomer["availability"][day]}
     admitted["patients"].append(newcomer)
     inst = parse_instance(admitted)
+    assert inst.patients["p-new"].plan.min_days >= 2
     old = parse_schedule(first, inst, frozenset())
     base = sanitize(inst, old, cover=True)
     ids = iter(range(1, 10_000))
@@ -260,10 +265,44 @@ def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
             if p == pid
         ]
 
-    assert all(all(fixed(pid)) for pid in run.frozen)
-    assert not all(fixed("p-new"))  # the newcomer's week is the polish's to improve
+    assert run.values is not None
+    met = {pid for pid, v in run.sm.met.items() if run.values[v.index]}
+    assert all(all(fixed(pid)) for pid in set(run.frozen) | met)
+    assert "p-new" not in met
+    assert not all(fixed("p-new"))  # the unmet newcomer's week is the polish's to improve
     run.polish(1.0)
     assert run.stages[-1]["status"] in ("OPTIMAL", "FEASIBLE")
     week_after = schedule_to_dict(inst, run.schedule, {})
     figures = shared_module("check").check(admitted, week_after, first)
     assert figures["valid"], figures["violations"]
+
+
+def test_after_an_absence_the_polish_keeps_the_plans_the_search_met(week: Week) -> None:
+    instance, first = week
+    away = copy.deepcopy(instance)
+    busiest = max(
+        away["clinicians"],
+        key=lambda c: sum(c["id"] in s["facilitators"] for s in first["sessions"]),
+    )
+    busiest["availability"] = {}
+    inst = parse_instance(away)
+    old = parse_schedule(first, inst, frozenset())
+    base = sanitize(inst, old, cover=True)
+    ids = iter(range(1, 10_000))
+    run = SiteRun(inst, "s1", base, old, 1, 0, lambda *_: None, lambda p: f"{p}{next(ids)}")
+    run.build()
+    run.search(1.0)
+    assert run.values is not None
+    values = run.values
+    met = {pid for pid, v in run.sm.met.items() if values[v.index]}
+    freed_met = met - set(run.frozen)
+    assert freed_met  # patients the absence freed whose plan the search met again
+    domains = run._polish_part().proto.variables
+    for (_, pid), v in run.sm.x.items():
+        if pid in freed_met:
+            assert domains[v.index].domain[0] == domains[v.index].domain[1]
+    run.polish(1.0)
+    assert run.stages[-1]["status"] in ("OPTIMAL", "FEASIBLE")
+    figures = shared_module("check").check(away, schedule_to_dict(inst, run.schedule, {}), first)
+    assert figures["valid"], figures["violations"]
+    assert figures["plan_met"] >= len(met)
