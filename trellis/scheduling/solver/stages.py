@@ -3,12 +3,11 @@
 0. `construct` (a fresh week): a first-fit week (construct.py), the first valid schedule and
    the complete hint of the search. In repair the start is last week's valid part, and every
    patient whose bookings survived the change is frozen (kept exactly) in the model.
-1. `search`: the main CP-SAT search, objective plans met (less moves in repair). Outside
-   repair, when the budget is short for the site's size, its first 70 % is an `hourly` climb:
-   the same search over starts on the hour only, a model half the size. Outside repair its
-   last 30 % are `timetable` steps (two days of the timetable and every patient's
-   bookings free at once), then the proven bound: the isolation bound of the patients still
-   unmet (bound.py).
+1. `search`: objective plans met (less moves in repair). A fresh week is searched by
+   `timetable` steps from the constructed week on: each frees the group slots of two days
+   and every patient's bookings at once, the rest of the timetable fixed; then the proven
+   bound (the isolation bound of the patients still unmet, bound.py) and steps with what it
+   left. In repair: CP-SAT's own neighbourhood search over the site model.
 2. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
 """
 
@@ -33,19 +32,11 @@ from .translate import booking_sets, extract, hint, plan_met, tallies
 
 Report = Callable[[str, int, int, str], None]
 
-# The search stage: CP-SAT's own neighbourhood search for this share of its time, then
-# timetable steps (`_timetable_lns`) of about STEP_SECONDS each, freeing the group slots of
-# FREED_DAYS days. Measured in docs/performance.md (small-1, main-1).
-PLAIN_SHARE = 0.7
+# The search stage of a fresh week: timetable steps (`_timetable_lns`) of about STEP_SECONDS
+# each, freeing the group slots of FREED_DAYS days, from the constructed week on. Measured in
+# docs/performance.md (small-1, main-1, network-1).
 STEP_SECONDS = 4.0
 FREED_DAYS = 2
-# A fresh site whose plain search has less than CLIMB_SECONDS_PER_BOOKING per patient-session
-# variable climbs on starts every CLIMB_STEP minutes instead (`_hourly`): main-1's sites in
-# 60 s (0.6 ms) gain, small-1 (1.9 ms) loses. Network-1's sites in 290 s (0.72-0.83 ms) stay
-# on every start: one site alone was level, the whole week with the climb not better.
-# docs/performance.md.
-CLIMB_STEP = 60
-CLIMB_SECONDS_PER_BOOKING = 0.65e-3
 # The proven bound runs inside the search stage's budget, so the command keeps its limit: the
 # isolation solves of the unmet patients (about 30 ms a patient) and the appointments-together
 # bound (0.3-0.7 s on every generated site, bound.py; past its time its proven objective bound
@@ -261,12 +252,11 @@ class SiteRun:
             # The bound is solved inside the stage's budget, so the command keeps its limit.
             started = time.monotonic()
             reserve = min(budget / 4, BOUND_SECONDS + BOUND_SHARE * budget)
-            plain = (budget - reserve) * PLAIN_SHARE
-            if self._climb_hourly(plain):
-                self._hourly(plain)
-            else:
-                self._run("search", plain)
-            self._timetable_lns((budget - reserve) * (1 - PLAIN_SHARE))
+            if self.values is None:
+                # The constructed week is the complete hint: the steps start from it.
+                hinted = self.sm.model.proto.solution_hint
+                self.values = dict(zip(hinted.vars, hinted.values, strict=True))
+            self._timetable_lns(budget - reserve)
             left = budget - (time.monotonic() - started)
             self._prove_bound(reserve if self.workers == 1 else max(reserve, left))
             left = budget - (time.monotonic() - started)
@@ -275,57 +265,6 @@ class SiteRun:
                 self._timetable_lns(left)
         else:
             self._run("search", budget)
-
-    def _climb_hourly(self, budget: float) -> bool:
-        """Whether the plain search should climb on starts every CLIMB_STEP minutes first."""
-        step = self.cands.step
-        return (
-            step < CLIMB_STEP
-            and CLIMB_STEP % step == 0
-            and budget < CLIMB_SECONDS_PER_BOOKING * len(self.sm.x)
-        )
-
-    def _hourly(self, budget: float) -> None:
-        """The plain search on starts every CLIMB_STEP minutes, then the site's model hinted.
-
-        CP-SAT's neighbourhoods cost time in proportion to the model (copy and presolve), so on
-        a model half the size they climb faster from the constructed week: main-1 site s2 met
-        147-149 plans after 17 s on the hour against 134 on the half hour. The hourly model's
-        best weeks are below what the site's own model can reach, so the timetable steps after
-        it work on the site's model, with every start. An hourly week's starts are candidates of the
-        site's model (CLIMB_STEP is a multiple of its grid step), so it hints every variable.
-        """
-        started = time.monotonic()
-        inst = self.instance
-        cands = build_candidates(inst, self.site, CLIMB_STEP, self.pinned)
-        sm = build_model(inst, cands)
-        start = construct(inst, cands, self.fresh_id)
-        hint(inst, sm, start, None)
-        # Building the hourly model, and afterwards extraction and the site model's hint, are
-        # inside the budget: measured with two or more workers, planned with one (reproducible).
-        spent = time.monotonic() - started
-        limit = budget * 0.9 if self.workers == 1 else budget - spent - STEP_OVERHEAD
-        solver = cp_solver(limit, self.workers, self.seed)
-        watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, "hourly"))
-        status = solver.solve(sm.model, watcher)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = sanitize(inst, extract(inst, sm, solver.value, fresh_id=self.fresh_id))
-            met = self._count(found)
-            if met >= self.met:
-                self.schedule, self.met = found, met
-                hint(inst, self.sm, found, None)
-        hinted = self.sm.model.proto.solution_hint
-        self.values = dict(zip(hinted.vars, hinted.values, strict=True))
-        self.stages.append(
-            {
-                "stage": "hourly",
-                "status": solver.status_name(status),
-                "step": CLIMB_STEP,
-                "seconds": round(time.monotonic() - started, 3),
-                "plans_met": self.met,
-            }
-        )
-        self.report(self.site, self.met, self.bound, "hourly")
 
     def _timetable_lns(self, budget: float) -> None:
         """Neighbourhood search over the timetable, every patient's bookings free each time.
@@ -361,7 +300,9 @@ class SiteRun:
             limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
             self.steps_taken += 1
             solver = cp_solver(limit, self.workers, self.seed + self.steps_taken)
-            status = solver.solve(model)
+            # Progress as the step finds weeks, not only when it ends.
+            watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, "timetable"))
+            status = solver.solve(model, watcher)
             tried += 1
             # The complete hint is a week of the step's model, so what comes back is no worse.
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -1,6 +1,6 @@
-"""One worker and a seed give the same week every time; the hourly climb and the timetable
-steps keep every plan; the polish only adds to the weeks of unmet patients; hints replace the
-model's hint whole; a site's unused time goes to the sites after it."""
+"""One worker and a seed give the same week every time; the timetable steps start from the
+constructed week and keep every plan; the polish only adds to the weeks of unmet patients;
+hints replace the model's hint whole; a site's unused time goes to the sites after it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from trellis.scheduling.solver.instance import Instance, parse_instance
 from trellis.scheduling.solver.model import write_hint
 from trellis.scheduling.solver.solution import schedule_to_dict
 from trellis.scheduling.solver.solve import POLISH_SECONDS, search_share, turn_budget
-from trellis.scheduling.solver.stages import CLIMB_SECONDS_PER_BOOKING, SiteRun
+from trellis.scheduling.solver.stages import SiteRun
 from trellis.scheduling.solver.translate import booking_sets, plan_met, tallies
 
 from .support import shared_module, tiny_instance
@@ -33,8 +33,7 @@ def test_timetable_steps_run_and_never_lose_a_plan() -> None:
     solution = solve(instance, time_limit=6, workers=1, seed=2)
     stages = {s["stage"]: s for s in solution["stats"]["sites"][0]["stages"]}
     assert stages["timetable"]["steps"] >= 1
-    plain = stages.get("search") or stages["hourly"]
-    assert stages["timetable"]["plans_met"] >= plain["plans_met"]
+    assert stages["timetable"]["plans_met"] >= stages["construct"]["plans_met"]
     figures = shared_module("check").check(instance, solution)
     assert figures["valid"], figures["violations"]
     assert figures["plan_met"] == solution["stats"]["plans_met"]
@@ -79,33 +78,24 @@ def _site_run(instance: Instance, workers: int = 1) -> SiteRun:
     return run
 
 
-def test_a_short_budget_climbs_on_the_hour_and_the_steps_go_on_from_there() -> None:
+def test_a_fresh_search_steps_on_from_the_constructed_week() -> None:
     instance = parse_instance(tiny_instance(11, patients=30))
     run = _site_run(instance)
     constructed = run.met
-    short = 0.5 * CLIMB_SECONDS_PER_BOOKING * len(run.sm.x)
-    run.search(short / 0.7)  # the plain search's share is below the climb's threshold
+    assert run.values is None
+    run.search(3.0)
     names = [s["stage"] for s in run.stages]
-    assert "hourly" in names
-    assert "search" not in names
-    hourly = next(s for s in run.stages if s["stage"] == "hourly")
-    assert hourly["plans_met"] >= constructed
-    # The hourly week hints every variable of the site's model, so the steps start from it.
+    assert names[:3] == ["construct", "timetable", "bound"]
+    assert "search" not in names  # CP-SAT's own neighbourhoods only in repair
+    # The constructed week hinted every variable of the site's model; the steps went on from it.
     assert run.values is not None
     assert set(run.values) == {v.index for v in run.sm.all_vars()}
-    assert run.met >= hourly["plans_met"]
+    assert run.stages[1]["steps"] >= 1
+    assert run.met >= constructed
     week = schedule_to_dict(instance, run.schedule, {})
     figures = shared_module("check").check(tiny_instance(11, patients=30), week)
     assert figures["valid"], figures["violations"]
     assert figures["plan_met"] == run.met
-
-
-def test_a_generous_budget_searches_every_start() -> None:
-    instance = parse_instance(tiny_instance(11, patients=30))
-    run = _site_run(instance)
-    generous = 2 * CLIMB_SECONDS_PER_BOOKING * len(run.sm.x)
-    assert not run._climb_hourly(generous)
-    assert run._climb_hourly(generous / 4)
 
 
 def test_the_polish_gets_at_least_its_seconds_a_site_on_a_short_run() -> None:
