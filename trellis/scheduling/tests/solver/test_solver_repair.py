@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from trellis.scheduling.solver import SolutionError, solve
-from trellis.scheduling.solver.instance import parse_instance
+from trellis.scheduling.solver.instance import Instance, parse_instance
 from trellis.scheduling.solver.sanitize import sanitize
 from trellis.scheduling.solver.solution import parse_schedule, schedule_to_dict
 from trellis.scheduling.solver.stages import SiteRun
@@ -111,14 +111,31 @@ def _bookings(solution: dict[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
     return table
 
 
-def test_absence_moves_only_patients_it_touched(week: Week) -> None:
-    instance, first = week
+def _busiest_away(instance: dict[str, Any], first: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """A copy of `instance` in which the clinician leading most of `first`'s sessions is away."""
     changed = copy.deepcopy(instance)
     busiest = max(
         changed["clinicians"],
         key=lambda c: sum(c["id"] in s["facilitators"] for s in first["sessions"]),
     )
     busiest["availability"] = {}
+    return changed, busiest
+
+
+def _searched_repair(inst: Instance, first: dict[str, Any]) -> SiteRun:
+    """Site s1's repair of `first` for the changed `inst`, built and searched (one worker)."""
+    old = parse_schedule(first, inst, frozenset())
+    base = sanitize(inst, old, cover=True)
+    ids = iter(range(1, 10_000))
+    run = SiteRun(inst, "s1", base, old, 1, 0, lambda *_: None, lambda p: f"{p}{next(ids)}")
+    run.build()
+    run.search(1.0)
+    return run
+
+
+def test_absence_moves_only_patients_it_touched(week: Week) -> None:
+    instance, first = week
+    changed, busiest = _busiest_away(instance, first)
     touched = {
         p for s in first["sessions"] if busiest["id"] in s["facilitators"] for p in s["patients"]
     }
@@ -248,12 +265,7 @@ def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
     admitted["patients"].append(newcomer)
     inst = parse_instance(admitted)
     assert inst.patients["p-new"].plan.min_days >= 2
-    old = parse_schedule(first, inst, frozenset())
-    base = sanitize(inst, old, cover=True)
-    ids = iter(range(1, 10_000))
-    run = SiteRun(inst, "s1", base, old, 1, 0, lambda *_: None, lambda p: f"{p}{next(ids)}")
-    run.build()
-    run.search(1.0)
+    run = _searched_repair(inst, first)
     assert run.frozen
     assert "p-new" not in run.frozen
     domains = run._polish_part().proto.variables
@@ -279,19 +291,9 @@ def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
 
 def test_after_an_absence_the_polish_keeps_the_plans_the_search_met(week: Week) -> None:
     instance, first = week
-    away = copy.deepcopy(instance)
-    busiest = max(
-        away["clinicians"],
-        key=lambda c: sum(c["id"] in s["facilitators"] for s in first["sessions"]),
-    )
-    busiest["availability"] = {}
+    away, _ = _busiest_away(instance, first)
     inst = parse_instance(away)
-    old = parse_schedule(first, inst, frozenset())
-    base = sanitize(inst, old, cover=True)
-    ids = iter(range(1, 10_000))
-    run = SiteRun(inst, "s1", base, old, 1, 0, lambda *_: None, lambda p: f"{p}{next(ids)}")
-    run.build()
-    run.search(1.0)
+    run = _searched_repair(inst, first)
     assert run.values is not None
     values = run.values
     met = {pid for pid, v in run.sm.met.items() if values[v.index]}
