@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .instance import Clinician, GroupType, Instance, Patient, Room, inside, intersect
+from .instance import Clinician, GroupType, Instance, Patient, Room, covers, inside, intersect
 from .solution import Appointment, Schedule
 
 Span = tuple[int, int, int]  # day, start, end
@@ -213,7 +213,7 @@ def build_candidates(
                 who = [
                     p.id
                     for p, spans in today
-                    if any(a <= start and end <= b for a, b in spans)
+                    if covers(spans, start, end)
                     and allowed(p.id, (gtype.id, day, start))
                     and pinned.free(p.id, day, start, end)
                 ]

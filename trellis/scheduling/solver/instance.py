@@ -113,7 +113,12 @@ def clock(minutes: int) -> str:
 
 
 def inside(windows: Windows, day: int, start: int, end: int) -> bool:
-    return any(a <= start and end <= b for a, b in windows.get(day, ()))
+    return covers(windows.get(day, ()), start, end)
+
+
+def covers(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    """[start, end) lies inside one of the spans (same day)."""
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def disjoint(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
