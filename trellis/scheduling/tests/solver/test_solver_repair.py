@@ -289,8 +289,11 @@ def test_the_repair_polish_keeps_the_frozen_patients_fixed(week: Week) -> None:
     assert figures["valid"], figures["violations"]
 
 
-def test_after_an_absence_the_polish_keeps_the_plans_the_search_met(week: Week) -> None:
-    instance, first = week
+def test_after_an_absence_the_polish_keeps_the_plans_the_search_met() -> None:
+    # Its own week with one worker: the module's week (two workers, on the clock) differs from
+    # run to run, and on a loaded CI machine once left no freed patient whose plan was met.
+    instance = tiny_instance(7, patients=30)
+    first = solve(instance, time_limit=4, workers=1, seed=1)
     away, _ = _busiest_away(instance, first)
     inst = parse_instance(away)
     run = _searched_repair(inst, first)
