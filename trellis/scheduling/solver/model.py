@@ -306,24 +306,62 @@ def secondary_objective(
     moved_cap: int,
     model: cp_model.CpModel | None = None,
 ) -> None:
-    """With plans met held: minimise shortfall, then patients moved, then clinician time.
+    """With plans met held: minimise shortfall, sessions missing, patients moved, clinician time.
 
     `model` is the site model (default) or a copy of it with some variables fixed. In repair
     at most `moved_cap` patients who had bookings last week may move (the search's count), so
     the polish trades no one's week for minutes; a patient with none (an admission whose plan
     cannot be met) is outside the cap and gets every minute the week has room for.
+
+    Sessions missing count, per patient, the group sessions of each type and the individual
+    and family appointments the plan asks for and the week does not hold (`missing_sessions`).
+    Below the minutes they decide between weeks equally short: a patient whose plan cannot be
+    met, whose minutes are already made up by other groups, still gets the individual session
+    with their clinician when the clinician has a free hour (docs/scheduling.md).
     """
     slot = instance.slot
+    model = sm.model if model is None else model
+    missing = missing_sessions(sm, model)
     loads = [(m // slot, v) for load in sm.clinician_load.values() for m, v in load]
     max_cost = sum(m for m, _ in loads) + 1
     moved_w = max_cost
-    shortfall_w = (len(sm.keep) + 1) * moved_w
-    model = sm.model if model is None else model
+    missing_w = (len(sm.keep) + 1) * moved_w
+    shortfall_w = (sum(n for n, _ in missing) + 1) * missing_w
     model.add(sum(sm.met.values()) >= met_floor)
     if sm.keep:
         model.add(sum(1 - k for _, k in sm.counted_moves(protected)) <= moved_cap)
     model.minimize(
         shortfall_w * sum(sm.shortfall.values())
+        + missing_w * sum(v for _, v in missing)
         + moved_w * sum(1 - k for k in sm.keep.values())
         + sum(m * v for m, v in loads)
     )
+
+
+def missing_sessions(sm: SiteModel, model: cp_model.CpModel) -> list[tuple[int, Var]]:
+    """(most missing, variable) per patient and requirement: sessions the plan asks for, not held.
+
+    One variable for each group type of a plan and for its individual and family
+    appointments, added to `model` (the site model or a copy of it): at least the sessions
+    still needed (the plan's count less the pinned ones) less those the week books, and at
+    least zero. A requirement the pinned bookings already cover gets none.
+    """
+    pinned = sm.cands.pinned
+    booked: dict[tuple[str, str], list[Var]] = defaultdict(list)
+    for pid, items in booking_keys(sm).items():
+        for (type_or_kind, _, _), v in items:
+            booked[pid, type_or_kind].append(v)
+    found: list[tuple[int, Var]] = []
+    for p in sm.cands.patients:
+        plan = p.plan
+        needs = [(tid, count - pinned.groups[p.id, tid]) for tid, count in plan.groups.items()]
+        for kind, need in (("individual", plan.individual), ("family", plan.family)):
+            if need is not None:
+                needs.append((kind, need.count - pinned.appointments[p.id, kind]))
+        for what, count in needs:
+            if count <= 0:
+                continue
+            short = model.new_int_var(0, count, f"ms_{p.id}_{what}")
+            model.add(short >= count - sum(booked.get((p.id, what), [])))
+            found.append((count, short))
+    return found

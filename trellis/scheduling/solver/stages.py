@@ -8,7 +8,8 @@
    and every patient's bookings at once, the rest of the timetable fixed; then the proven
    bound (the isolation bound of the patients still unmet, bound.py) and steps with what it
    left. In repair: CP-SAT's own neighbourhood search over the site model.
-2. `polish`: plans met held, minimise shortfall, patients moved, clinician minutes.
+2. `polish`: plans met held, minimise shortfall, sessions missing, patients moved, clinician
+   minutes.
 """
 
 from __future__ import annotations
