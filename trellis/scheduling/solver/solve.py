@@ -191,7 +191,8 @@ def _prefer_fewer_moves(
 ) -> Schedule:
     """Repair keeps last week's still-valid bookings unless the search found a week that is
     clinically better (more plans met, or as many with less shortfall), or as good with fewer
-    patients moved. So a week in which nothing changed moves nobody, whatever the time limit."""
+    patients moved. So in a week in which nothing changed nobody booked moves, whatever the time
+    limit (a patient last week left with no booking may be booked now)."""
     if _quality(inst, kept, old) <= _quality(inst, searched, old):
         return kept
     return searched
