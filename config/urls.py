@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/", include("trellis.plans.urls")),
     path("audit/", include("trellis.audit.urls")),
     path("schedule/", include("trellis.scheduling.urls")),
+    path("portal/", include("trellis.portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "trellis.assessments",
     "trellis.plans",
     "trellis.scheduling",
+    "trellis.portal",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from trellis.assessments.selectors import INTAKE_ROLES
 from trellis.audit.selectors import AUDIT_ROLES
 from trellis.patients.selectors import LIST_ROLES
 from trellis.plans.selectors import WORKLIST_ROLES
+from trellis.portal.selectors import PORTAL_ROLES
 from trellis.scheduling.selectors import VIEWER_ROLES
 
 
@@ -25,6 +26,7 @@ def trellis(request: HttpRequest) -> dict[str, Any]:
             "audit": role in AUDIT_ROLES,
             "plans": role in WORKLIST_ROLES,
             "admin": role == Role.ADMINISTRATOR,
+            "portal": role in PORTAL_ROLES,
         },
         "ORGANIZATION_NAME": settings.TRELLIS["ORGANIZATION_NAME"],
         "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_TIMEOUT_MINUTES * 60,

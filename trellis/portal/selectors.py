@@ -1,0 +1,153 @@
+"""Reads of the patient portal, scoped to the signed-in patient.
+
+Only a user with the patient role who is linked to a patient record gets anything: their own
+record, their own published bookings, their own availability and calendar feed. Everyone else gets
+404 (family members are turned away by the views with a 403 page first: there is no Part 2
+consent model yet that would say what of a patient's care a family member may see).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from trellis.accounts.models import Role, User
+from trellis.patients.models import Patient
+from trellis.patients.selectors import linked_patients_of
+from trellis.scheduling.models import (
+    Appointment,
+    BookingStatus,
+    CalendarFeed,
+    GroupSession,
+    PatientAvailability,
+)
+from trellis.scheduling.selectors import active_feeds, patient_availability, week_dates
+
+PORTAL_ROLES = frozenset({Role.PATIENT})
+
+
+def own_patient(user: User) -> Patient:
+    """The patient record of a signed-in patient user, or 404."""
+    if not user.is_authenticated or user.role not in PORTAL_ROLES:
+        raise Http404
+    patient = linked_patients_of(user).select_related("site").first()
+    if patient is None:
+        raise Http404
+    return patient
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One of the patient's bookings as the portal shows it: wall-clock times in the site's zone."""
+
+    starts: datetime.datetime
+    ends: datetime.datetime
+    title: str
+    clinicians: str
+    room: str
+    site: str
+    kind: str  # "session" | "individual" | "family"
+
+    @property
+    def times(self) -> str:
+        """'17:00–18:30 EST': the site's wall clock and its zone's abbreviation that day."""
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M} {self.starts.tzname()}"
+
+
+@dataclass
+class MyWeek:
+    patient: Patient
+    week_start: datetime.date
+    days: list[tuple[datetime.date, list[Booking]]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(bookings) for _day, bookings in self.days)
+
+    @property
+    def zones(self) -> list[str]:
+        """The sites and time zones the week's times are in (normally one)."""
+        seen = {f"{b.site} ({b.starts.tzinfo})" for _day, bookings in self.days for b in bookings}
+        return sorted(seen)
+
+
+def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
+    """The signed-in patient's published group sessions and appointments, Monday to Sunday.
+
+    Four queries whatever the week holds: the patient, the sessions, their facilitators, the
+    appointments. Cancelled bookings and other patients are never included.
+    """
+    patient = own_patient(user)
+    days = week_dates(week_start)
+    span = (days[0], days[-1])
+    by_day: dict[datetime.date, list[Booking]] = {day: [] for day in days}
+    sessions = (
+        GroupSession.objects.filter(
+            members__patient=patient, date__range=span, status=BookingStatus.SCHEDULED
+        )
+        .select_related("group_type", "room", "site")
+        .prefetch_related(
+            Prefetch("facilitators", queryset=User.objects.order_by("last_name", "first_name"))
+        )
+    )
+    for s in sessions:
+        by_day[s.date].append(
+            Booking(
+                starts=_aware(s.date, s.start, s.site.timezone),
+                ends=_aware(s.date, s.end, s.site.timezone),
+                title=s.group_type.name,
+                clinicians=", ".join(u.display_name for u in s.facilitators.all()),
+                room=s.room.name if s.room else "",
+                site=s.site.name,
+                kind="session",
+            )
+        )
+    appointments = Appointment.objects.filter(
+        patient=patient, date__range=span, status=BookingStatus.SCHEDULED
+    ).select_related("clinician", "room", "site")
+    for a in appointments:
+        by_day[a.date].append(
+            Booking(
+                starts=_aware(a.date, a.start, a.site.timezone),
+                ends=_aware(a.date, a.end, a.site.timezone),
+                title=str(a.get_kind_display()),
+                clinicians=a.clinician.display_name,
+                room=a.room.name if a.room else "",
+                site=a.site.name,
+                kind=a.kind,
+            )
+        )
+    week = MyWeek(patient=patient, week_start=week_start)
+    for day in days:
+        week.days.append((day, sorted(by_day[day], key=lambda b: (b.starts, b.title))))
+    return week
+
+
+def my_availability(user: User) -> tuple[Patient, list[PatientAvailability]]:
+    """The signed-in patient and their weekly windows (their own and their family's)."""
+    patient = own_patient(user)
+    return patient, list(patient_availability(patient))
+
+
+def my_feed(user: User) -> tuple[Patient, CalendarFeed | None]:
+    """The signed-in patient and their active calendar feed, if any."""
+    patient = own_patient(user)
+    return patient, active_feeds(patient=patient).first()
+
+
+def my_feed_for(user: User, public_id: uuid.UUID) -> CalendarFeed:
+    """One of the signed-in patient's active feeds by public id, or 404."""
+    patient = own_patient(user)
+    feed = active_feeds(patient=patient).filter(public_id=public_id).first()
+    if feed is None:
+        raise Http404
+    return feed
