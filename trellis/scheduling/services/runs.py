@@ -106,7 +106,9 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         last[0] = now
         ScheduleRun.objects.filter(pk=run.pk).update(
             plans_met=p.plans_met,
-            bound=p.bound,
+            # Until every site has proven its bound (and always in repair) the solver's figure
+            # is only the patient count: no bound is kept rather than a misleading gap.
+            bound=p.bound if p.bound_proven else None,
             patients=p.patients,
             seconds=round(p.seconds, 1),
             stage=f"{p.site} {p.stage}"[:40],
@@ -132,7 +134,7 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         solution=solution,
         stats=stats,
         plans_met=stats.get("plans_met"),
-        bound=stats.get("proven_bound"),
+        bound=stats.get("proven_bound") if stats.get("bound_proven") else None,
         patients=stats.get("patients"),
         seconds=round(float(stats.get("seconds", 0)), 1),
         stage="",
