@@ -266,6 +266,9 @@ class Publication(BaseModel):
     appointments_created = models.PositiveIntegerField(default=0)
     bookings_replaced = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=20, default="run")  # run | import
+    # Bookings of the solution that publishing left out (a clash with a pinned booking, a patient
+    # no longer in treatment): [{"what", "dates", "why"}, ...], shown after publishing.
+    dropped = models.JSONField(default=list, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -275,6 +278,11 @@ class Publication(BaseModel):
 
     def __str__(self) -> str:
         return f"Published {self.week_start} for {self.weeks} weeks"
+
+    @property
+    def dropped_count(self) -> int:
+        """Dated bookings (and session places) left out."""
+        return sum(len(d.get("dates", [])) for d in self.dropped)
 
 
 class CalendarFeed(BaseModel):

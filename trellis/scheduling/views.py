@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .ical import feed as ical_feed
 from .instance_builder import build_instance, monday_of
-from .models import Appointment, CalendarFeed, GroupSession, WindowKind
+from .models import Appointment, CalendarFeed, GroupSession, Publication, RunStatus, WindowKind
 from .review import describe, patient_weeks, unmet_reasons, week_diff
 from .tasks import run_schedule
 
@@ -128,6 +129,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sessions=len(run.solution.get("sessions", [])),
             appointments=len(run.solution.get("appointments", [])),
         )
+    if run.status == RunStatus.PUBLISHED:
+        context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)
 
 
@@ -149,10 +152,23 @@ def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "w": publication.weeks,
         },
     )
+    if publication.dropped:
+        messages.warning(request, _dropped_message(publication))
     first = next(iter(run.sites.all()))
     return redirect(
         f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"
     )
+
+
+def _dropped_message(publication: Publication) -> str:
+    """How many bookings publishing left out, and which, in plain words."""
+    n = publication.dropped_count
+    listed = "; ".join(
+        f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped
+    )
+    return ngettext(
+        "%(n)s booking was left out: %(l)s.", "%(n)s bookings were left out: %(l)s.", n
+    ) % {"n": n, "l": listed}
 
 
 # --- week views -------------------------------------------------------------------------------
