@@ -111,7 +111,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
         current = selectors.week_as_format(sites, run.week_start)
         diff = week_diff(current, run.solution)
-        unmet = unmet_reasons(run.instance, run.solution)
+        # The solver checks its week as it makes it: no need to re-check the rules here.
+        unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
         # The current week can hold patients the run no longer schedules (discharged since):
         # name them too rather than show their ids.
         names.update(selectors.patient_names(p for p in diff.patients_moved if p not in names))
@@ -217,7 +218,13 @@ def unmet(request: HttpRequest) -> HttpResponse:
     if chosen:
         built = build_instance(chosen, week_start)
         published = selectors.week_as_format(chosen, week_start)
-        reasons = unmet_reasons(built.instance, published)
+        # Hand moves and later changes (availability, discharges) can leave a published booking
+        # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
+        names = selectors.names_for(built.instance)
+        booked = {p for s in published["sessions"] for p in s["patients"]}
+        booked |= {a["patient"] for a in published["appointments"]}
+        names.update(selectors.patient_names(booked - names.keys()))
+        reasons = unmet_reasons(built.instance, published, names=names)
         weeks = patient_weeks(built.instance, published)
         patients = {
             str(p.public_id): p

@@ -52,3 +52,17 @@ def test_published_bookings_count(cast, login, week) -> None:
 @pytest.mark.parametrize("who", ["alice", "bob", "dana", "erin", "frank"])
 def test_only_coordinators_see_it(cast, login, who: str) -> None:
     assert login(getattr(cast, who)).get(reverse("scheduling:unmet")).status_code == 404
+
+
+def test_a_published_booking_that_now_breaks_a_rule_is_reported(cast, login, week, booked) -> None:
+    """The session was valid when booked; Erin's Monday availability changed afterwards."""
+    PatientAvailability.objects.filter(patient=cast.erin_record, weekday=0).delete()
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    row = body[body.index(cast.erin_record.display_name) :]
+    row = row[: row.index("</tr>")]
+    assert "Relapse prevention, Monday 17:00 breaks a rule:" in row
+    assert f"{cast.erin_record.display_name} is not available Monday 17:00–18:30." in row
+    # The other patients of the session are told too: it must be moved or changed for them.
+    other = body[body.index(cast.olive.display_name) :]
+    assert "Relapse prevention, Monday 17:00 breaks a rule:" in other[: other.index("</tr>")]
