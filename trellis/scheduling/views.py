@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.models import User
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
-from trellis.patients.selectors import patient_for_write, patients_visible_to
+from trellis.patients.selectors import patient_for_write, patients_visible_to, with_full_chart
 
 from . import selectors, services
 from .forms import (
@@ -226,20 +226,27 @@ def unmet(request: HttpRequest) -> HttpResponse:
         names.update(selectors.patient_names(booked - names.keys()))
         reasons = unmet_reasons(built.instance, published, names=names)
         weeks = patient_weeks(built.instance, published)
-        patients = {
-            str(p.public_id): p
-            for p in patients_visible_to(user).filter(public_id__in=list(reasons))
-        }
+        visible = patients_visible_to(user).filter(public_id__in=list(reasons))
+        patients = {str(p.public_id): p for p in visible}
+        # Link each patient to a page the user may open: their availability and schedule page
+        # needs the full chart; otherwise the chart itself (restricted header, break-glass).
+        full = {str(p) for p in with_full_chart(user, visible).values_list("public_id", flat=True)}
         for entry in built.instance.get("patients", []):
             pid = entry["id"]
             if pid not in reasons:
                 continue
             plan = entry.get("plan") or {}
             pw = weeks.get(pid)
+            link = ""
+            if pid in patients:
+                page = "scheduling:patient" if pid in full else "patients:chart"
+                link = reverse(page, args=[patients[pid].public_id])
             rows.append(
                 {
-                    "patient": patients.get(pid),
-                    "name": patients[pid].display_name if pid in patients else pid,
+                    "link": link,
+                    "name": patients[pid].display_name
+                    if pid in patients
+                    else _("A patient outside your sites"),
                     "scheduled_minutes": pw.minutes if pw else 0,
                     "needed_minutes": plan.get("min_minutes", 0),
                     "reasons": reasons[pid] + built.notes.get(pid, []),
