@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
@@ -105,10 +105,10 @@ def _published_week(run: ScheduleRun) -> dict[str, Any]:
 
 
 _PARTS = (
-    ("sites", "the sites' opening hours changed"),
-    ("rooms", "the rooms in use changed"),
-    ("clinicians", "clinicians' availability, competencies or weekly limits changed"),
-    ("group_types", "the group catalogue changed"),
+    ("sites", gettext_noop("the sites' opening hours changed")),
+    ("rooms", gettext_noop("the rooms in use changed")),
+    ("clinicians", gettext_noop("clinicians' availability, competencies or weekly limits changed")),
+    ("group_types", gettext_noop("the group catalogue changed")),
 )
 
 
