@@ -238,6 +238,21 @@ class ScheduleRun(BaseModel):
             return 0
         return min(100, int(100 * self.seconds / self.time_limit))
 
+    @property
+    def bound_computed(self) -> bool:
+        """Whether ``bound`` is a bound the solver proved. A repair run proves none (runs from
+        before ``bound_proven`` was recorded stored the patient count there as ``bound``)."""
+        if self.bound is None:
+            return False
+        return bool(self.stats.get("bound_proven", "moved" not in self.stats))
+
+    @property
+    def gap_percent(self) -> float | None:
+        """(bound - plans met) / bound in per cent, only when the bound was computed."""
+        if not self.bound_computed or self.plans_met is None or not self.bound:
+            return None
+        return round(100 * (self.bound - self.plans_met) / self.bound, 1)
+
 
 class Publication(BaseModel):
     """A run published into dated sessions and appointments from ``week_start`` on."""
@@ -251,6 +266,9 @@ class Publication(BaseModel):
     appointments_created = models.PositiveIntegerField(default=0)
     bookings_replaced = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=20, default="run")  # run | import
+    # Bookings of the solution that publishing left out (a clash with a pinned booking, a patient
+    # no longer in treatment): [{"what", "dates", "why"}, ...], shown after publishing.
+    dropped = models.JSONField(default=list, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -260,6 +278,11 @@ class Publication(BaseModel):
 
     def __str__(self) -> str:
         return f"Published {self.week_start} for {self.weeks} weeks"
+
+    @property
+    def dropped_count(self) -> int:
+        """Dated bookings (and session places) left out."""
+        return sum(len(d.get("dates", [])) for d in self.dropped)
 
 
 class CalendarFeed(BaseModel):

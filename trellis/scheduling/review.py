@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import DAY_NAMES, DAYS, clock, minutes_of
+from .rules import DAY_NAMES, DAYS, clock, minutes_of, violations
 
 
 def _windows(raw: Mapping[str, Any] | None) -> dict[str, list[tuple[int, int]]]:
@@ -95,17 +95,67 @@ def _day_list(days: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def unmet_reasons(instance: Mapping[str, Any], week: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Patients whose plan the week does not meet, each with reasons in plain words."""
+def broken_bookings(
+    instance: Mapping[str, Any],
+    week: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
+) -> tuple[dict[str, list[str]], dict[str, list[Mapping[str, Any]]]]:
+    """Re-check every booking of the week against the hard rules (``rules.violations``).
+
+    Returns the patients of bookings that break a rule now, each with one sentence per such
+    booking ("Relapse prevention, Monday 17:00 breaks a rule: Erin Marsh is not available
+    Monday 17:00–18:30."), and the week without those bookings.
+    """
+    types = {t["id"]: t.get("name", t["id"]) for t in instance.get("group_types", [])}
+    bookings = [*week.get("sessions", []), *week.get("appointments", [])]
+    out: dict[str, list[str]] = defaultdict(list)
+    broken: set[str] = set()
+    for booking in bookings:
+        problems = violations(instance, bookings, booking, names)
+        if not problems:
+            continue
+        broken.add(booking["id"])
+        text = f"{describe(booking, types)} breaks a rule: {' '.join(problems)}"
+        patients = booking.get("patients", []) if "type" in booking else [booking["patient"]]
+        for pid in patients:
+            out[pid].append(text)
+    valid = {
+        key: [b for b in week.get(key, []) if b["id"] not in broken]
+        for key in ("sessions", "appointments")
+    }
+    return dict(out), valid
+
+
+def unmet_reasons(
+    instance: Mapping[str, Any],
+    week: Mapping[str, Any],
+    *,
+    names: Mapping[str, str] | None = None,
+    check_rules: bool = True,
+) -> dict[str, list[str]]:
+    """Patients whose plan the week does not meet, each with reasons in plain words.
+
+    With ``check_rules`` (the published week, which hand moves and later changes of
+    availability can leave broken) every booking is re-checked against the hard rules first:
+    a booking that breaks one does not count towards the plan, and each of its patients is
+    listed with the booking and the rule, even when the rest of their week meets the plan.
+    A solver's solution is checked as it is made, so its preview passes ``check_rules=False``.
+    """
     sites = {s["id"]: _windows(s.get("hours")) for s in instance.get("sites", [])}
     types = {t["id"]: t for t in instance.get("group_types", [])}
     clinicians = instance.get("clinicians", [])
+    broken: dict[str, list[str]] = {}
+    if check_rules:
+        broken, week = broken_bookings(instance, week, names)
     weeks = patient_weeks(instance, week)
     out: dict[str, list[str]] = {}
     for patient in instance.get("patients", []):
         plan = patient.get("plan") or {}
         pw = weeks.get(patient["id"], PatientWeek())
+        rules_broken = broken.get(patient["id"], [])
         if plan_met(plan, pw):
+            if rules_broken:
+                out[patient["id"]] = rules_broken
             continue
         reasons: list[str] = []
         free = _intersect(_windows(patient.get("availability")), sites.get(patient["site"], {}))
@@ -159,12 +209,12 @@ def unmet_reasons(instance: Mapping[str, Any], week: Mapping[str, Any]) -> dict[
         family = plan.get("family")
         if family and pw.family < int(family.get("count", 0)):
             reasons.append("no family session fitted the family's availability")
-        if not reasons:
+        if not reasons and not rules_broken:
             reasons.append(
                 f"the groups that fit their hours are full or too small "
                 f"({_hours(pw.minutes)} of {_hours(int(plan.get('min_minutes', 0)))} booked)"
             )
-        out[patient["id"]] = reasons
+        out[patient["id"]] = rules_broken + reasons
     return out
 
 
@@ -223,8 +273,12 @@ def _sort_key(s: Mapping[str, Any]) -> tuple[int, int, str]:
     return (DAYS.index(s["day"]), minutes_of(s["start"]), s["type"])
 
 
+KINDS = {"individual": "Individual session", "family": "Family session"}
+
+
 def describe(booking: Mapping[str, Any], type_names: Mapping[str, str]) -> str:
-    """'Relapse prevention, Tuesday 18:00' for a session or appointment."""
-    label = type_names.get(booking.get("type", ""), booking.get("type") or booking.get("kind"))
+    """'Relapse prevention, Tuesday 18:00' or 'Individual session, Monday 10:00'."""
+    kind = booking.get("kind", "")
+    label = type_names.get(booking.get("type", ""), booking.get("type") or KINDS.get(kind, kind))
     start = minutes_of(booking["start"])
     return f"{label}, {DAY_NAMES[booking['day']]} {clock(start)}"

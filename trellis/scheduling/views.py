@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
-from trellis.patients.selectors import patient_for_write, patients_visible_to
+from trellis.patients.selectors import patient_for_write, patients_visible_to, with_full_chart
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .ical import feed as ical_feed
 from .instance_builder import build_instance, monday_of
-from .models import Appointment, CalendarFeed, GroupSession, WindowKind
+from .models import Appointment, CalendarFeed, GroupSession, Publication, RunStatus, WindowKind
 from .review import describe, patient_weeks, unmet_reasons, week_diff
 from .tasks import run_schedule
 
@@ -110,7 +111,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
         current = selectors.week_as_format(sites, run.week_start)
         diff = week_diff(current, run.solution)
-        unmet = unmet_reasons(run.instance, run.solution)
+        # The solver checks its week as it makes it: no need to re-check the rules here.
+        unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
         # The current week can hold patients the run no longer schedules (discharged since):
         # name them too rather than show their ids.
         names.update(selectors.patient_names(p for p in diff.patients_moved if p not in names))
@@ -128,6 +130,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sessions=len(run.solution.get("sessions", [])),
             appointments=len(run.solution.get("appointments", [])),
         )
+    if run.status == RunStatus.PUBLISHED:
+        context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)
 
 
@@ -149,10 +153,23 @@ def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "w": publication.weeks,
         },
     )
+    if publication.dropped:
+        messages.warning(request, _dropped_message(publication))
     first = next(iter(run.sites.all()))
     return redirect(
         f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"
     )
+
+
+def _dropped_message(publication: Publication) -> str:
+    """How many bookings publishing left out, and which, in plain words."""
+    n = publication.dropped_count
+    listed = "; ".join(
+        f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped
+    )
+    return ngettext(
+        "%(n)s booking was left out: %(l)s.", "%(n)s bookings were left out: %(l)s.", n
+    ) % {"n": n, "l": listed}
 
 
 # --- week views -------------------------------------------------------------------------------
@@ -201,22 +218,35 @@ def unmet(request: HttpRequest) -> HttpResponse:
     if chosen:
         built = build_instance(chosen, week_start)
         published = selectors.week_as_format(chosen, week_start)
-        reasons = unmet_reasons(built.instance, published)
+        # Hand moves and later changes (availability, discharges) can leave a published booking
+        # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
+        names = selectors.names_for(built.instance)
+        booked = {p for s in published["sessions"] for p in s["patients"]}
+        booked |= {a["patient"] for a in published["appointments"]}
+        names.update(selectors.patient_names(booked - names.keys()))
+        reasons = unmet_reasons(built.instance, published, names=names)
         weeks = patient_weeks(built.instance, published)
-        patients = {
-            str(p.public_id): p
-            for p in patients_visible_to(user).filter(public_id__in=list(reasons))
-        }
+        visible = patients_visible_to(user).filter(public_id__in=list(reasons))
+        patients = {str(p.public_id): p for p in visible}
+        # Link each patient to a page the user may open: their availability and schedule page
+        # needs the full chart; otherwise the chart itself (restricted header, break-glass).
+        full = {str(p) for p in with_full_chart(user, visible).values_list("public_id", flat=True)}
         for entry in built.instance.get("patients", []):
             pid = entry["id"]
             if pid not in reasons:
                 continue
             plan = entry.get("plan") or {}
             pw = weeks.get(pid)
+            link = ""
+            if pid in patients:
+                page = "scheduling:patient" if pid in full else "patients:chart"
+                link = reverse(page, args=[patients[pid].public_id])
             rows.append(
                 {
-                    "patient": patients.get(pid),
-                    "name": patients[pid].display_name if pid in patients else pid,
+                    "link": link,
+                    "name": patients[pid].display_name
+                    if pid in patients
+                    else _("A patient outside your sites"),
                     "scheduled_minutes": pw.minutes if pw else 0,
                     "needed_minutes": plan.get("min_minutes", 0),
                     "reasons": reasons[pid] + built.notes.get(pid, []),

@@ -6,15 +6,18 @@ Each service is one transaction and writes its own audit event.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
@@ -33,6 +36,7 @@ from ..models import (
     RunStatus,
     ScheduleRun,
 )
+from ..review import describe
 from ..selectors import week_as_format
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -79,14 +83,110 @@ def run_create(
     return run
 
 
-def _previous_week(run: ScheduleRun) -> dict[str, Any] | None:
+class RunOutOfDate(ValidationFailed):
+    """What a run was built from (the instance, or the published week it repaired) changed."""
+
+
+def fingerprint(data: Any) -> str:
+    """A hash of JSON-like data that does not depend on the order of keys."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _week_fingerprint(week: dict[str, Any]) -> str:
+    return fingerprint([week.get("sessions", []), week.get("appointments", [])])
+
+
+def _published_week(run: ScheduleRun) -> dict[str, Any]:
     """The currently published week, for repair mode: pinned bookings stay, others move little."""
-    current = week_as_format(
+    return week_as_format(
         list(run.sites.all()), run.week_start, instance_name=run.instance.get("name", "")
     )
-    if not current["sessions"] and not current["appointments"]:
-        return None
-    return current
+
+
+_PARTS = (
+    ("sites", gettext_noop("the sites' opening hours changed")),
+    ("rooms", gettext_noop("the rooms in use changed")),
+    ("clinicians", gettext_noop("clinicians' availability, competencies or weekly limits changed")),
+    ("group_types", gettext_noop("the group catalogue changed")),
+)
+
+
+def run_changes(run: ScheduleRun) -> list[str]:
+    """What changed since the run was built and solved, in plain words; empty when current.
+
+    The instance is built again now and compared, part by part, with the one the run solved;
+    the published week is compared with the one the run was given as last week (its hash is
+    kept in ``stats``), and a publication of these sites covering the week after the run
+    finished is named.
+    """
+    sites = list(run.sites.all())
+    then = run.instance
+    now = build_instance(sites, run.week_start).instance
+    changes: list[str] = []
+    before = {p["id"]: p for p in then.get("patients", [])}
+    after = {p["id"]: p for p in now.get("patients", [])}
+    left, joined = len(before.keys() - after.keys()), len(after.keys() - before.keys())
+    if left:
+        changes.append(
+            ngettext(
+                "%(n)s patient is no longer in treatment here (discharged, on hold or moved)",
+                "%(n)s patients are no longer in treatment here (discharged, on hold or moved)",
+                left,
+            )
+            % {"n": left}
+        )
+    if joined:
+        changes.append(
+            ngettext("%(n)s patient was admitted", "%(n)s patients were admitted", joined)
+            % {"n": joined}
+        )
+    edited = sum(
+        1 for p in before.keys() & after.keys() if fingerprint(before[p]) != fingerprint(after[p])
+    )
+    if edited:
+        changes.append(
+            ngettext(
+                "%(n)s patient's availability or plan changed",
+                "%(n)s patients' availability or plans changed",
+                edited,
+            )
+            % {"n": edited}
+        )
+    for key, words in _PARTS:
+        if fingerprint(then.get(key)) != fingerprint(now.get(key)):
+            changes.append(_(words))
+    since = run.finished_at or run.created_at
+    newer = [
+        p
+        for p in Publication.objects.filter(created_at__gt=since, run__sites__in=sites)
+        .exclude(run=run)
+        .distinct()
+        if p.week_start <= run.week_start < p.week_start + datetime.timedelta(weeks=p.weeks)
+    ]
+    stored = run.stats.get("published_fingerprint")
+    if newer:
+        changes.append(
+            _("another run was published for this week at %(t)s")
+            % {"t": timezone.localtime(newer[0].created_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    elif stored is not None and stored != _week_fingerprint(_published_week(run)):
+        changes.append(
+            _("the published week changed (a booking was moved, pinned, added or cancelled)")
+        )
+    return changes
+
+
+def _write_progress(run: ScheduleRun, p: Any) -> None:
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        plans_met=p.plans_met,
+        # Until every site has proven its bound (and always in repair) the solver's figure is
+        # only the patient count: no bound is kept rather than a misleading gap.
+        bound=p.bound if p.bound_proven else None,
+        patients=p.patients,
+        seconds=round(p.seconds, 1),
+        stage=f"{p.site} {p.stage}"[:40],
+    )
 
 
 def run_execute(run_id: uuid.UUID | str) -> None:
@@ -104,16 +204,19 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         if now - last[0] < PROGRESS_EVERY:
             return
         last[0] = now
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            plans_met=p.plans_met,
-            bound=p.bound,
-            patients=p.patients,
-            seconds=round(p.seconds, 1),
-            stage=f"{p.site} {p.stage}"[:40],
-        )
+        try:
+            _write_progress(run, p)
+        except DatabaseError:
+            # Progress is best effort: CP-SAT reports from its own thread, whose connection can
+            # find SQLite locked. The next report, or the result, is written instead.
+            return
 
+    current = _published_week(run)
+    # Publishing compares this with the week then: a hand move or another publication since
+    # makes the run out of date.
+    published = _week_fingerprint(current)
+    previous = current if current["sessions"] or current["appointments"] else None
     try:
-        previous = _previous_week(run)
         solution = solve(
             run.instance,
             time_limit=run.time_limit,
@@ -127,12 +230,13 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         return
     stats = dict(solution.get("stats", {}))
     stats["notes"] = run.stats.get("notes", {})
+    stats["published_fingerprint"] = published
     ScheduleRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         solution=solution,
         stats=stats,
         plans_met=stats.get("plans_met"),
-        bound=stats.get("proven_bound"),
+        bound=stats.get("proven_bound") if stats.get("bound_proven") else None,
         patients=stats.get("patients"),
         seconds=round(float(stats.get("seconds", 0)), 1),
         stage="",
@@ -145,14 +249,21 @@ def _date(week_start: datetime.date, week: int, day: str) -> datetime.date:
     return week_start + datetime.timedelta(weeks=week, days=DAY_CODES.index(day))
 
 
+Kept = tuple[datetime.date, datetime.time, datetime.time, set[str], str]
+
+
 def _overlaps(
-    kept: list[tuple[datetime.date, datetime.time, datetime.time, set[str]]],
+    kept: list[Kept],
     day: datetime.date,
     start: datetime.time,
     end: datetime.time,
     things: set[str],
-) -> bool:
-    return any(d == day and s < end and start < e and (t & things) for d, s, e, t in kept)
+) -> str | None:
+    """The label of a kept (pinned) booking sharing a person or room at that time, if any."""
+    return next(
+        (label for d, s, e, t, label in kept if d == day and s < end and start < e and t & things),
+        None,
+    )
 
 
 @transaction.atomic
@@ -213,21 +324,35 @@ def solution_publish(
     replaced += appointment_rows.filter(pinned=False).count()
     session_rows.filter(pinned=False).delete()
     appointment_rows.filter(pinned=False).delete()
-    kept: list[tuple[datetime.date, datetime.time, datetime.time, set[str]]] = []
+    kept: list[Kept] = []
     kept_ids: set[tuple[str, datetime.date]] = set()
-    for s in session_rows.prefetch_related("facilitators", "members__patient"):
+    for s in session_rows.select_related("group_type").prefetch_related(
+        "facilitators", "members__patient"
+    ):
         things = {str(u.public_id) for u in s.facilitators.all()}
         things |= {str(m.patient.public_id) for m in s.members.all()}
         if s.room:
             things.add(str(s.room.public_id))
-        kept.append((s.date, s.start, s.end, things))
+        kept.append((s.date, s.start, s.end, things, f"{s.group_type.name} {s.start:%H:%M}"))
         kept_ids.add((str(s.public_id), s.date))
     for a in appointment_rows.select_related("patient", "clinician", "room"):
         things = {str(a.patient.public_id), str(a.clinician.public_id)}
         if a.room:
             things.add(str(a.room.public_id))
-        kept.append((a.date, a.start, a.end, things))
+        label = f"{a.get_kind_display()} of {a.patient.display_name} {a.start:%H:%M}"
+        kept.append((a.date, a.start, a.end, things, label))
         kept_ids.add((str(a.public_id), a.date))
+
+    type_names = {t["id"]: t.get("name", t["id"]) for t in instance.get("group_types", [])}
+    dropped: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def drop(booking: dict[str, Any], what: str, why: str, day: datetime.date) -> None:
+        entry = dropped.setdefault((booking["id"], why), {"what": what, "why": why, "dates": []})
+        entry["dates"].append(day.isoformat())
+
+    def patient_name(pid: str) -> str:
+        patient = ids.patients.get(pid)
+        return patient.display_name if patient is not None else _("a patient no longer listed")
 
     sessions = appointments = 0
     for week in range(weeks):
@@ -239,9 +364,16 @@ def solution_publish(
             start = datetime.time.fromisoformat(s["start"])
             end = add_minutes(start, group_type.minutes)
             things = {s["room"], *s["facilitators"], *s["patients"]}
-            if _overlaps(kept, day, start, end, things):
+            what = describe(s, type_names)
+            clash = _overlaps(kept, day, start, end, things)
+            if clash:
+                drop(s, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
                 continue
             members = [(ids.patients.get(p), ids.episodes.get(p)) for p in s["patients"]]
+            for pid in s["patients"]:
+                if ids.episodes.get(pid) is None:
+                    why = _("%(p)s left out: no longer in treatment") % {"p": patient_name(pid)}
+                    drop(s, what, why, day)
             session = GroupSession.objects.create(
                 group_type=group_type,
                 site=ids.sites[s["site"]],
@@ -260,12 +392,18 @@ def solution_publish(
         for a in solution.get("appointments", []):
             day = _date(week_start, week, a["day"])
             episode = ids.episodes.get(a["patient"])
-            if day < today or episode is None or (a["id"], day) in kept_ids:
+            if day < today or (a["id"], day) in kept_ids:
+                continue
+            what = f"{describe(a, type_names)} ({patient_name(a['patient'])})"
+            if episode is None:
+                drop(a, what, _("no longer in treatment"), day)
                 continue
             start = datetime.time.fromisoformat(a["start"])
             end = add_minutes(start, int(a["minutes"]))
             things = {a["room"], a["clinician"], a["patient"]}
-            if _overlaps(kept, day, start, end, things):
+            clash = _overlaps(kept, day, start, end, things)
+            if clash:
+                drop(a, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
                 continue
             Appointment.objects.create(
                 kind=a["kind"],
@@ -288,6 +426,7 @@ def solution_publish(
         bookings_replaced=replaced,
         source=source,
         published_by=actor,
+        dropped=list(dropped.values()),
     )
     if run is not None:
         run.status = RunStatus.PUBLISHED
@@ -298,8 +437,12 @@ def solution_publish(
         obj=publication,
         summary=f"Published the week of {week_start} for {weeks} weeks "
         f"({', '.join(ids.sites)}): {sessions} sessions, {appointments} appointments, "
-        f"{replaced} replaced",
-        changes={"run": str(run.public_id) if run else None, "source": source},
+        f"{replaced} replaced, {publication.dropped_count} left out",
+        changes={
+            "run": str(run.public_id) if run else None,
+            "source": source,
+            "dropped": publication.dropped_count,
+        },
     )
     return publication
 
@@ -333,9 +476,21 @@ def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap)
             )
 
 
+@transaction.atomic
 def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> Publication:
+    """Publish a finished run, unless what it was built from changed since (RunOutOfDate)."""
     if run.status != RunStatus.DONE or not run.solution:
         raise ValidationFailed(_("Only a finished run that has not been published can be."))
+    changes = run_changes(run)
+    if changes:
+        raise RunOutOfDate(
+            _(
+                "This run is out of date, so it was not published: %(c)s since it was made. "
+                "Publishing it would undo or ignore that. Run the week again and publish the "
+                "new run."
+            )
+            % {"c": "; ".join(changes)}
+        )
     return solution_publish(
         actor=actor, instance=run.instance, solution=run.solution, weeks=weeks, run=run
     )

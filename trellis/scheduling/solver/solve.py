@@ -29,6 +29,9 @@ class Progress:
     patients: int
     site: str
     stage: str
+    # True once every site has proven its bound; until then (and always in repair, which
+    # proves none) `bound` is only the patient count, not a computed bound.
+    bound_proven: bool = False
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -70,9 +73,12 @@ def solve(
         _check_pins(old, base)
     sites = [s for s in inst.sites if any(p.site == s for p in inst.patients.values())]
     best: dict[str, tuple[int, int]] = {}
+    proven: set[str] = set()
 
     def report(site: str, met: int, bound: int, stage: str) -> None:
         best[site] = (met, bound)
+        if stage == "bound":
+            proven.add(site)
         if on_progress is not None:
             on_progress(
                 Progress(
@@ -83,6 +89,7 @@ def solve(
                     len(inst.patients),
                     site,
                     stage,
+                    bound_proven=proven >= set(sites),
                 )
             )
 
@@ -137,6 +144,9 @@ def solve(
         "plans_met": met,
         "patients": len(inst.patients),
         "proven_bound": bound,
+        # Repair proves no bound: there `proven_bound` is the patient count, and so is a
+        # site's until its bound stage ran.
+        "bound_proven": all(r.bound_proven for r in runs),
         "gap": round((bound - met) / bound, 4) if bound else 0.0,
         "time_to_first_solution": round(first, 3),
         "sites": [

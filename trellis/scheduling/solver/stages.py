@@ -110,6 +110,7 @@ class SiteRun:
     schedule: Schedule = field(default_factory=Schedule)
     met: int = 0
     bound: int = 0
+    bound_proven: bool = False  # the bound stage ran; until then `bound` is the patient count
     stages: list[dict[str, Any]] = field(default_factory=list)
     steps_taken: int = 0  # timetable steps so far; a later call continues their seeds
     rng: random.Random = field(init=False)
@@ -350,6 +351,7 @@ class SiteRun:
             seconds = max(0.1, seconds - (time.monotonic() - started))
         together = appointment_bound(self.cands, possible, seconds, self.seed)
         self.bound = min(self.bound, isolation, together)
+        self.bound_proven = True
         self.stages.append(
             {
                 "stage": "bound",

@@ -52,3 +52,67 @@ def test_published_bookings_count(cast, login, week) -> None:
 @pytest.mark.parametrize("who", ["alice", "bob", "dana", "erin", "frank"])
 def test_only_coordinators_see_it(cast, login, who: str) -> None:
     assert login(getattr(cast, who)).get(reverse("scheduling:unmet")).status_code == 404
+
+
+def test_a_published_booking_that_now_breaks_a_rule_is_reported(cast, login, week, booked) -> None:
+    """The session was valid when booked; Erin's Monday availability changed afterwards."""
+    PatientAvailability.objects.filter(patient=cast.erin_record, weekday=0).delete()
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    row = body[body.index(cast.erin_record.display_name) :]
+    row = row[: row.index("</tr>")]
+    assert "Relapse prevention, Monday 17:00 breaks a rule:" in row
+    assert f"{cast.erin_record.display_name} is not available Monday 17:00–18:30." in row
+    # The other patients of the session are told too: it must be moved or changed for them.
+    other = body[body.index(cast.olive.display_name) :]
+    assert "Relapse prevention, Monday 17:00 breaks a rule:" in other[: other.index("</tr>")]
+
+
+def _row_links(body: str, names: list[str]) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for name in names:
+        row = body[: body.index(f">{name}</a>")]
+        links[name] = row[row.rindex('<a href="') + len('<a href="') : row.rindex('"')]
+    return links
+
+
+@pytest.mark.parametrize("who", ["charlie", "ivy"])
+def test_every_listed_patient_links_to_a_page_the_user_may_open(cast, login, week, who) -> None:
+    """Intake staff may not open the availability page of a patient in treatment (it needs the
+    full chart): their links go to the chart, which shows what they may see."""
+    client = login(getattr(cast, who))
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = client.get(url).content.decode()
+    names = [p.display_name for p in week.patients]
+    links = _row_links(body, names)
+    assert len(links) == len(week.patients)
+    for name, link in links.items():
+        assert client.get(link).status_code == 200, (name, link)
+    expected = "scheduling:patient" if who == "charlie" else "patients:chart"
+    erin = cast.erin_record
+    assert links[erin.display_name] == reverse(expected, args=[erin.public_id])
+
+
+def test_the_page_makes_as_many_queries_for_more_patients(cast, login, week, booked) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trellis.core.tests import factories as f
+    from trellis.patients.models import EpisodeStatus
+
+    client = login(cast.ivy)
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(3):
+        patient = f.PatientFactory(site=cast.site_a, first_name=f"More{n}", last_name="Extra")
+        f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+        PatientAvailability.objects.create(
+            patient=patient, weekday=0, start=datetime.time(16), end=datetime.time(21)
+        )
+    assert count() == before

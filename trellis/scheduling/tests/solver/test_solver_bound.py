@@ -15,6 +15,7 @@ from trellis.scheduling.solver.bound import (
 )
 from trellis.scheduling.solver.candidates import Pinned, build_candidates, grid_step
 from trellis.scheduling.solver.instance import parse_instance
+from trellis.scheduling.solver.solve import Progress
 
 from .support import shared_module, tiny_instance
 
@@ -162,3 +163,24 @@ def test_patients_sharing_one_hour_of_their_clinician_cannot_all_meet_their_plan
     solved = solve(raw, time_limit=3, workers=1, seed=0)
     assert solved["stats"]["plans_met"] == 1
     assert solved["stats"]["proven_bound"] == 1
+
+
+def test_a_repair_says_its_bound_was_not_computed() -> None:
+    """Repair proves no bound: its `proven_bound` is the patient count, and stats say so."""
+    instance = tiny_instance(3, patients=12)
+    seen: list[Progress] = []
+    fresh = solve(instance, time_limit=2, workers=1, on_progress=seen.append)
+    assert fresh["stats"]["bound_proven"] is True
+    assert seen[0].bound_proven is False  # the constructed week comes before any bound
+    assert seen[-1].bound_proven is True
+    repaired: list[bool] = []
+    again = solve(
+        instance,
+        time_limit=2,
+        workers=1,
+        previous=fresh,
+        on_progress=lambda p: repaired.append(p.bound_proven),
+    )
+    assert again["stats"]["bound_proven"] is False
+    assert again["stats"]["proven_bound"] == len(instance["patients"])
+    assert not any(repaired)

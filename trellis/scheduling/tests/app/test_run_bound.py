@@ -1,0 +1,63 @@
+"""A run's bound on its page and in the list: a repair run proves none, so none is shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from trellis.scheduling import services
+from trellis.scheduling.models import RunStatus, ScheduleRun
+
+pytestmark = pytest.mark.django_db
+
+
+def _solved(cast, week) -> ScheduleRun:
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=2
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_fresh_run_shows_its_bound_and_gap(cast, week, login) -> None:
+    run = _solved(cast, week)
+    assert run.bound_computed
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    assert "gap " in page.content.decode()
+    assert "bound not computed" not in page.content.decode()
+
+
+def test_a_repair_run_says_bound_not_computed_and_shows_no_gap(cast, week, login) -> None:
+    services.run_publish(actor=cast.charlie, run=_solved(cast, week))
+    repair = _solved(cast, week)  # the published week is its previous week: repair mode
+    assert "moved" in repair.stats
+    assert repair.bound is None
+    assert not repair.bound_computed
+    assert repair.gap_percent is None
+    client = login(cast.charlie)
+    page = client.get(reverse("scheduling:run", args=[repair.public_id])).content.decode()
+    assert "bound not computed" in page
+    assert "gap " not in page
+    listing = client.get(reverse("scheduling:runs")).content.decode()
+    assert "bound not computed" in listing
+
+
+def test_a_repair_run_stored_with_the_patient_count_as_bound_shows_no_gap(
+    cast, week, login
+) -> None:
+    """Runs from before `bound_proven` kept the patient count as their bound in repair."""
+    run = ScheduleRun.objects.create(
+        week_start=week.monday,
+        status=RunStatus.DONE,
+        plans_met=3,
+        bound=4,
+        patients=4,
+        stats={"moved": 1},
+        created_by=cast.charlie,
+    )
+    run.sites.set([week.group_room.site])
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    body = page.content.decode()
+    assert "bound not computed" in body
+    assert "gap " not in body

@@ -1,0 +1,158 @@
+"""Publishing a run: refused when what the run was built from changed since, and it says what
+it left out."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trellis.accounts.models import DAY_CODES, StaffAvailability
+from trellis.organization.models import Room
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus
+from trellis.scheduling import services
+from trellis.scheduling.models import GroupSession, GroupType, RunStatus, ScheduleRun
+from trellis.scheduling.services.runs import RunOutOfDate
+
+pytestmark = pytest.mark.django_db
+
+
+def _solved(cast, week) -> ScheduleRun:
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    return run
+
+
+def _refused(cast, run: ScheduleRun) -> str:
+    before = GroupSession.objects.count()
+    with pytest.raises(RunOutOfDate) as error:
+        services.run_publish(actor=cast.charlie, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert GroupSession.objects.count() == before
+    return str(error.value)
+
+
+def test_a_run_still_current_publishes(cast, week) -> None:
+    run = _solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED
+
+
+def test_a_patient_discharged_since_the_run_makes_it_out_of_date(cast, week) -> None:
+    run = _solved(cast, week)
+    EpisodeOfCare.objects.filter(pk=week.episodes[1].pk).update(status=EpisodeStatus.DISCHARGED)
+    message = _refused(cast, run)
+    assert "1 patient is no longer in treatment here" in message
+    assert "Run the week again" in message
+
+
+def test_a_clinicians_availability_or_cap_changed_since_the_run(cast, week) -> None:
+    run = _solved(cast, week)
+    StaffAvailability.objects.filter(staff=week.gus.staff_profile, weekday=0).delete()
+    assert "clinicians' availability, competencies or weekly limits changed" in _refused(cast, run)
+
+    other = _solved(cast, week)
+    profile = cast.alice.staff_profile
+    profile.max_weekly_minutes = 60
+    profile.save()
+    assert "weekly limits changed" in _refused(cast, other)
+
+
+def test_a_patients_availability_changed_since_the_run(cast, week) -> None:
+    run = _solved(cast, week)
+    week.patients[0].availability.filter(weekday=2).delete()
+    assert "1 patient's availability or plan changed" in _refused(cast, run)
+
+
+def test_an_older_run_is_refused_once_a_newer_one_was_published(cast, week) -> None:
+    older = _solved(cast, week)
+    newer = _solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=newer)
+    assert "another run was published for this week" in _refused(cast, older)
+
+
+def test_a_booking_pinned_by_hand_since_the_run_makes_it_out_of_date(cast, week) -> None:
+    services.run_publish(actor=cast.charlie, run=_solved(cast, week))
+    repair = _solved(cast, week)
+    session = GroupSession.objects.filter(
+        date__range=(week.monday, week.monday + datetime.timedelta(days=6))
+    ).first()
+    assert session is not None
+    services.booking_pin(actor=cast.charlie, booking=session, pinned=True)
+    assert "the published week changed" in _refused(cast, repair)
+
+
+def test_the_page_refuses_a_stale_run_and_offers_to_run_it_again(cast, week, login) -> None:
+    run = _solved(cast, week)
+    EpisodeOfCare.objects.filter(pk=week.episodes[0].pk).update(status=EpisodeStatus.DISCHARGED)
+    client = login(cast.charlie)
+    page = client.post(reverse("scheduling:publish", args=[run.public_id]), follow=True)
+    body = page.content.decode()
+    assert "This run is out of date, so it was not published" in body
+    assert "Run this week again with today" in body
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+
+    again = client.post(
+        reverse("scheduling:runs"),
+        {"sites": [week.group_room.site.pk], "week": str(week.monday), "time_limit": "1"},
+    )
+    fresh = ScheduleRun.objects.exclude(pk=run.pk).get()
+    assert again.status_code == 302
+    assert fresh.patients == 3
+    services.run_publish(actor=cast.charlie, run=fresh)
+
+
+def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, login) -> None:
+    run = _solved(cast, week)
+    assert run.solution is not None
+    first = run.solution["sessions"][0]
+    group_type = GroupType.objects.get(code=first["type"])
+    start = datetime.time.fromisoformat(first["start"])
+    end = (
+        datetime.datetime.combine(week.monday, start)
+        + datetime.timedelta(minutes=group_type.minutes)
+    ).time()
+    # A pinned session in the same room at the same time a week later: the repeat cannot fit.
+    pinned = GroupSession.objects.create(
+        group_type=group_type,
+        site=week.group_room.site,
+        room=Room.objects.get(public_id=first["room"]),
+        date=week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"])),
+        start=start,
+        end=end,
+        pinned=True,
+    )
+    client = login(cast.charlie)
+    page = client.post(reverse("scheduling:publish", args=[run.public_id]), follow=True)
+    body = page.content.decode()
+    assert "1 booking was left out:" in body
+    assert f"{group_type.name}, " in body
+    assert f"clashes with the pinned {group_type.name} {start:%H:%M}" in body
+    assert pinned.date.isoformat() in body
+    publication = run.publications.get()
+    assert publication.dropped_count == 1
+    run_page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert "1 booking was left out when publishing" in run_page
+
+
+def test_a_progress_write_that_fails_does_not_fail_the_run(cast, week, monkeypatch) -> None:
+    """CP-SAT reports progress from its own thread, whose SQLite connection can find the
+    table locked; the run still finishes."""
+    from django.db import OperationalError
+
+    from trellis.scheduling.services import runs
+
+    def locked(run, p) -> None:
+        raise OperationalError("database table is locked")
+
+    monkeypatch.setattr(runs, "_write_progress", locked)
+    run = _solved(cast, week)
+    assert run.plans_met is not None
