@@ -71,8 +71,9 @@ class _Printer:
         if self.quiet or (p.plans_met, p.bound) == self.last:
             return
         self.last = (p.plans_met, p.bound)
+        bound = f"bound {p.bound}" if p.bound_proven else "bound not computed"
         print(
-            f"{p.seconds:7.1f}s  plans met {p.plans_met}/{p.patients}  bound {p.bound}"
+            f"{p.seconds:7.1f}s  plans met {p.plans_met}/{p.patients}  {bound}"
             f"  [{p.site} {p.stage}]",
             file=sys.stderr,
         )
@@ -120,10 +121,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     s = solution["stats"]
     moved = f", moved {s['moved']}" if "moved" in s else ""
+    # A repair proves no bound: its proven_bound is the patient count, not a computed one.
+    bound = (
+        f"bound {s['proven_bound']}, gap {100 * s['gap']:.1f}%"
+        if s.get("bound_proven", True)
+        else "bound not computed"
+    )
     print(
-        f"plans met {s['plans_met']}/{s['patients']}, bound {s['proven_bound']}, "
-        f"gap {100 * s['gap']:.1f}%, shortfall {s['objective']['shortfall_minutes']} min"
-        f"{moved}, {s['seconds']:.1f}s",
+        f"plans met {s['plans_met']}/{s['patients']}, {bound}, "
+        f"shortfall {s['objective']['shortfall_minutes']} min{moved}, {s['seconds']:.1f}s",
         file=sys.stderr,
     )
     return 0

@@ -48,3 +48,19 @@ def test_solve_writes_solution_and_summary(
     assert last.startswith("plans met ")
     assert "bound" in last
     assert "gap" in last
+
+
+def test_a_repair_says_its_bound_is_not_computed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(tiny_instance(2, patients=12)))
+    first, again = tmp_path / "first.json", tmp_path / "again.json"
+    assert main(["solve", str(source), "-o", str(first), "--time-limit", "2", "--quiet"]) == 0
+    capsys.readouterr()
+    argv = ["solve", str(source), "-o", str(again), "--time-limit", "2", "--previous", str(first)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "bound not computed" in err[-1]
+    assert "gap" not in err[-1]
+    assert all("bound not computed" in line for line in err[:-1])
