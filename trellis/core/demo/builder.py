@@ -49,17 +49,16 @@ class DemoBuilder(TimetableMixin):
         self.clinicians: dict[str, User] = {}
         self.admin: User | None = None
         self.used_names: set[tuple[str, str]] = set()
-        self.availability: dict[int, list[StaffAvailability]] = {}
 
     @transaction.atomic
     def build(self) -> DemoResult:
         self._organization()
         self._staff()
         self._patients()
-        self._schedule()
         from .plans import build_plans
 
         build_plans(self.today, self.progress)
+        self._schedule()  # after the plans: the optimizer books what they ask for
         return self.result
 
     # --- organization -------------------------------------------------------------------
@@ -84,7 +83,7 @@ class DemoBuilder(TimetableMixin):
             for i in range(1, 5):
                 Room.objects.create(site=site, name=f"Office {i}", kind="office", capacity=4)
         levels = {lvl.code: lvl for lvl in LevelOfCare.objects.filter(system="asam-3")}
-        for site_code, name, population, level, capacity, _plan in TRACKS:
+        for site_code, name, population, level, capacity in TRACKS:
             self.tracks.append(
                 Track.objects.create(
                     site=self.sites[site_code],
@@ -217,14 +216,14 @@ class DemoBuilder(TimetableMixin):
             Population.ADULT_COOCCURRING: "sud",
             Population.ADOLESCENT: "adolescent",
         }[Population(track.population)]
+        # The track's patients come in the mornings (day shift) or after school and in the
+        # evenings (late shift): their individual sessions need a clinician working then.
+        shift = "day" if track.population == Population.ADULT_MH else "late"
         site_code = track.site.code
         return [
-            user
-            for username, *_rest in CLINICIANS
-            if (user := self.clinicians[username])
-            and site_code in _rest[2]
-            and need in _rest[5]
-            and "group" in _rest[5]
+            self.clinicians[username]
+            for username, _f, _l, sites, _c, _lic, comps, their_shift in CLINICIANS
+            if site_code in sites and need in comps and "group" in comps and their_shift == shift
         ]
 
     def _patients(self) -> None:
