@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from trellis.accounts.models import User
+from trellis.core.demo.builder import DEMO_PASSWORD
 from trellis.organization.models import Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 from trellis.scheduling import rules
@@ -73,6 +74,10 @@ def test_the_demo_schedule_breaks_no_hard_rule() -> None:
     assert set(active.values_list("pk", flat=True)) <= booked
 
     _week_pages_show_no_broken_rule()
+
+    # The accounts share one password hash; each still signs in with the demo password.
+    for username in ("admin", "clinician", "patient", "family"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
 def _checked_on_move_page(client: Client, kind: str, booking: GroupSession | Appointment) -> bytes:
