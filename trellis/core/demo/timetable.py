@@ -22,7 +22,7 @@ from .result import DemoResult
 
 # The solver's budget (CP-SAT's deterministic seconds, one worker) and seed. With `seed_demo
 # --seed 1` the week meets 48 of the 50 plans (bound 50); with 2 s, 46. At so short a budget
-# the week depends on the solver's seed (0-3 gave 26-48 plans at 3 s), so it is fixed here
+# the week depends on the solver's seed (0-2 gave 26-48 plans at 3 s), so it is fixed here
 # rather than taken from the demo's seed (docs/scheduling.md, "The demo's week").
 SOLVE_SECONDS = 3.0
 SOLVER_SEED = 0
