@@ -3,8 +3,8 @@ coordinator would publish it (``build_instance`` → ``solve`` → ``solution_pu
 
 So every seeded group session and appointment passes the scheduler's hard rules (the same
 checks as a coordinator's move on the week views), and the patients' signed plans decide what
-each one is booked for. One worker and CP-SAT's deterministic clock keep the week the same for
-the same seed and day, however busy the machine.
+each one is booked for. One worker on CP-SAT's deterministic clock keeps the week the same for
+the same seed and day (unless a machine is so busy that a stage reaches the wall-clock backstop).
 """
 
 from __future__ import annotations
