@@ -1,4 +1,4 @@
-"""The demo program's fixed parts: sites' hours, tracks and their timetables, clinicians."""
+"""The demo program's fixed parts: sites' hours, tracks, clinicians."""
 
 from __future__ import annotations
 
@@ -11,82 +11,14 @@ SITE_HOURS = {
 }
 
 
-# (site code, track name, population, level code, capacity, weekly group plan)
-# weekly group plan: (weekday index, start "HH:MM", group type code)
+# (site code, track name, population, level code, capacity). The week's groups are not fixed
+# here: the optimizer books them from the patients' plans and availability (timetable.py).
 TRACKS = (
-    (
-        "downtown",
-        "Adult SUD evening IOP",
-        Population.ADULT_SUD,
-        "2.1",
-        24,
-        [
-            (0, "18:00", "process-sud"),
-            (1, "18:00", "rp"),
-            (1, "19:30", "cbt"),
-            (2, "18:00", "process-sud"),
-            (3, "18:00", "rp"),
-            (3, "19:30", "mindfulness"),
-            (5, "09:00", "process-sud"),
-        ],
-    ),
-    (
-        "downtown",
-        "Adult mental health IOP",
-        Population.ADULT_MH,
-        "2.1",
-        20,
-        [
-            (0, "09:00", "process-mh"),
-            (1, "09:00", "dbt"),
-            (2, "09:00", "process-mh"),
-            (3, "09:00", "dbt"),
-            (4, "09:00", "cbt"),
-            (4, "10:30", "art"),
-        ],
-    ),
-    (
-        "downtown",
-        "Co-occurring evening IOP",
-        Population.ADULT_COOCCURRING,
-        "2.1",
-        18,
-        [
-            (0, "17:30", "process-mh"),
-            (1, "17:30", "dbt"),
-            (2, "17:30", "process-sud"),
-            (3, "17:30", "rp"),
-            (5, "09:30", "process-mh"),
-        ],
-    ),
-    (
-        "riverside",
-        "Adolescent after-school IOP",
-        Population.ADOLESCENT,
-        "2.1",
-        16,
-        [
-            (0, "15:30", "teen-process"),
-            (1, "15:30", "teen-skills"),
-            (2, "15:30", "teen-sud"),
-            (3, "15:30", "teen-process"),
-            (3, "17:00", "teen-mindful"),
-        ],
-    ),
-    (
-        "riverside",
-        "Adult SUD evening IOP",
-        Population.ADULT_SUD,
-        "2.1",
-        20,
-        [
-            (0, "18:00", "process-sud"),
-            (1, "18:00", "rp"),
-            (2, "18:00", "process-sud"),
-            (3, "18:00", "cbt"),
-            (5, "09:00", "process-sud"),
-        ],
-    ),
+    ("downtown", "Adult SUD evening IOP", Population.ADULT_SUD, "2.1", 24),
+    ("downtown", "Adult mental health IOP", Population.ADULT_MH, "2.1", 20),
+    ("downtown", "Co-occurring evening IOP", Population.ADULT_COOCCURRING, "2.1", 18),
+    ("riverside", "Adolescent after-school IOP", Population.ADOLESCENT, "2.1", 16),
+    ("riverside", "Adult SUD evening IOP", Population.ADULT_SUD, "2.1", 20),
 )
 
 # (username, first, last, site codes, credentials, license, competencies, shift)
@@ -128,7 +60,7 @@ CLINICIANS = (
         ["downtown"],
         "PsyD",
         "licensed",
-        ["group", "mh", "cbt", "dbt"],
+        ["group", "mh", "cbt", "dbt", "holistic"],
         "day",
     ),
     (

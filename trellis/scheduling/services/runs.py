@@ -275,6 +275,7 @@ def solution_publish(
     weeks: int | None = None,
     run: ScheduleRun | None = None,
     source: str = "run",
+    today: datetime.date | None = None,
 ) -> Publication:
     """Create the week's sessions and appointments for ``weeks`` weeks from the instance's week.
 
@@ -283,6 +284,9 @@ def solution_publish(
     a new booking that would share a room or a person with a kept pinned one is left out. A
     pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
     in the following weeks like every other booking of the week.
+
+    ``today`` (default: the real date) is the first day written or replaced; the demo program
+    passes the Monday of its week, so that its whole current week is published.
     """
     from ..solver import SchedulingError, parse_instance, parse_schedule
 
@@ -310,7 +314,7 @@ def solution_publish(
         raise ValidationFailed(_("Unknown sites: %(s)s") % {"s": ", ".join(missing)})
     _publishable(instance, solution, ids)
     sites = list(ids.sites.values())
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     first = max(week_start, today)
     last_day = week_start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
 
