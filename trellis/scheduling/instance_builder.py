@@ -115,7 +115,11 @@ def build_instance(
     sites = sorted(sites, key=lambda s: s.code)
     site_ids = {s.pk: s.code for s in sites}
     built = BuiltInstance(instance={})
-    group_types = list(GroupType.objects.filter(active=True).order_by("code"))
+    # Only offered (active) types are scheduled; a deactivated one keeps its published sessions.
+    catalogue = list(GroupType.objects.order_by("code"))
+    group_types = [t for t in catalogue if t.active]
+    offered = {t.code for t in group_types}
+    retired_names = {t.code: t.name for t in catalogue if not t.active}
 
     rooms = Room.objects.filter(site__in=sites, active=True).order_by("site__code", "name")
     clinicians: dict[int, dict[str, Any]] = {}
@@ -157,6 +161,16 @@ def build_instance(
             plan = default_requirement(episode, group_types)
             built.default_plans.append(pid)
         site_code = site_ids[episode.track.site_id]
+        groups = dict(plan.get("groups") or {})
+        retired = sorted(t for t in groups if t not in offered)
+        if retired:
+            # The catalogue no longer offers a type the plan names: schedule the rest of the
+            # plan rather than fail the whole run, and say so.
+            notes.append(
+                "their plan asks for groups no longer offered: "
+                + ", ".join(retired_names.get(t, t) for t in retired)
+            )
+            plan["groups"] = {t: n for t, n in groups.items() if t in offered}
         individual = plan.get("individual")
         if individual:
             known = {c["id"]: c for c in clinicians.values()}
