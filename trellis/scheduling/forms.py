@@ -16,6 +16,7 @@ from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
 from .models import AppointmentKind, GroupType
+from .windows import clash
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -128,13 +129,16 @@ def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
             ) from None
         if end <= start:
             raise forms.ValidationError(
-                _("Line %(n)s: the end is before the start.") % {"n": number}
+                _("Line %(n)s: the window must end after it starts.") % {"n": number}
             )
         if start.minute % 15 or end.minute % 15:
             raise forms.ValidationError(
                 _("Line %(n)s: use quarter hours (:00, :15, :30, :45).") % {"n": number}
             )
         windows.append((day, start, end))
+    problem = clash(windows)
+    if problem:
+        raise forms.ValidationError(problem)
     return windows
 
 

@@ -50,10 +50,20 @@ def hhmm(value: datetime.time) -> str:
 def _windows(
     rows: Iterable[tuple[int, datetime.time, datetime.time]],
 ) -> dict[str, list[list[str]]]:
-    out: dict[str, list[list[str]]] = defaultdict(list)
+    """Windows by day code. Windows of one day that overlap or touch are joined into one (the
+    forms refuse them, but older rows and the admin's staff availability may hold them):
+    ``09:00-12:00`` and ``12:00-14:00`` is ``09:00-14:00``, so a booking across noon fits."""
+    merged: dict[int, list[list[datetime.time]]] = defaultdict(list)
     for weekday, start, end in sorted(rows):
-        out[DAY_CODES[weekday]].append([hhmm(start), hhmm(end)])
-    return dict(out)
+        day = merged[weekday]
+        if day and start <= day[-1][1]:
+            day[-1][1] = max(day[-1][1], end)
+        else:
+            day.append([start, end])
+    return {
+        DAY_CODES[weekday]: [[hhmm(start), hhmm(end)] for start, end in spans]
+        for weekday, spans in sorted(merged.items())
+    }
 
 
 def _plan_requirements(episodes: Sequence[EpisodeOfCare]) -> dict[int, dict[str, Any] | None]:
