@@ -23,7 +23,7 @@ def test_a_patients_feed_defines_the_sites_timezone(cast, week, booked, client):
     _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
     calendar = _parsed(client, token)
 
-    zones = [tz["TZID"] for tz in calendar.walk("VTIMEZONE")]
+    zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
     assert zones == [cast.site_a.timezone]
     assert calendar.get_used_tzids() == {cast.site_a.timezone}
     assert not calendar.get_missing_tzids()
@@ -53,6 +53,6 @@ def test_a_clinicians_feed_defines_every_zone_it_uses(cast, week, booked, client
     _feed, token = services.feed_create(actor=cast.alice, user=cast.alice)
     calendar = _parsed(client, token)
 
-    zones = sorted(tz["TZID"] for tz in calendar.walk("VTIMEZONE"))
+    zones = sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE"))
     assert zones == sorted({cast.site_a.timezone, "America/Denver"})
     assert not calendar.get_missing_tzids()
