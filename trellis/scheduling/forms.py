@@ -181,6 +181,7 @@ class GroupTypeForm(forms.ModelForm):
     )
     populations = forms.MultipleChoiceField(
         choices=Population.choices,
+        required=False,  # GroupType.clean says "Choose at least one population…"
         label=_("Populations the group serves"),
         widget=forms.CheckboxSelectMultiple,
     )

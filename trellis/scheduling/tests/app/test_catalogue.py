@@ -111,7 +111,7 @@ def test_adding_a_group_type_reaches_the_instance_and_is_audited(cast, login):
         ({"minutes": "0"}, "A group lasts a positive number of minutes."),
         ({"minutes": "600"}, "A group lasts at most 480 minutes."),
         ({"min_size": "0"}, "A group needs at least 1 patient."),
-        ({"populations": []}, "This field is required."),
+        ({"populations": []}, "Choose at least one population the group serves."),
         ({"code": "rp"}, "already exists"),
         ({"code": "not a code!"}, "Enter a valid “slug”"),
     ],
@@ -123,6 +123,7 @@ def test_invalid_group_types_are_refused_in_plain_words_keeping_the_input(
     page = response.content.decode()
     assert response.status_code == 200
     assert field_message in page
+    assert page.count('class="error"') == 1  # one message, next to its field
     assert 'value="Teen art therapy"' in page  # what was typed is kept
     assert not GroupType.objects.filter(name="Teen art therapy").exists()
 
@@ -230,3 +231,29 @@ def test_the_admin_shows_the_catalogue_read_only(cast, rf):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request, GroupType.objects.get(code="rp"))
     assert not model_admin.has_delete_permission(request)
+
+
+def test_the_catalogue_page_queries_do_not_grow_with_the_catalogue(cast, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.charlie)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as before:
+        client.get(LIST)
+    for n in range(5):
+        services.group_type_create(
+            actor=cast.charlie,
+            code=f"extra-{n}",
+            name=f"Extra {n}",
+            modality="skills",
+            minutes=60,
+            min_size=3,
+            max_size=8,
+            requires=["group"],
+            populations=["adult-sud"],
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(LIST)
+    assert "Extra 4" in page.content.decode()
+    assert len(after) == len(before)
