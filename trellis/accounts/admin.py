@@ -1,5 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+
+from trellis.scheduling.windows import clash
 
 from .models import StaffAvailability, StaffProfile, User
 
@@ -12,8 +17,28 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Trellis", {"fields": ("role",)}))
 
 
+class StaffAvailabilityFormSet(BaseInlineFormSet):
+    """A staff member's windows follow the patients' rule: each ends after it starts, and two
+    windows of one day neither overlap nor touch (trellis/scheduling/windows.py)."""
+
+    def clean(self) -> None:
+        super().clean()
+        windows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or any(data.get(k) is None for k in ("weekday", "start", "end")):
+                continue
+            if data["end"] <= data["start"]:
+                raise ValidationError(_("Each window ends after it starts."))
+            windows.append((data["weekday"], data["start"], data["end"]))
+        problem = clash(windows)
+        if problem:
+            raise ValidationError(problem)
+
+
 class StaffAvailabilityInline(admin.TabularInline):
     model = StaffAvailability
+    formset = StaffAvailabilityFormSet
     extra = 0
 
 

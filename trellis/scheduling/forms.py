@@ -10,12 +10,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.accounts.models import Role, User
-from trellis.organization.models import Room, Site
+from trellis.accounts.models import Competency, Role, User
+from trellis.organization.models import Population, Room, Site
 from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
-from .models import AppointmentKind
+from .models import AppointmentKind, GroupType
+from .windows import clash
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -128,13 +129,16 @@ def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
             ) from None
         if end <= start:
             raise forms.ValidationError(
-                _("Line %(n)s: the end is before the start.") % {"n": number}
+                _("Line %(n)s: the window must end after it starts.") % {"n": number}
             )
         if start.minute % 15 or end.minute % 15:
             raise forms.ValidationError(
                 _("Line %(n)s: use quarter hours (:00, :15, :30, :45).") % {"n": number}
             )
         windows.append((day, start, end))
+    problem = clash(windows)
+    if problem:
+        raise forms.ValidationError(problem)
     return windows
 
 
@@ -162,3 +166,56 @@ class AvailabilityForm(forms.Form):
 def windows_text(rows: Any) -> str:
     days = list(DAY_WORDS)
     return "\n".join(f"{days[r.weekday].capitalize()} {r.start:%H:%M}-{r.end:%H:%M}" for r in rows)
+
+
+class GroupTypeForm(forms.ModelForm):
+    """A group type of the catalogue. The model's ``clean`` holds the rules (sizes, minutes,
+    populations); the code is fixed once the type exists, since plans and schedules name it."""
+
+    requires = forms.MultipleChoiceField(
+        choices=Competency.choices,
+        required=False,
+        label=_("Competencies one facilitator holds"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Groups for adolescents also need a facilitator with the adolescent one."),
+    )
+    populations = forms.MultipleChoiceField(
+        choices=Population.choices,
+        required=False,  # GroupType.clean says "Choose at least one population…"
+        label=_("Populations the group serves"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = GroupType
+        fields = [
+            "code",
+            "name",
+            "modality",
+            "minutes",
+            "min_size",
+            "max_size",
+            "requires",
+            "populations",
+            "active",
+        ]
+        labels = {
+            "code": _("Code"),
+            "name": _("Name"),
+            "modality": _("Kind of group"),
+            "minutes": _("Length (minutes)"),
+            "min_size": _("Fewest patients"),
+            "max_size": _("Most patients"),
+            "active": _("Offered (scheduled from now on)"),
+        }
+        help_texts = {
+            "code": _("Short id used in plans and schedule files, like “rp”; it cannot change."),
+            "minutes": _("A multiple of 15."),
+            "min_size": _("A session runs only with at least this many patients."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Plans and schedule files name the type by it.")

@@ -41,7 +41,8 @@ def _event(
 def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
     """The calendar of a clinician's or a patient's bookings (two weeks back, twelve ahead).
 
-    Summaries carry the kind of booking and the room, never another patient's name.
+    Summaries carry the kind of booking and the room, never another patient's name. Times are
+    in each site's zone, and the calendar holds a VTIMEZONE for every zone its events use.
     """
     today = timezone.localdate()
     span = (today - PAST, today + AHEAD)
@@ -83,4 +84,9 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 a.site.timezone,
             )
         )
+    # Times carry the site's TZID; a calendar without the matching VTIMEZONE leaves some apps
+    # guessing (RFC 5545 3.6.5), so every zone used gets one, covering the feed's span.
+    calendar.add_missing_timezones(
+        first_date=span[0], last_date=span[1] + datetime.timedelta(days=1)
+    )
     return bytes(calendar.to_ical())

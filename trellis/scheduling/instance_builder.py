@@ -50,10 +50,20 @@ def hhmm(value: datetime.time) -> str:
 def _windows(
     rows: Iterable[tuple[int, datetime.time, datetime.time]],
 ) -> dict[str, list[list[str]]]:
-    out: dict[str, list[list[str]]] = defaultdict(list)
+    """Windows by day code. Windows of one day that overlap or touch are joined into one (the
+    forms refuse them, but older rows and the admin's staff availability may hold them):
+    ``09:00-12:00`` and ``12:00-14:00`` is ``09:00-14:00``, so a booking across noon fits."""
+    merged: dict[int, list[list[datetime.time]]] = defaultdict(list)
     for weekday, start, end in sorted(rows):
-        out[DAY_CODES[weekday]].append([hhmm(start), hhmm(end)])
-    return dict(out)
+        day = merged[weekday]
+        if day and start <= day[-1][1]:
+            day[-1][1] = max(day[-1][1], end)
+        else:
+            day.append([start, end])
+    return {
+        DAY_CODES[weekday]: [[hhmm(start), hhmm(end)] for start, end in spans]
+        for weekday, spans in sorted(merged.items())
+    }
 
 
 def _plan_requirements(episodes: Sequence[EpisodeOfCare]) -> dict[int, dict[str, Any] | None]:
@@ -115,7 +125,11 @@ def build_instance(
     sites = sorted(sites, key=lambda s: s.code)
     site_ids = {s.pk: s.code for s in sites}
     built = BuiltInstance(instance={})
-    group_types = list(GroupType.objects.filter(active=True).order_by("code"))
+    # Only offered (active) types are scheduled; a deactivated one keeps its published sessions.
+    catalogue = list(GroupType.objects.order_by("code"))
+    group_types = [t for t in catalogue if t.active]
+    offered = {t.code for t in group_types}
+    retired_names = {t.code: t.name for t in catalogue if not t.active}
 
     rooms = Room.objects.filter(site__in=sites, active=True).order_by("site__code", "name")
     clinicians: dict[int, dict[str, Any]] = {}
@@ -157,6 +171,16 @@ def build_instance(
             plan = default_requirement(episode, group_types)
             built.default_plans.append(pid)
         site_code = site_ids[episode.track.site_id]
+        groups = dict(plan.get("groups") or {})
+        retired = sorted(t for t in groups if t not in offered)
+        if retired:
+            # The catalogue no longer offers a type the plan names: schedule the rest of the
+            # plan rather than fail the whole run, and say so.
+            notes.append(
+                "their plan asks for groups no longer offered: "
+                + ", ".join(retired_names.get(t, t) for t in retired)
+            )
+            plan["groups"] = {t: n for t, n in groups.items() if t in offered}
         individual = plan.get("individual")
         if individual:
             known = {c["id"]: c for c in clinicians.values()}

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trellis.accounts.models import Competency
 from trellis.core.models import BaseModel
+from trellis.organization.models import Population
 
 _WEEKDAY_LABELS = (
     _("Monday"),
@@ -24,6 +26,9 @@ _WEEKDAY_LABELS = (
     _("Saturday"),
     _("Sunday"),
 )
+
+
+MAX_GROUP_MINUTES = 480
 
 
 class Modality(models.TextChoices):
@@ -59,8 +64,41 @@ class GroupType(BaseModel):
         return self.name
 
     def clean(self) -> None:
-        if self.minutes % 15:
-            raise ValidationError({"minutes": _("Use a multiple of 15 minutes.")})
+        """The catalogue's rules (FORMAT.md ``group_types``), in plain words per field."""
+        errors: dict[str, object] = {}
+        if self.minutes is not None:
+            if self.minutes <= 0:
+                errors["minutes"] = _("A group lasts a positive number of minutes.")
+            elif self.minutes % 15:
+                errors["minutes"] = _("Use a multiple of 15 minutes.")
+            elif self.minutes > MAX_GROUP_MINUTES:
+                errors["minutes"] = _("A group lasts at most %(m)s minutes.") % {
+                    "m": MAX_GROUP_MINUTES
+                }
+        if self.min_size is not None and self.min_size < 1:
+            errors["min_size"] = _("A group needs at least 1 patient.")
+        elif (
+            self.min_size is not None
+            and self.max_size is not None
+            and self.max_size < self.min_size
+        ):
+            errors["max_size"] = _(
+                "The largest size (%(max)s) is below the smallest size (%(min)s)."
+            ) % {"max": self.max_size, "min": self.min_size}
+        populations = list(self.populations or [])
+        if not populations:
+            errors["populations"] = _("Choose at least one population the group serves.")
+        elif set(populations) - set(Population.values):
+            errors["populations"] = _("Unknown populations: %(p)s") % {
+                "p": ", ".join(sorted(set(populations) - set(Population.values)))
+            }
+        unknown = set(self.requires or []) - set(Competency.values)
+        if unknown:
+            errors["requires"] = _("Unknown competencies: %(c)s") % {
+                "c": ", ".join(sorted(unknown))
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class BookingStatus(models.TextChoices):

@@ -22,12 +22,16 @@ from .models import (
     BookingStatus,
     CalendarFeed,
     GroupSession,
+    GroupType,
     PatientAvailability,
     ScheduleRun,
 )
 
 COORDINATOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.INTAKE})
 VIEWER_ROLES = COORDINATOR_ROLES | {Role.CLINICIAN}
+# The group catalogue is shared by every site: directors and administrators edit it, everyone
+# who sees the schedule may read it.
+CATALOGUE_EDITOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR})
 
 
 def my_group_sessions_on(user: User, day: datetime.date) -> QuerySet[GroupSession]:
@@ -55,6 +59,28 @@ def can_view_schedule(user: User) -> bool:
 
 def can_coordinate(user: User) -> bool:
     return user.is_authenticated and user.role in COORDINATOR_ROLES
+
+
+def can_view_catalogue(user: User) -> bool:
+    return can_view_schedule(user)
+
+
+def can_edit_catalogue(user: User) -> bool:
+    return user.is_authenticated and user.role in CATALOGUE_EDITOR_ROLES
+
+
+def group_types_visible_to(user: User) -> QuerySet[GroupType]:
+    """The whole catalogue, active types first, each with how many sessions use it."""
+    if not can_view_catalogue(user):
+        return GroupType.objects.none()
+    return GroupType.objects.annotate(session_count=Count("sessions")).order_by("-active", "name")
+
+
+def group_type_for(user: User, public_id: uuid.UUID) -> GroupType:
+    group_type = group_types_visible_to(user).filter(public_id=public_id).first()
+    if group_type is None:
+        raise Http404
+    return group_type
 
 
 def schedule_sites(user: User) -> QuerySet[Site]:

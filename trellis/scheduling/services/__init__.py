@@ -8,6 +8,7 @@ from .bookings import (
     session_add_patient,
     session_move,
 )
+from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
 from .runs import run_create, run_execute, run_publish, solution_publish
 
@@ -18,6 +19,8 @@ __all__ = [
     "booking_pin",
     "feed_create",
     "feed_revoke",
+    "group_type_create",
+    "group_type_update",
     "run_create",
     "run_execute",
     "run_publish",

@@ -29,6 +29,7 @@ from ..models import (
     WindowKind,
 )
 from ..selectors import names_for, week_as_format
+from ..windows import Window, clash
 from .runs import add_minutes
 
 
@@ -223,19 +224,29 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
 
 
 # --- availability -----------------------------------------------------------------------------
-Window = tuple[int, datetime.time, datetime.time]
+class InvalidWindow(ValidationFailed):
+    """A window on no weekday, or one that does not end after it starts."""
+
+
+class OverlappingWindows(ValidationFailed):
+    """Two windows of one day overlap or touch; the message names the day and both windows."""
 
 
 @transaction.atomic
 def availability_set(
     *, actor: User, patient: Patient, kind: str, windows: Sequence[Window]
 ) -> None:
-    """Replace the patient's (or family's) weekly availability windows."""
+    """Replace the patient's (or family's) weekly availability windows.
+
+    Windows of one day may neither overlap nor touch (``OverlappingWindows``)."""
     if kind not in WindowKind.values:
         raise ValidationFailed(_("Unknown kind of availability."))
     for weekday, start, end in windows:
         if not 0 <= weekday <= 6 or end <= start:
-            raise ValidationFailed(_("Each window ends after it starts."))
+            raise InvalidWindow(_("Each window ends after it starts."))
+    problem = clash(windows)
+    if problem:
+        raise OverlappingWindows(problem)
     rows = PatientAvailability.objects.filter(patient=patient, kind=kind)
     before = [str(r) for r in rows]
     rows.delete()

@@ -1,0 +1,129 @@
+"""Availability windows of one day may neither overlap nor touch: the page and the service refuse
+them by name, and the instance builder joins such rows that are already stored."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trellis.accounts.models import StaffAvailability
+from trellis.scheduling import services
+from trellis.scheduling.instance_builder import build_instance
+from trellis.scheduling.models import PatientAvailability, WindowKind
+from trellis.scheduling.services.bookings import InvalidWindow, OverlappingWindows
+from trellis.scheduling.tests.app.conftest import next_monday
+
+T = datetime.time
+
+
+def _url(cast):
+    return reverse("scheduling:patient", args=[cast.erin_record.public_id])
+
+
+def _saved(cast, kind=WindowKind.PATIENT):
+    return [str(a) for a in cast.erin_record.availability.filter(kind=kind)]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        (
+            "patient",
+            "Mon 09:00-12:00\nMon 11:00-14:00",
+            "Monday 09:00–12:00 and 11:00–14:00 overlap; write them as one window, "
+            "Monday 09:00–14:00.",
+        ),
+        (
+            "patient",
+            "Wed 17:00-21:00\nTue 12:00-14:00\nTue 09:00-12:00",
+            "Tuesday 09:00–12:00 and 12:00–14:00 touch; write them as one window, "
+            "Tuesday 09:00–14:00.",
+        ),
+        (
+            "patient",
+            "Fri 09:00-17:00\nFri 10:00-11:00",
+            "Friday 09:00–17:00 and 10:00–11:00 overlap; write them as one window, "
+            "Friday 09:00–17:00.",
+        ),
+        (
+            "family",
+            "Thu 18:00-20:00\nThu 19:30-21:00",
+            "Thursday 18:00–20:00 and 19:30–21:00 overlap; write them as one window, "
+            "Thursday 18:00–21:00.",
+        ),
+        ("patient", "Mon 12:00-12:00", "Line 1: the window must end after it starts."),
+        ("patient", "Mon 09:00\nMon 14:00-12:00", "Line 1: write a day and two times"),
+        ("patient", "Mon 09:00-10:00\nMon 14:00-12:00", "Line 2: the window must end after it"),
+    ],
+)
+def test_the_page_refuses_overlapping_touching_and_backwards_windows(
+    cast, login, field, text, message
+):
+    PatientAvailability.objects.create(patient=cast.erin_record, weekday=0, start=T(16), end=T(21))
+    other = "patient" if field == "family" else "family"
+    response = login(cast.alice).post(_url(cast), {field: text, other: ""})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert text.split("\n")[0] in page  # what was typed is kept
+    assert _saved(cast) == ["Monday 16:00–21:00"]  # nothing saved
+    assert _saved(cast, WindowKind.FAMILY) == []
+
+
+def test_windows_with_a_gap_or_on_other_days_are_saved(cast, login):
+    text = "Mon 09:00-12:00\nMon 12:15-14:00\nTue 11:00-14:00"
+    response = login(cast.alice).post(_url(cast), {"patient": text, "family": ""})
+    assert response.status_code == 302
+    assert _saved(cast) == [
+        "Monday 09:00–12:00",
+        "Monday 12:15–14:00",
+        "Tuesday 11:00–14:00",
+    ]
+
+
+def test_the_service_raises_named_errors_and_changes_nothing(cast):
+    services.availability_set(
+        actor=cast.alice,
+        patient=cast.erin_record,
+        kind=WindowKind.PATIENT,
+        windows=[(0, T(16), T(21))],
+    )
+    with pytest.raises(OverlappingWindows, match="Monday 09:00–12:00 and 11:00–14:00 overlap"):
+        services.availability_set(
+            actor=cast.alice,
+            patient=cast.erin_record,
+            kind=WindowKind.PATIENT,
+            windows=[(0, T(11), T(14)), (0, T(9), T(12))],
+        )
+    with pytest.raises(OverlappingWindows, match="Sunday 09:00–12:00 and 12:00–13:00 touch"):
+        services.availability_set(
+            actor=cast.alice,
+            patient=cast.erin_record,
+            kind=WindowKind.FAMILY,
+            windows=[(6, T(9), T(12)), (6, T(12), T(13))],
+        )
+    with pytest.raises(InvalidWindow):
+        services.availability_set(
+            actor=cast.alice,
+            patient=cast.erin_record,
+            kind=WindowKind.PATIENT,
+            windows=[(2, T(12), T(12))],
+        )
+    assert _saved(cast) == ["Monday 16:00–21:00"]
+
+
+def test_the_builder_joins_stored_windows_that_overlap_or_touch(cast):
+    for start, end in ((T(9), T(12)), (T(11), T(14)), (T(14), T(15)), (T(17), T(19))):
+        PatientAvailability.objects.create(
+            patient=cast.erin_record, weekday=0, start=start, end=end
+        )
+    profile = cast.alice.staff_profile
+    for start, end in ((T(12), T(16)), (T(16), T(21))):
+        StaffAvailability.objects.create(staff=profile, weekday=1, start=start, end=end)
+    instance = build_instance([cast.site_a], next_monday()).instance
+    erin = next(p for p in instance["patients"] if p["id"] == str(cast.erin_record.public_id))
+    assert erin["availability"] == {"mon": [["09:00", "15:00"], ["17:00", "19:00"]]}
+    alice = next(c for c in instance["clinicians"] if c["id"] == str(cast.alice.public_id))
+    assert alice["availability"] == {"tue": [["12:00", "21:00"]]}

@@ -1,0 +1,58 @@
+"""Calendar feeds carry a VTIMEZONE for every TZID their events use."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.urls import reverse
+from icalendar import Calendar
+
+from trellis.core.tests import factories as f
+from trellis.scheduling import services
+from trellis.scheduling.models import GroupType
+
+
+def _parsed(client, token: str) -> Calendar:
+    response = client.get(reverse("scheduling:ical", args=[token]))
+    assert response.status_code == 200
+    return Calendar.from_ical(response.content)
+
+
+def test_a_patients_feed_defines_the_sites_timezone(cast, week, booked, client):
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    calendar = _parsed(client, token)
+
+    zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    assert zones == [cast.site_a.timezone]
+    assert calendar.get_used_tzids() == {cast.site_a.timezone}
+    assert not calendar.get_missing_tzids()
+    # The event's wall-clock time means the same instant in any app that reads the VTIMEZONE.
+    event = next(e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Relapse prevention")
+    start = event.decoded("DTSTART")
+    expected = datetime.datetime.combine(
+        booked.date, booked.start, tzinfo=zoneinfo.ZoneInfo(cast.site_a.timezone)
+    )
+    assert start == expected
+    assert start.utcoffset() == expected.utcoffset()
+
+
+def test_a_clinicians_feed_defines_every_zone_it_uses(cast, week, booked, client):
+    site_b = cast.site_b
+    site_b.timezone = "America/Denver"
+    site_b.save()
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=site_b,
+        room=None,
+        date=booked.date + datetime.timedelta(days=2),
+        start=datetime.time(17),
+        end=datetime.time(18, 30),
+        facilitators=[cast.alice],
+    )
+    _feed, token = services.feed_create(actor=cast.alice, user=cast.alice)
+    calendar = _parsed(client, token)
+
+    zones = sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE"))
+    assert zones == sorted({cast.site_a.timezone, "America/Denver"})
+    assert not calendar.get_missing_tzids()
