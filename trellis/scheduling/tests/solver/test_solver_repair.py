@@ -25,16 +25,6 @@ def week() -> Week:
     return instance, solve(instance, time_limit=4, seed=1)
 
 
-def _bookings(solution: dict[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
-    table: dict[str, set[tuple[str, str, str]]] = {}
-    for s in solution["sessions"]:
-        for pid in s["patients"]:
-            table.setdefault(pid, set()).add((s["type"], s["day"], s["start"]))
-    for a in solution["appointments"]:
-        table.setdefault(a["patient"], set()).add((a["kind"], a["day"], a["start"]))
-    return table
-
-
 def test_nothing_changed_moves_nobody(week: Week) -> None:
     """Everyone booked keeps their week exactly. A patient the first week left with no booking
     (a short time limit on a loaded machine) may be booked now: check.py counts that as a
