@@ -256,11 +256,20 @@ class WeekGrid:
 VIEWS = ("site", "room", "clinician", "track", "patient")
 
 
+def _public_id(key: uuid.UUID | str) -> uuid.UUID:
+    """The key of a room, clinician, track or patient view as a UUID; 404 when it is not one
+    (a site code left over from another view, a mistyped link)."""
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise Http404 from None
+
+
 def week_grid(
     user: User, *, view: str, key: uuid.UUID | str, week_start: datetime.date
 ) -> WeekGrid:
     """One week, Monday to Sunday, for a site, room, clinician, track or patient; 404 outside
-    the user's scope."""
+    the user's scope, for an unknown view and for a key that is not a public id."""
     sites = list(schedule_sites(user))
     if not sites or view not in VIEWS:
         raise Http404
@@ -274,27 +283,29 @@ def week_grid(
         sessions, appointments = sessions.filter(site=site), appointments.filter(site=site)
         title = site.name
     elif view == "room":
-        room = Room.objects.filter(public_id=key, site__in=sites).first()
+        room = Room.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if room is None:
             raise Http404
         sessions, appointments = sessions.filter(room=room), appointments.filter(room=room)
         title = str(room)
     elif view == "clinician":
-        person = User.objects.filter(public_id=key, staff_profile__sites__in=sites).first()
+        person = User.objects.filter(
+            public_id=_public_id(key), staff_profile__sites__in=sites
+        ).first()
         if person is None:
             raise Http404
         sessions = sessions.filter(facilitators=person)
         appointments = appointments.filter(clinician=person)
         title = person.display_name
     elif view == "track":
-        track = Track.objects.filter(public_id=key, site__in=sites).first()
+        track = Track.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if track is None:
             raise Http404
         sessions = sessions.filter(members__episode__track=track).distinct()
         appointments = appointments.filter(episode__track=track)
         title = track.name
     else:
-        patient = scheduled_patient(user, uuid.UUID(str(key)))
+        patient = scheduled_patient(user, _public_id(key))
         sessions = sessions.filter(members__patient=patient)
         appointments = appointments.filter(patient=patient)
         title = patient.display_name
