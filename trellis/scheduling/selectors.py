@@ -239,6 +239,14 @@ class Entry:
     pinned: bool
     kind: str  # "session" | "appointment"
     public_id: uuid.UUID
+    # A group session's booked patients and its group type's sizes (None for appointments).
+    size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.size is not None and self.min_size is not None and self.size < self.min_size
 
 
 @dataclass
@@ -301,7 +309,7 @@ def week_grid(
         track = Track.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if track is None:
             raise Http404
-        sessions = sessions.filter(members__episode__track=track).distinct()
+        sessions = sessions.filter(members__episode__track=track)
         appointments = appointments.filter(episode__track=track)
         title = track.name
     else:
@@ -312,23 +320,28 @@ def week_grid(
     days = week_dates(week_start)
     grid = WeekGrid(title=title, week_start=week_start, days=days, columns=[[] for _ in days])
     span = (week_start, days[-1])
+    # The size counts every member: the sessions are chosen first (by a patient or a track,
+    # which would otherwise narrow the count to the members that matched) and counted after.
+    chosen = sessions.filter(date__range=span, status=BookingStatus.SCHEDULED).values("pk")
     for s in (
-        sessions.filter(date__range=span, status=BookingStatus.SCHEDULED)
+        GroupSession.objects.filter(pk__in=chosen)
         .select_related("group_type", "room")
         .prefetch_related("facilitators")
-        .annotate(size=Count("members", distinct=True))
+        .annotate(size=Count("members"))
     ):
-        facilitators = ", ".join(u.display_name for u in s.facilitators.all())
         grid.columns[s.date.weekday()].append(
             Entry(
                 s.start,
                 s.end,
                 s.group_type.name,
-                f"{facilitators} · {s.size} patients",
+                ", ".join(u.display_name for u in s.facilitators.all()),
                 s.room.name if s.room else "",
                 s.pinned,
                 "session",
                 s.public_id,
+                size=s.size,
+                min_size=s.group_type.min_size,
+                max_size=s.group_type.max_size,
             )
         )
     for a in appointments.filter(date__range=span, status=BookingStatus.SCHEDULED).select_related(

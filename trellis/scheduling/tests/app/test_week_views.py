@@ -80,3 +80,38 @@ def test_an_unknown_view_shows_a_site(cast, week, booked, login):
     assert response.context["view"] == "site"
     assert response.context["grid"].title == cast.site_a.name
     assert _messages(response) == ["There is no such view; showing a site."]
+
+
+# --- 2. group sessions show their size and a group below its minimum ----------------------------
+def _session_card(response) -> str:
+    body = response.content.decode()
+    card = body[body.index("Relapse prevention") :]
+    return card[: card.index("</div>")]
+
+
+@pytest.mark.parametrize("view", ["site", "room", "clinician", "track", "patient"])
+def test_a_session_shows_booked_patients_against_its_maximum_in_every_view(
+    cast, week, booked, login, view
+) -> None:
+    key = {
+        "site": cast.site_a.code,
+        "room": week.group_room.public_id,
+        "clinician": cast.alice.public_id,
+        "track": cast.track_a.public_id,
+        "patient": cast.olive.public_id,
+    }[view]
+    response = login(cast.charlie).get(f"{WEEK}?view={view}&key={key}&week={week.monday}")
+    card = _session_card(response)
+    assert "4 / 12 patients" in card
+    assert "below" not in card
+
+
+def test_a_session_below_the_groups_minimum_is_flagged(cast, week, booked, login) -> None:
+    assert booked.group_type.min_size == 4  # Relapse prevention: 4 to 12
+    booked.members.filter(patient=cast.erin_record).delete()
+    response = login(cast.charlie).get(
+        f"{WEEK}?view=patient&key={cast.olive.public_id}&week={week.monday}"
+    )
+    card = _session_card(response)
+    assert "3 / 12 patients" in card
+    assert "Below the minimum of 4" in card
