@@ -16,6 +16,7 @@ from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
 from .models import AppointmentKind
+from .weeks import WeekOutOfRange, check_week
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -44,7 +45,12 @@ class RunForm(forms.Form):
             self.initial["week"] = monday_of(timezone.localdate()) + datetime.timedelta(weeks=1)
 
     def clean_week(self) -> datetime.date:
-        return monday_of(self.cleaned_data["week"])
+        week_start = monday_of(self.cleaned_data["week"])
+        try:
+            check_week(week_start)
+        except WeekOutOfRange as error:
+            raise forms.ValidationError(str(error)) from None
+        return week_start
 
 
 class MoveForm(forms.Form):

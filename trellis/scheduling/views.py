@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,7 +24,7 @@ from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.patients.selectors import patient_for_write, patients_visible_to
 
-from . import selectors, services
+from . import selectors, services, weeks
 from .forms import (
     AddPatientForm,
     AppointmentForm,
@@ -59,11 +60,37 @@ def _kind(kind: str) -> None:
 
 
 def _week_param(request: HttpRequest) -> datetime.date:
+    """The Monday of the ``week`` asked for (this week when none), kept inside the schedule's
+    range; a week that is not a date or is out of range is replaced, with a message."""
+    raw = request.GET.get("week", "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return monday_of(today)
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
-        day = timezone.localdate()
-    return monday_of(day)
+        messages.warning(request, _("The week must be a date, like 2027-01-04; showing this week."))
+        return monday_of(today)
+    monday, moved = weeks.clamp_week(day, today)
+    if moved:
+        messages.warning(
+            request,
+            _("Schedules go %(range)s; showing the week of %(week)s.")
+            % {"range": weeks.range_text(today), "week": date_format(monday)},
+        )
+    return monday
+
+
+def _week_nav(week_start: datetime.date) -> dict[str, datetime.date | None]:
+    """The previous and next weeks (None past the range's ends) and the range, for the pages."""
+    first, last = weeks.week_bounds()
+    previous, following = (week_start + datetime.timedelta(weeks=n) for n in (-1, 1))
+    return {
+        "previous_week": previous if previous >= first else None,
+        "next_week": following if following <= last else None,
+        "first_week": first,
+        "last_day": last + datetime.timedelta(days=6),
+    }
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -223,8 +250,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "choices": choices,
         "views": [(v, VIEW_LABELS[v]) for v in selectors.VIEWS],
         "week_start": week_start,
-        "previous_week": week_start - datetime.timedelta(weeks=1),
-        "next_week": week_start + datetime.timedelta(weeks=1),
+        **_week_nav(week_start),
         "can_coordinate": selectors.can_coordinate(user),
         "own_feed": own_feed,
         "new_feed_url": request.session.pop("new_feed_url", ""),
@@ -271,8 +297,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
         "sites": sites,
         "site": chosen[0] if chosen else None,
         "week_start": week_start,
-        "previous_week": week_start - datetime.timedelta(weeks=1),
-        "next_week": week_start + datetime.timedelta(weeks=1),
+        **_week_nav(week_start),
         "can_coordinate": True,
     }
     return render(request, "scheduling/unmet.html", context)

@@ -3,8 +3,16 @@ is kept to a sane range, names in dropdowns, no bookings in the past, hours in w
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from trellis.scheduling import services, weeks
+from trellis.scheduling.instance_builder import monday_of
+from trellis.scheduling.models import ScheduleRun
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +123,71 @@ def test_a_session_below_the_groups_minimum_is_flagged(cast, week, booked, login
     card = _session_card(response)
     assert "3 / 12 patients" in card
     assert "Below the minimum of 4" in card
+
+
+# --- 3. the week stays in range -------------------------------------------------------------------
+def _this_monday() -> datetime.date:
+    return monday_of(timezone.localdate())
+
+
+@pytest.mark.parametrize("name", ["scheduling:week", "scheduling:unmet"])
+@pytest.mark.parametrize(
+    ("asked", "shown_weeks"),
+    [("9999-12-31", weeks.WEEKS_AHEAD), ("0001-01-01", -weeks.WEEKS_BACK), ("2300-06-15", 104)],
+)
+def test_a_week_out_of_range_shows_the_nearest_week_in_range_and_says_so(
+    cast, week, login, name, asked, shown_weeks
+) -> None:
+    response = login(cast.charlie).get(f"{reverse(name)}?week={asked}")
+    assert response.status_code == 200
+    shown = _this_monday() + datetime.timedelta(weeks=shown_weeks)
+    assert response.context["week_start"] == shown
+    [message] = _messages(response)
+    assert message.startswith("Schedules go from the week of ")
+    assert message.endswith(f"showing the week of {date_format(shown)}.")
+
+
+@pytest.mark.parametrize("name", ["scheduling:week", "scheduling:unmet"])
+def test_the_last_week_in_range_has_no_next_week_link(cast, week, login, name) -> None:
+    last = _this_monday() + datetime.timedelta(weeks=weeks.WEEKS_AHEAD)
+    response = login(cast.charlie).get(f"{reverse(name)}?week={last + datetime.timedelta(days=6)}")
+    assert response.context["week_start"] == last
+    assert _messages(response) == []
+    assert b"Next week" not in response.content
+    assert b"Previous week" in response.content
+
+
+@pytest.mark.parametrize("asked", ["2026-02-30", "yesterday", "2027-1-4"])
+def test_a_week_that_is_not_a_date_shows_this_week_and_says_so(cast, week, login, asked) -> None:
+    response = login(cast.charlie).get(f"{WEEK}?week={asked}")
+    assert response.status_code == 200
+    assert response.context["week_start"] == _this_monday()
+    assert _messages(response) == ["The week must be a date, like 2027-01-04; showing this week."]
+
+
+def test_a_run_for_a_week_out_of_range_is_refused_with_a_named_error(cast, week) -> None:
+    too_far = _this_monday() + datetime.timedelta(weeks=weeks.WEEKS_AHEAD + 1)
+    with pytest.raises(weeks.WeekOutOfRange, match="out of range: schedules go from the week"):
+        services.run_create(
+            actor=cast.charlie, sites=[cast.site_a], week_start=too_far, time_limit=1
+        )
+    too_old = _this_monday() - datetime.timedelta(weeks=weeks.WEEKS_BACK + 1)
+    with pytest.raises(weeks.WeekOutOfRange):
+        services.run_create(
+            actor=cast.charlie, sites=[cast.site_a], week_start=too_old, time_limit=1
+        )
+    assert not ScheduleRun.objects.exists()
+    last = _this_monday() + datetime.timedelta(weeks=weeks.WEEKS_AHEAD)
+    services.run_create(actor=cast.charlie, sites=[cast.site_a], week_start=last, time_limit=1)
+
+
+def test_the_run_form_says_the_week_is_out_of_range_next_to_it(cast, week, login) -> None:
+    response = login(cast.charlie).post(
+        reverse("scheduling:runs"),
+        {"sites": [cast.site_a.pk], "week": "9999-12-31", "time_limit": 5},
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["week"]
+    assert "out of range" in error
+    assert response.context["form"]["week"].value() == "9999-12-31"
+    assert not ScheduleRun.objects.exists()
