@@ -8,13 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
 
 from trellis.accounts.models import DAY_CODES, Role, User
 from trellis.organization.models import Room, Site, Track
 from trellis.organization.selectors import sites_of
-from trellis.patients.models import Patient
+from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
 from trellis.patients.selectors import patients_visible_to
 
 from .models import (
@@ -46,6 +47,21 @@ def my_appointments_on(user: User, day: datetime.date) -> QuerySet[Appointment]:
         .select_related("patient", "room", "site")
         .order_by("start")
     )
+
+
+# --- people in dropdowns, by the name they are shown with --------------------------------------
+def staff_by_name(users: QuerySet[User]) -> QuerySet[User]:
+    """Users sorted by ``display_name`` as shown (full name, or the username without one)."""
+    full = Trim(Concat("first_name", Value(" "), "last_name"))
+    shown = Case(When(first_name="", last_name="", then=F("username")), default=full)
+    return users.annotate(shown_name=Lower(shown)).order_by("shown_name", "username")
+
+
+def patients_by_name(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Patients sorted by ``display_name`` as shown (preferred or first name, last name)."""
+    first = Coalesce(NullIf("preferred_name", Value("")), "first_name")
+    shown = Concat(first, Value(" "), "last_name")
+    return patients.annotate(shown_name=Lower(shown)).order_by("shown_name", "mrn")
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -367,9 +383,15 @@ def week_grid(
 def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     """What the week views can show, per view, as (key, label)."""
     sites = list(schedule_sites(user))
-    clinicians = User.objects.filter(
-        role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
-    ).distinct()
+    clinicians = staff_by_name(
+        User.objects.filter(
+            role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
+        ).distinct()
+    )
+    # Patients in treatment: the ones with weeks to show (the patient list's scope).
+    patients = patients_by_name(
+        patients_visible_to(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
+    )
     return {
         "site": [(s.code, s.name) for s in sites],
         "room": [
@@ -381,6 +403,7 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
             (str(t.public_id), t.name)
             for t in Track.objects.filter(site__in=sites, active=True).select_related("site")
         ],
+        "patient": [(str(p.public_id), p.display_name) for p in patients] if sites else [],
     }
 
 

@@ -4,12 +4,17 @@ is kept to a sane range, names in dropdowns, no bookings in the past, hours in w
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from trellis.accounts.models import Role
+from trellis.core.tests import factories as f
+from trellis.patients.models import EpisodeStatus
 from trellis.scheduling import services, weeks
 from trellis.scheduling.instance_builder import monday_of
 from trellis.scheduling.models import ScheduleRun
@@ -80,7 +85,7 @@ def test_an_unknown_patient_shows_no_other_patients_week(cast, week, booked, log
     assert response.context["grid"] is None
     assert _messages(response) == ["That patient is not one whose week you can see."]
     assert cast.bea.display_name.encode() not in response.content
-    assert cast.erin_record.display_name.encode() not in response.content
+    assert b"Relapse prevention" not in response.content  # no one else's week either
 
 
 def test_an_unknown_view_shows_a_site(cast, week, booked, login):
@@ -191,3 +196,65 @@ def test_the_run_form_says_the_week_is_out_of_range_next_to_it(cast, week, login
     assert "out of range" in error
     assert response.context["form"]["week"].value() == "9999-12-31"
     assert not ScheduleRun.objects.exists()
+
+
+# --- 4. dropdowns name people, sorted by name -----------------------------------------------------
+def _options(response, name: str) -> list[str]:
+    body = response.content.decode()
+    select = re.search(rf'<select [^>]*name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    assert select, name
+    return [
+        html.unescape(label)
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select[1])
+        if value
+    ]
+
+
+@pytest.fixture
+def more_people(cast, week) -> None:
+    """A clinician whose username is nothing like their name, and patients whose shown names
+    sort differently from their last names."""
+    f.UserFactory(
+        username="zz-locum",
+        first_name="Bella",
+        last_name="Zorn",
+        role=Role.CLINICIAN,
+        sites=[cast.site_a],
+    )
+    patient = f.PatientFactory(
+        site=cast.site_a, first_name="Aaron", preferred_name="Zack", last_name="Able"
+    )
+    f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+
+
+CLINICIANS = ["Alice Archer", "Bella Zorn", "Gus Grant"]
+PATIENTS = ["Erin Marsh", "Olive Stone", "Pat0 Extra", "Pat1 Extra", "Zack Able"]
+
+
+def test_the_move_page_names_facilitators_and_patients_by_name(
+    cast, week, booked, more_people, login
+) -> None:
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert _options(page, "facilitator") == CLINICIANS
+    assert _options(page, "patient") == PATIENTS
+
+
+def test_the_appointment_form_names_clinicians_and_patients_by_name(
+    cast, week, more_people, login
+) -> None:
+    page = login(cast.charlie).get(reverse("scheduling:appointment_new") + "?site=north")
+    assert _options(page, "clinician") == CLINICIANS
+    assert _options(page, "patient") == PATIENTS
+
+
+def test_the_view_switch_names_clinicians_and_patients_by_name(
+    cast, week, more_people, login
+) -> None:
+    client = login(cast.charlie)
+    assert _options(client.get(f"{WEEK}?view=clinician"), "key") == CLINICIANS
+    page = client.get(f"{WEEK}?view=patient")
+    assert _options(page, "key") == PATIENTS
+    assert "Choose a patient" in page.content.decode()
+    page = client.get(f"{WEEK}?view=patient&key={cast.olive.public_id}&week={week.monday}")
+    assert page.context["grid"].title == "Olive Stone"
+    assert "selected>Olive Stone</option>" in page.content.decode()
