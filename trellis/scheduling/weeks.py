@@ -27,6 +27,10 @@ class WeekOutOfRange(ValidationFailed):
     """A schedule week further back or further ahead than the schedule goes."""
 
 
+class DateInPast(ValidationFailed):
+    """A booking moved or added to a day before today (in the site's zone)."""
+
+
 def site_today(site: Site) -> datetime.date:
     """Today's date where the site is (its ``timezone``; the server's zone if that is unknown)."""
     try:
@@ -71,4 +75,15 @@ def check_week(week_start: datetime.date, today: datetime.date | None = None) ->
         raise WeekOutOfRange(
             _("The week of %(week)s is out of range: schedules go %(range)s.")
             % {"week": date_format(week_start), "range": range_text(today)}
+        )
+
+
+def check_not_past(site: Site, day: datetime.date) -> None:
+    """Raise DateInPast when ``day`` is before today where the site is: bookings are moved and
+    added from today on; the past is the record."""
+    today = site_today(site)
+    if day < today:
+        raise DateInPast(
+            _("%(day)s has passed; bookings can be moved or added from today (%(today)s) on.")
+            % {"day": date_format(day), "today": date_format(today)}
         )

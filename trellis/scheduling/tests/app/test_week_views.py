@@ -17,7 +17,7 @@ from trellis.core.tests import factories as f
 from trellis.patients.models import EpisodeStatus
 from trellis.scheduling import services, weeks
 from trellis.scheduling.instance_builder import monday_of
-from trellis.scheduling.models import ScheduleRun
+from trellis.scheduling.models import Appointment, ScheduleRun
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +258,86 @@ def test_the_view_switch_names_clinicians_and_patients_by_name(
     page = client.get(f"{WEEK}?view=patient&key={cast.olive.public_id}&week={week.monday}")
     assert page.context["grid"].title == "Olive Stone"
     assert "selected>Olive Stone</option>" in page.content.decode()
+
+
+# --- 5. no bookings moved or added into the past -------------------------------------------------
+def _yesterday(site) -> datetime.date:
+    return weeks.site_today(site) - datetime.timedelta(days=1)
+
+
+def test_moving_a_session_into_the_past_is_refused_in_plain_words(cast, week, booked, login):
+    yesterday = _yesterday(cast.site_a)
+    page = login(cast.charlie).post(
+        reverse("scheduling:move", args=["session", booked.public_id]),
+        {"date": str(yesterday), "start": "17:00", "room": week.group_room.pk},
+    )
+    assert page.status_code == 200
+    assert f"{date_format(yesterday)} has passed; bookings can be moved or added from today" in (
+        page.content.decode()
+    )
+    booked.refresh_from_db()
+    assert booked.date == week.monday
+
+
+def test_the_move_check_says_a_past_date_has_passed(cast, week, appointment, login):
+    response = login(cast.charlie).post(
+        reverse("scheduling:move", args=["appointment", appointment.public_id]),
+        {
+            "check": "1",
+            "date": str(_yesterday(cast.site_a)),
+            "start": "16:00",
+            "room": week.office.pk,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"has passed" in response.content
+
+
+def test_booking_an_appointment_in_the_past_is_refused(cast, week, login):
+    page = login(cast.charlie).post(
+        reverse("scheduling:appointment_new") + "?site=north",
+        {
+            "patient": cast.olive.pk,
+            "kind": "individual",
+            "clinician": week.gus.pk,
+            "date": str(_yesterday(cast.site_a)),
+            "start": "17:00",
+            "minutes": 60,
+            "room": week.office.pk,
+        },
+    )
+    assert b"has passed" in page.content
+    assert not Appointment.objects.exists()
+
+
+def test_adding_a_patient_to_a_past_session_is_refused(cast, week, booked):
+    booked.members.filter(patient=cast.olive).delete()
+    booked.date = _yesterday(cast.site_a)
+    booked.save()
+    with pytest.raises(weeks.DateInPast, match="has passed"):
+        services.session_add_patient(actor=cast.charlie, session=booked, patient=cast.olive)
+    assert not booked.members.filter(patient=cast.olive).exists()
+
+
+def test_today_is_the_sites_today(cast, week, appointment, monkeypatch) -> None:
+    # 10:00 UTC on a Monday: already Tuesday on Kiritimati (UTC+14), still Monday elsewhere.
+    monday = datetime.date(2030, 1, 7)
+    instant = datetime.datetime(2030, 1, 7, 10, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    site = cast.site_a
+    site.timezone = "Pacific/Kiritimati"
+    site.save()
+    assert weeks.site_today(site) == monday + datetime.timedelta(days=1)
+    with pytest.raises(weeks.DateInPast):
+        services.appointment_move(
+            actor=cast.charlie,
+            appointment=appointment,
+            date=monday,
+            start=datetime.time(16),
+            room=week.office,
+            dry_run=True,
+        )
+    site.timezone = "Pacific/Pago_Pago"  # UTC-11: still Sunday
+    assert weeks.site_today(site) == monday - datetime.timedelta(days=1)
+    site.timezone = "Not/AZone"
+    assert weeks.site_today(site) == timezone.localdate()
