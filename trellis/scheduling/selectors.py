@@ -261,6 +261,10 @@ class Entry:
     max_size: int | None = None
 
     @property
+    def minutes(self) -> int:
+        return _minutes(self.start, self.end)
+
+    @property
     def below_minimum(self) -> bool:
         return self.size is not None and self.min_size is not None and self.size < self.min_size
 
@@ -275,6 +279,11 @@ class WeekGrid:
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
         return list(zip(self.days, self.columns, strict=True))
+
+    @property
+    def total_minutes(self) -> int:
+        """The length of every booking shown, added up (the week's booked time)."""
+        return sum(e.minutes for column in self.columns for e in column)
 
 
 VIEWS = ("site", "room", "clinician", "track", "patient")

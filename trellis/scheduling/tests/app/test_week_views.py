@@ -8,16 +8,19 @@ import html
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from trellis.accounts.models import Role
+from trellis.core.durations import hours_minutes
 from trellis.core.tests import factories as f
 from trellis.patients.models import EpisodeStatus
 from trellis.scheduling import services, weeks
 from trellis.scheduling.instance_builder import monday_of
 from trellis.scheduling.models import Appointment, ScheduleRun
+from trellis.scheduling.review import unmet_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +344,51 @@ def test_today_is_the_sites_today(cast, week, appointment, monkeypatch) -> None:
     assert weeks.site_today(site) == monday - datetime.timedelta(days=1)
     site.timezone = "Not/AZone"
     assert weeks.site_today(site) == timezone.localdate()
+
+
+# --- 6. hours read "2 h 30 min" everywhere --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(0, "0 h"), (30, "30 min"), (60, "1 h"), (90, "1 h 30 min"), (540, "9 h"), (545, "9 h 5 min")],
+)
+def test_minutes_read_as_hours_and_minutes(minutes, shown) -> None:
+    assert hours_minutes(minutes) == shown
+    assert (
+        Template("{% load trellis_tags %}{{ m|hours_minutes }}").render(Context({"m": minutes}))
+        == shown
+    )
+
+
+def test_the_unmet_page_shows_a_half_hour(cast, week, booked, login) -> None:
+    # Relapse prevention is 90 minutes: "1 h 30 min", not a rounded "2 h" or "1.5 h".
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    row = body[body.index(cast.olive.display_name) :]
+    assert "1 h 30 min / 9 h" in row[: row.index("</tr>")]
+
+
+def test_unmet_reasons_give_hours_and_minutes() -> None:
+    instance = {
+        "sites": [{"id": "s1", "hours": {"mon": [["08:00", "21:00"]]}}],
+        "group_types": [],
+        "clinicians": [],
+        "patients": [
+            {
+                "id": "p1",
+                "site": "s1",
+                "population": "adult-sud",
+                "availability": {"mon": [["17:00", "19:30"]]},
+                "plan": {"min_minutes": 270, "min_days": 1, "min_day_minutes": 60},
+            }
+        ],
+    }
+    reasons = unmet_reasons(instance, {"sessions": [], "appointments": []})["p1"]
+    assert "available 2 h 30 min a week; needs 4 h 30 min" in reasons
+
+
+def test_the_week_page_totals_the_booked_time(cast, week, booked, appointment, login) -> None:
+    response = login(cast.charlie).get(
+        f"{WEEK}?view=patient&key={cast.erin_record.public_id}&week={week.monday}"
+    )
+    assert response.context["grid"].total_minutes == 150
+    assert "· 2 h 30 min booked" in response.content.decode()
