@@ -16,6 +16,8 @@ from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
 from .models import AppointmentKind, GroupType
+from .selectors import patients_by_name, staff_by_name
+from .weeks import WeekOutOfRange, check_week
 from .windows import clash
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
@@ -45,14 +47,26 @@ class RunForm(forms.Form):
             self.initial["week"] = monday_of(timezone.localdate()) + datetime.timedelta(weeks=1)
 
     def clean_week(self) -> datetime.date:
-        return monday_of(self.cleaned_data["week"])
+        week_start = monday_of(self.cleaned_data["week"])
+        try:
+            check_week(week_start)
+        except WeekOutOfRange as error:
+            raise forms.ValidationError(str(error)) from None
+        return week_start
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A person chosen by the name they are shown with (``display_name``), never a username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
 class MoveForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
-    facilitator = forms.ModelChoiceField(
+    facilitator = NameChoiceField(
         queryset=User.objects.none(),
         required=False,
         label=_("Facilitator"),
@@ -71,15 +85,15 @@ class MoveForm(forms.Form):
 
 
 def clinicians_at(site: Site) -> QuerySet[User]:
-    return User.objects.filter(
-        role=Role.CLINICIAN, is_active=True, staff_profile__sites=site
-    ).distinct()
+    return staff_by_name(
+        User.objects.filter(role=Role.CLINICIAN, is_active=True, staff_profile__sites=site)
+    )
 
 
 class AppointmentForm(forms.Form):
-    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
+    patient = NameChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
     kind = forms.ChoiceField(choices=AppointmentKind.choices, label=_("Kind"))
-    clinician = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Clinician"))
+    clinician = NameChoiceField(queryset=User.objects.none(), label=_("Clinician"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
@@ -87,7 +101,7 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args: Any, site: Site, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+        self.fields["patient"].queryset = patients_by_name(patients)  # type: ignore[attr-defined]
         self.fields["clinician"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
         self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
             site=site, active=True
@@ -101,11 +115,11 @@ class AppointmentForm(forms.Form):
 
 
 class AddPatientForm(forms.Form):
-    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
+    patient = NameChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
 
     def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = patients  # type: ignore[attr-defined]
+        self.fields["patient"].queryset = patients_by_name(patients)  # type: ignore[attr-defined]
 
 
 def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from trellis.core.durations import hours_minutes as _hours  # "2 h 30 min"
+
 from .rules import DAY_NAMES, DAYS, clock, minutes_of, violations
 
 
@@ -82,10 +84,6 @@ def plan_met(plan: Mapping[str, Any], pw: PatientWeek) -> bool:
         and pw.individual >= int(individual.get("count", 0))
         and pw.family >= int(family.get("count", 0))
     )
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:g} h"
 
 
 def _day_list(days: list[str]) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
 
 from trellis.accounts.models import DAY_CODES, Role, User
 from trellis.organization.models import Room, Site, Track
 from trellis.organization.selectors import sites_of
-from trellis.patients.models import Patient
+from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
 from trellis.patients.selectors import patients_visible_to
 
 from .models import (
@@ -50,6 +51,21 @@ def my_appointments_on(user: User, day: datetime.date) -> QuerySet[Appointment]:
         .select_related("patient", "room", "site")
         .order_by("start")
     )
+
+
+# --- people in dropdowns, by the name they are shown with --------------------------------------
+def staff_by_name(users: QuerySet[User]) -> QuerySet[User]:
+    """Users sorted by ``display_name`` as shown (full name, or the username without one)."""
+    full = Trim(Concat("first_name", Value(" "), "last_name"))
+    shown = Case(When(first_name="", last_name="", then=F("username")), default=full)
+    return users.annotate(shown_name=Lower(shown)).order_by("shown_name", "username")
+
+
+def patients_by_name(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Patients sorted by ``display_name`` as shown (preferred or first name, last name)."""
+    first = Coalesce(NullIf("preferred_name", Value("")), "first_name")
+    shown = Concat(first, Value(" "), "last_name")
+    return patients.annotate(shown_name=Lower(shown)).order_by("shown_name", "mrn")
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -265,6 +281,18 @@ class Entry:
     pinned: bool
     kind: str  # "session" | "appointment"
     public_id: uuid.UUID
+    # A group session's booked patients and its group type's sizes (None for appointments).
+    size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.start, self.end)
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.size is not None and self.min_size is not None and self.size < self.min_size
 
 
 @dataclass
@@ -278,15 +306,29 @@ class WeekGrid:
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
         return list(zip(self.days, self.columns, strict=True))
 
+    @property
+    def total_minutes(self) -> int:
+        """The length of every booking shown, added up (the week's booked time)."""
+        return sum(e.minutes for column in self.columns for e in column)
+
 
 VIEWS = ("site", "room", "clinician", "track", "patient")
+
+
+def _public_id(key: uuid.UUID | str) -> uuid.UUID:
+    """The key of a room, clinician, track or patient view as a UUID; 404 when it is not one
+    (a site code left over from another view, a mistyped link)."""
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise Http404 from None
 
 
 def week_grid(
     user: User, *, view: str, key: uuid.UUID | str, week_start: datetime.date
 ) -> WeekGrid:
     """One week, Monday to Sunday, for a site, room, clinician, track or patient; 404 outside
-    the user's scope."""
+    the user's scope, for an unknown view and for a key that is not a public id."""
     sites = list(schedule_sites(user))
     if not sites or view not in VIEWS:
         raise Http404
@@ -300,50 +342,57 @@ def week_grid(
         sessions, appointments = sessions.filter(site=site), appointments.filter(site=site)
         title = site.name
     elif view == "room":
-        room = Room.objects.filter(public_id=key, site__in=sites).first()
+        room = Room.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if room is None:
             raise Http404
         sessions, appointments = sessions.filter(room=room), appointments.filter(room=room)
         title = str(room)
     elif view == "clinician":
-        person = User.objects.filter(public_id=key, staff_profile__sites__in=sites).first()
+        person = User.objects.filter(
+            public_id=_public_id(key), staff_profile__sites__in=sites
+        ).first()
         if person is None:
             raise Http404
         sessions = sessions.filter(facilitators=person)
         appointments = appointments.filter(clinician=person)
         title = person.display_name
     elif view == "track":
-        track = Track.objects.filter(public_id=key, site__in=sites).first()
+        track = Track.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if track is None:
             raise Http404
-        sessions = sessions.filter(members__episode__track=track).distinct()
+        sessions = sessions.filter(members__episode__track=track)
         appointments = appointments.filter(episode__track=track)
         title = track.name
     else:
-        patient = scheduled_patient(user, uuid.UUID(str(key)))
+        patient = scheduled_patient(user, _public_id(key))
         sessions = sessions.filter(members__patient=patient)
         appointments = appointments.filter(patient=patient)
         title = patient.display_name
     days = week_dates(week_start)
     grid = WeekGrid(title=title, week_start=week_start, days=days, columns=[[] for _ in days])
     span = (week_start, days[-1])
+    # The size counts every member: the sessions are chosen first (by a patient or a track,
+    # which would otherwise narrow the count to the members that matched) and counted after.
+    chosen = sessions.filter(date__range=span, status=BookingStatus.SCHEDULED).values("pk")
     for s in (
-        sessions.filter(date__range=span, status=BookingStatus.SCHEDULED)
+        GroupSession.objects.filter(pk__in=chosen)
         .select_related("group_type", "room")
         .prefetch_related("facilitators")
-        .annotate(size=Count("members", distinct=True))
+        .annotate(size=Count("members"))
     ):
-        facilitators = ", ".join(u.display_name for u in s.facilitators.all())
         grid.columns[s.date.weekday()].append(
             Entry(
                 s.start,
                 s.end,
                 s.group_type.name,
-                f"{facilitators} · {s.size} patients",
+                ", ".join(u.display_name for u in s.facilitators.all()),
                 s.room.name if s.room else "",
                 s.pinned,
                 "session",
                 s.public_id,
+                size=s.size,
+                min_size=s.group_type.min_size,
+                max_size=s.group_type.max_size,
             )
         )
     for a in appointments.filter(date__range=span, status=BookingStatus.SCHEDULED).select_related(
@@ -369,9 +418,15 @@ def week_grid(
 def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     """What the week views can show, per view, as (key, label)."""
     sites = list(schedule_sites(user))
-    clinicians = User.objects.filter(
-        role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
-    ).distinct()
+    clinicians = staff_by_name(
+        User.objects.filter(
+            role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
+        ).distinct()
+    )
+    # Patients in treatment: the ones with weeks to show (the patient list's scope).
+    patients = patients_by_name(
+        patients_visible_to(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
+    )
     return {
         "site": [(s.code, s.name) for s in sites],
         "room": [
@@ -383,6 +438,7 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
             (str(t.public_id), t.name)
             for t in Track.objects.filter(site__in=sites, active=True).select_related("site")
         ],
+        "patient": [(str(p.public_id), p.display_name) for p in patients] if sites else [],
     }
 
 

@@ -14,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -24,7 +26,7 @@ from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.patients.selectors import patient_for_write, patients_visible_to, with_full_chart
 
-from . import selectors, services
+from . import selectors, services, weeks
 from .forms import (
     AddPatientForm,
     AppointmentForm,
@@ -61,11 +63,37 @@ def _kind(kind: str) -> None:
 
 
 def _week_param(request: HttpRequest) -> datetime.date:
+    """The Monday of the ``week`` asked for (this week when none), kept inside the schedule's
+    range; a week that is not a date or is out of range is replaced, with a message."""
+    raw = request.GET.get("week", "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return monday_of(today)
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
-        day = timezone.localdate()
-    return monday_of(day)
+        messages.warning(request, _("The week must be a date, like 2027-01-04; showing this week."))
+        return monday_of(today)
+    monday, moved = weeks.clamp_week(day, today)
+    if moved:
+        messages.warning(
+            request,
+            _("Schedules go %(range)s; showing the week of %(week)s.")
+            % {"range": weeks.range_text(today), "week": date_format(monday)},
+        )
+    return monday
+
+
+def _week_nav(week_start: datetime.date) -> dict[str, datetime.date | None]:
+    """The previous and next weeks (None past the range's ends) and the range, for the pages."""
+    first, last = weeks.week_bounds()
+    previous, following = (week_start + datetime.timedelta(weeks=n) for n in (-1, 1))
+    return {
+        "previous_week": previous if previous >= first else None,
+        "next_week": following if following <= last else None,
+        "first_week": first,
+        "last_day": last + datetime.timedelta(days=6),
+    }
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -175,33 +203,73 @@ def _dropped_message(publication: Publication) -> str:
 
 
 # --- week views -------------------------------------------------------------------------------
+VIEW_LABELS = {
+    "site": _lazy("Site"),
+    "room": _lazy("Room"),
+    "clinician": _lazy("Clinician"),
+    "track": _lazy("Track"),
+    "patient": _lazy("Patient"),
+}
+NOT_FOUND = {
+    "site": _lazy("That site is not one of your sites."),
+    "room": _lazy("That room is not at one of your sites."),
+    "clinician": _lazy("That clinician does not work at one of your sites."),
+    "track": _lazy("That track is not at one of your sites."),
+    "patient": _lazy("That patient is not one whose week you can see."),
+}
+
+
+def _grid_or_none(
+    user: User, view: str, key: str, week_start: datetime.date
+) -> selectors.WeekGrid | None:
+    try:
+        return selectors.week_grid(user, view=view, key=key, week_start=week_start)
+    except Http404:
+        return None
+
+
 def week(request: HttpRequest) -> HttpResponse:
+    """A week by site, room, clinician, track or patient. Whatever the query string holds, the
+    page renders: an unknown view or a key that is not one of the user's shows the view's first
+    choice (or nothing) with a message saying so."""
     user = _viewer(request)
     week_start = _week_param(request)
     choices = selectors.grid_choices(user)
-    view = request.GET.get("view", "site")
-    key = request.GET.get("key", "")
-    if not key:
-        if view == "clinician" and user.role == "clinician":
-            key = str(user.public_id)
-        elif choices.get(view):
-            key = choices[view][0][0]
-    grid = None
-    if key:
-        try:
-            grid = selectors.week_grid(user, view=view, key=key, week_start=week_start)
-        except (ValueError, TypeError, Http404):
-            raise Http404 from None
+    view = request.GET.get("view") or "site"
+    key = request.GET.get("key", "").strip()
+    if view not in selectors.VIEWS:
+        messages.warning(request, _("There is no such view; showing a site."))
+        view, key = "site", ""
+    elif request.GET.get("from", view) != view:
+        key = ""  # the switch changed the view: the key chosen belongs to the previous one
+    # Without a (valid) key the view shows its first choice, except a patient's: the page
+    # never shows another patient's week than the one asked for.
+    default = ""
+    if view == "clinician" and user.role == "clinician":
+        default = str(user.public_id)
+    elif choices.get(view) and view != "patient":
+        default = choices[view][0][0]
+    grid = _grid_or_none(user, view, key, week_start) if key else None
+    problem = NOT_FOUND[view] if key and grid is None else ""
+    if grid is None:
+        key = default
+        grid = _grid_or_none(user, view, key, week_start) if key else None
+    if problem and grid is not None:
+        messages.warning(
+            request,
+            _("%(problem)s Showing %(name)s instead.") % {"problem": problem, "name": grid.title},
+        )
+    elif problem:
+        messages.warning(request, problem)
     own_feed = selectors.active_feeds(user=user).first()
     context = {
         "grid": grid,
         "view": view,
         "key": key,
         "choices": choices,
-        "views": selectors.VIEWS,
+        "views": [(v, VIEW_LABELS[v]) for v in selectors.VIEWS],
         "week_start": week_start,
-        "previous_week": week_start - datetime.timedelta(weeks=1),
-        "next_week": week_start + datetime.timedelta(weeks=1),
+        **_week_nav(week_start),
         "can_coordinate": selectors.can_coordinate(user),
         "own_feed": own_feed,
         "new_feed_url": request.session.pop("new_feed_url", ""),
@@ -261,8 +329,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
         "sites": sites,
         "site": chosen[0] if chosen else None,
         "week_start": week_start,
-        "previous_week": week_start - datetime.timedelta(weeks=1),
-        "next_week": week_start + datetime.timedelta(weeks=1),
+        **_week_nav(week_start),
         "can_coordinate": True,
     }
     return render(request, "scheduling/unmet.html", context)

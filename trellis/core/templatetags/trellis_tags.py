@@ -49,3 +49,15 @@ def iso_date(value: Any) -> Any:
         return date_format(datetime.date.fromisoformat(str(value)))
     except ValueError:
         return value
+
+
+@register.filter(name="hours_minutes")
+def hours_minutes_filter(minutes: Any) -> str:
+    """Minutes as "2 h 30 min" (``trellis.core.durations.hours_minutes``); anything that is not
+    a number is shown unchanged."""
+    from trellis.core.durations import hours_minutes
+
+    try:
+        return hours_minutes(float(minutes))
+    except (TypeError, ValueError):
+        return str(minutes)

@@ -29,6 +29,7 @@ from ..models import (
     WindowKind,
 )
 from ..selectors import names_for, week_as_format
+from ..weeks import check_not_past
 from ..windows import Window, clash
 from .runs import add_minutes
 
@@ -50,7 +51,9 @@ def booking_pin(*, actor: User, booking: GroupSession | Appointment, pinned: boo
 
 
 def _check(site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
-    """Raise ValidationFailed listing, in plain words, every rule the booking would break."""
+    """Raise ValidationFailed listing, in plain words, every rule the booking would break;
+    DateInPast first when the day is before today in the site's zone."""
+    check_not_past(site, day)
     week_start = monday_of(day)
     built = build_instance([site], week_start)
     current = week_as_format([site], week_start)

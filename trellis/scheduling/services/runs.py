@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..review import describe
 from ..selectors import week_as_format
+from ..weeks import check_week
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -54,11 +55,15 @@ def add_minutes(start: datetime.time, minutes: int) -> datetime.time:
 def run_create(
     *, actor: User | None, sites: Sequence[Site], week_start: datetime.date, time_limit: int
 ) -> ScheduleRun:
-    """A queued run holding the week's instance (built now, so the run solves what it showed)."""
+    """A queued run holding the week's instance (built now, so the run solves what it showed).
+
+    The week is a Monday inside the schedule's range (``weeks.WEEKS_BACK`` to
+    ``weeks.WEEKS_AHEAD``); otherwise ``WeekOutOfRange``."""
     if not sites:
         raise ValidationFailed(_("Choose at least one site."))
     if week_start.weekday() != 0:
         raise ValidationFailed(_("A schedule week starts on a Monday."))
+    check_week(week_start)  # WeekOutOfRange names the range
     limit = settings.TRELLIS["SCHEDULE_MAX_TIME_LIMIT"]
     if not 1 <= time_limit <= limit:
         raise ValidationFailed(_("The time limit is between 1 and %(n)s seconds.") % {"n": limit})

@@ -1,0 +1,89 @@
+"""Which schedule weeks the pages and runs accept, and today in a site's zone.
+
+A schedule week starts on a Monday. The week pages and runs go from ``WEEKS_BACK`` weeks before
+this week to ``WEEKS_AHEAD`` weeks after it: far enough for last year's record and the next two
+years' planning, and never near the ends of the calendar, where the week's arithmetic fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from trellis.core.errors import ValidationFailed
+from trellis.organization.models import Site
+
+from .instance_builder import monday_of
+
+WEEKS_BACK = 52
+WEEKS_AHEAD = 104
+
+
+class WeekOutOfRange(ValidationFailed):
+    """A schedule week further back or further ahead than the schedule goes."""
+
+
+class DateInPast(ValidationFailed):
+    """A booking moved or added to a day before today (in the site's zone)."""
+
+
+def site_today(site: Site) -> datetime.date:
+    """Today's date where the site is (its ``timezone``; the server's zone if that is unknown)."""
+    try:
+        zone = zoneinfo.ZoneInfo(site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.localdate()
+    return timezone.now().astimezone(zone).date()
+
+
+def week_bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The first and the last Monday the schedule shows and runs."""
+    this_week = monday_of(today or timezone.localdate())
+    return (
+        this_week - datetime.timedelta(weeks=WEEKS_BACK),
+        this_week + datetime.timedelta(weeks=WEEKS_AHEAD),
+    )
+
+
+def range_text(today: datetime.date | None = None) -> str:
+    first, last = week_bounds(today)
+    return _("from the week of %(first)s to the week of %(last)s") % {
+        "first": date_format(first),
+        "last": date_format(last),
+    }
+
+
+def clamp_week(
+    day: datetime.date, today: datetime.date | None = None
+) -> tuple[datetime.date, bool]:
+    """The Monday of ``day``'s week kept inside the range, and whether it had to be moved."""
+    first, last = week_bounds(today)
+    if day < first:
+        return first, True
+    if day > last + datetime.timedelta(days=6):
+        return last, True
+    return monday_of(day), False
+
+
+def check_week(week_start: datetime.date, today: datetime.date | None = None) -> None:
+    """Raise WeekOutOfRange, naming the range, for a week the schedule does not go to."""
+    if clamp_week(week_start, today)[1]:
+        raise WeekOutOfRange(
+            _("The week of %(week)s is out of range: schedules go %(range)s.")
+            % {"week": date_format(week_start), "range": range_text(today)}
+        )
+
+
+def check_not_past(site: Site, day: datetime.date) -> None:
+    """Raise DateInPast when ``day`` is before today where the site is: bookings are moved and
+    added from today on; the past is the record."""
+    today = site_today(site)
+    if day < today:
+        raise DateInPast(
+            _("%(day)s has passed; bookings can be moved or added from today (%(today)s) on.")
+            % {"day": date_format(day), "today": date_format(today)}
+        )
