@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from trellis.accounts.models import User
 from trellis.core.demo.builder import DEMO_PASSWORD
@@ -28,8 +29,10 @@ from trellis.scheduling.selectors import names_for, week_as_format
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-TODAY = datetime.date(2026, 12, 2)  # a Wednesday
-MONDAY = datetime.date(2026, 11, 30)
+# The real date: the move page refuses days before today (scheduling/weeks.py), so a fixed
+# date would leave it nothing to check once that date has passed.
+TODAY = timezone.localdate()
+MONDAY = TODAY - datetime.timedelta(days=TODAY.weekday())
 
 
 def _broken_rules(monday: datetime.date) -> list[str]:
@@ -88,13 +91,15 @@ def _checked_on_move_page(client: Client, kind: str, booking: GroupSession | App
 
 
 def _week_pages_show_no_broken_rule() -> None:
-    """The demo clinician's and the demo patient's week pages: each booking on them, checked
-    as it stands on its move page, breaks no rule."""
+    """The demo clinician's and the demo patient's week pages of next week (all of it ahead,
+    so the move page checks every booking): each booking on them, checked as it stands on its
+    move page, breaks no rule."""
     director = Client()
     director.force_login(User.objects.get(username="director"))
     clinician = User.objects.get(username="clinician")
     patient = Patient.objects.get(user__username="patient")
-    week = (MONDAY, MONDAY + datetime.timedelta(days=6))
+    monday = MONDAY + datetime.timedelta(weeks=1)
+    week = (monday, monday + datetime.timedelta(days=6))
 
     for view, key, sessions, appointments in (
         (
@@ -110,7 +115,7 @@ def _week_pages_show_no_broken_rule() -> None:
             Appointment.objects.filter(patient=patient, date__range=week),
         ),
     ):
-        query = {"view": view, "key": key, "week": str(MONDAY)}
+        query = {"view": view, "key": key, "week": str(monday)}
         page = director.get(reverse("scheduling:week"), query)
         assert page.status_code == 200
         assert sessions.exists()
