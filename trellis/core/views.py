@@ -22,7 +22,11 @@ from trellis.patients.models import (
     EpisodeStatus,
 )
 from trellis.plans.selectors import awaiting_my_cosign, review_worklist
-from trellis.scheduling.selectors import my_appointments_on, my_group_sessions_on
+from trellis.scheduling.selectors import (
+    my_appointments_on,
+    my_group_sessions_on,
+    my_next_booked_day,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,6 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.CLINICIAN:
         context["groups"] = list(my_group_sessions_on(user, today))
         context["appointments"] = list(my_appointments_on(user, today))
+        if not context["groups"] and not context["appointments"]:
+            context["next_day"] = my_next_booked_day(user, today)
         context["caseload"] = list(
             EpisodeOfCare.objects.filter(
                 care_team__user=user,

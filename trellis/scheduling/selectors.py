@@ -53,6 +53,25 @@ def my_appointments_on(user: User, day: datetime.date) -> QuerySet[Appointment]:
     )
 
 
+def my_next_booked_day(user: User, after: datetime.date) -> datetime.date | None:
+    """The first day after `after` on which `user` leads a group or sees a patient (two
+    queries), for a home page whose today is empty."""
+    days = [
+        GroupSession.objects.filter(
+            facilitators=user, date__gt=after, status=BookingStatus.SCHEDULED
+        )
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first(),
+        Appointment.objects.filter(clinician=user, date__gt=after, status=BookingStatus.SCHEDULED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first(),
+    ]
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
+
+
 # --- people in dropdowns, by the name they are shown with --------------------------------------
 def staff_by_name(users: QuerySet[User]) -> QuerySet[User]:
     """Users sorted by ``display_name`` as shown (full name, or the username without one)."""

@@ -54,6 +54,39 @@ def test_a_clinician_sees_todays_groups_appointments_and_caseload(cast, login):
     assert "Bea Lowe" not in content
 
 
+def test_a_clinician_with_nothing_today_is_told_the_next_day_on_their_schedule(cast, login):
+    in_three_days = f.today() + datetime.timedelta(days=3)
+    f.GroupSessionFactory(
+        site=cast.site_a,
+        facilitators=[cast.alice],
+        status=BookingStatus.CANCELLED,
+        date=f.today() + datetime.timedelta(days=1),
+    )
+    f.GroupSessionFactory(site=cast.site_a, facilitators=[cast.alice], date=in_three_days)
+    f.GroupSessionFactory(
+        site=cast.site_b, facilitators=[cast.bob], date=f.today() + datetime.timedelta(days=2)
+    )
+
+    content = home(login, cast.alice)
+
+    assert "Nothing on your schedule today. Next:" in content
+    assert f"week={in_three_days:%Y-%m-%d}" in content
+    assert "No groups today." in content
+
+
+def test_a_clinician_with_nothing_ahead_is_told_so(cast, login):
+    content = home(login, cast.alice)
+    assert "Nothing on your schedule today, and nothing published ahead." in content
+
+
+def test_a_clinician_with_a_group_today_gets_no_next_day_banner(cast, login):
+    f.GroupSessionFactory(site=cast.site_a, facilitators=[cast.alice])
+    f.GroupSessionFactory(
+        site=cast.site_a, facilitators=[cast.alice], date=f.today() + datetime.timedelta(days=3)
+    )
+    assert "Nothing on your schedule today" not in home(login, cast.alice)
+
+
 def test_a_clinicians_caseload_leaves_out_closed_and_left_episodes(cast, login):
     cast.erin_episode.status = EpisodeStatus.DISCHARGED
     cast.erin_episode.discharged_on = f.today()
