@@ -511,10 +511,12 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     form = AvailabilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            for kind in (WindowKind.PATIENT, WindowKind.FAMILY):
-                services.availability_set(
-                    actor=user, patient=patient, kind=kind, windows=form.cleaned_data[kind]
-                )
+            services.availability_set_all(
+                actor=user,
+                patient=patient,
+                patient_windows=form.cleaned_data[WindowKind.PATIENT],
+                family_windows=form.cleaned_data[WindowKind.FAMILY],
+            )
         except TrellisError as error:
             form.add_error(None, str(error))
         else:

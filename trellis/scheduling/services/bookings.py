@@ -268,3 +268,17 @@ def availability_set(
 
 
 # --- calendar feeds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def availability_set_all(
+    *,
+    actor: User,
+    patient: Patient,
+    patient_windows: Sequence[Window],
+    family_windows: Sequence[Window],
+) -> None:
+    """Replace the patient's and the family's windows together: one transaction, so a refusal
+    of either leaves both as they were."""
+    availability_set(actor=actor, patient=patient, kind=WindowKind.PATIENT, windows=patient_windows)
+    availability_set(actor=actor, patient=patient, kind=WindowKind.FAMILY, windows=family_windows)

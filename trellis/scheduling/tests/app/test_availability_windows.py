@@ -114,6 +114,34 @@ def test_the_service_raises_named_errors_and_changes_nothing(cast):
     assert _saved(cast) == ["Monday 16:00–21:00"]
 
 
+def test_patient_and_family_windows_are_saved_together_or_not_at_all(cast):
+    services.availability_set(
+        actor=cast.alice,
+        patient=cast.erin_record,
+        kind=WindowKind.PATIENT,
+        windows=[(0, T(16), T(21))],
+    )
+    with pytest.raises(OverlappingWindows):
+        services.availability_set_all(
+            actor=cast.alice,
+            patient=cast.erin_record,
+            patient_windows=[(1, T(17), T(21))],
+            family_windows=[(3, T(18), T(20)), (3, T(19), T(21))],
+        )
+    assert _saved(cast) == [str(a) for a in cast.erin_record.availability.filter(weekday=0)]
+    assert cast.erin_record.availability.filter(weekday=1).count() == 0
+
+    services.availability_set_all(
+        actor=cast.alice,
+        patient=cast.erin_record,
+        patient_windows=[(1, T(17), T(21))],
+        family_windows=[(3, T(18), T(20))],
+    )
+    assert len(_saved(cast)) == 1
+    assert len(_saved(cast, WindowKind.FAMILY)) == 1
+    assert cast.erin_record.availability.filter(weekday=0).count() == 0
+
+
 def test_the_builder_joins_stored_windows_that_overlap_or_touch(cast):
     for start, end in ((T(9), T(12)), (T(11), T(14)), (T(14), T(15)), (T(17), T(19))):
         PatientAvailability.objects.create(
