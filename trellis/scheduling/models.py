@@ -215,6 +215,15 @@ class PatientAvailability(models.Model):
     )
     start = models.TimeField()
     end = models.TimeField()
+    # Who saved this set of windows and when (each save replaces a kind's windows).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "weekday", "start"]

@@ -463,7 +463,7 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
 
 # --- availability and feeds -------------------------------------------------------------------
 def patient_availability(patient: Patient) -> QuerySet[PatientAvailability]:
-    return PatientAvailability.objects.filter(patient=patient)
+    return PatientAvailability.objects.filter(patient=patient).select_related("changed_by")
 
 
 def active_feeds(*, user: User | None = None, patient: Patient | None = None) -> QuerySet:

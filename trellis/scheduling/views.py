@@ -526,6 +526,11 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         "patient": patient,
         "form": form,
         "feed": selectors.active_feeds(patient=patient).first(),
+        "last_change": max(
+            (r for r in rows if r.changed_at is not None),
+            key=lambda r: r.changed_at or timezone.now(),
+            default=None,
+        ),
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "week_start": monday_of(timezone.localdate()),
     }

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import DAY_CODES, User
@@ -253,8 +254,17 @@ def availability_set(
     rows = PatientAvailability.objects.filter(patient=patient, kind=kind)
     before = [str(r) for r in rows]
     rows.delete()
+    now = timezone.now()
     created = PatientAvailability.objects.bulk_create(
-        PatientAvailability(patient=patient, kind=kind, weekday=d, start=s, end=e)
+        PatientAvailability(
+            patient=patient,
+            kind=kind,
+            weekday=d,
+            start=s,
+            end=e,
+            changed_by=actor,
+            changed_at=now,
+        )
         for d, s, e in sorted(windows)
     )
     audit_record(

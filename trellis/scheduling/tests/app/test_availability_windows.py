@@ -83,6 +83,17 @@ def test_windows_with_a_gap_or_on_other_days_are_saved(cast, login):
     ]
 
 
+def test_the_page_says_who_last_changed_the_windows_and_when(cast, login):
+    assert "Last changed" not in login(cast.alice).get(_url(cast)).content.decode()
+    response = login(cast.erin).post(reverse("portal:availability"), {"patient": "Tue 17:00-21:00"})
+    assert response.status_code == 302
+    row = cast.erin_record.availability.get()
+    assert row.changed_by == cast.erin
+    page = login(cast.alice).get(_url(cast)).content.decode()
+    assert "Last changed" in page
+    assert "by Erin Marsh." in page
+
+
 def test_the_service_raises_named_errors_and_changes_nothing(cast):
     services.availability_set(
         actor=cast.alice,
