@@ -295,7 +295,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
         booked |= {a["patient"] for a in published["appointments"]}
         names.update(selectors.patient_names(booked - names.keys()))
         reasons = unmet_reasons(built.instance, published, names=names)
-        weeks = patient_weeks(built.instance, published)
+        patient_week = patient_weeks(built.instance, published)
         visible = patients_visible_to(user).filter(public_id__in=list(reasons))
         patients = {str(p.public_id): p for p in visible}
         # Link each patient to a page the user may open: their availability and schedule page
@@ -306,7 +306,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
             if pid not in reasons:
                 continue
             plan = entry.get("plan") or {}
-            pw = weeks.get(pid)
+            pw = patient_week.get(pid)
             link = ""
             if pid in patients:
                 page = "scheduling:patient" if pid in full else "patients:chart"
