@@ -17,6 +17,7 @@ from trellis.patients.models import Patient
 from .instance_builder import monday_of
 from .models import AppointmentKind, GroupType
 from .selectors import patients_by_name, staff_by_name
+from .services.catalogue import FIELDS as CATALOGUE_FIELDS
 from .weeks import WeekOutOfRange, check_week
 from .windows import clash
 
@@ -202,17 +203,7 @@ class GroupTypeForm(forms.ModelForm):
 
     class Meta:
         model = GroupType
-        fields = [
-            "code",
-            "name",
-            "modality",
-            "minutes",
-            "min_size",
-            "max_size",
-            "requires",
-            "populations",
-            "active",
-        ]
+        fields = ["code", *CATALOGUE_FIELDS]  # what the catalogue services take
         labels = {
             "code": _("Code"),
             "name": _("Name"),

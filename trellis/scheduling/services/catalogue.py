@@ -50,6 +50,30 @@ def _values(group_type: GroupType) -> dict[str, Any]:
     return {name: getattr(group_type, name) for name in FIELDS}
 
 
+def _assign(
+    group_type: GroupType,
+    *,
+    name: str,
+    modality: str,
+    minutes: int,
+    min_size: int,
+    max_size: int,
+    requires: Sequence[str],
+    populations: Sequence[str],
+    active: bool,
+) -> None:
+    """Set the editable fields as stored: names trimmed, competencies and populations sorted
+    once each."""
+    group_type.name = name.strip()
+    group_type.modality = modality
+    group_type.minutes = minutes
+    group_type.min_size = min_size
+    group_type.max_size = max_size
+    group_type.requires = sorted(set(requires))
+    group_type.populations = sorted(set(populations))
+    group_type.active = active
+
+
 @transaction.atomic
 def group_type_create(
     *,
@@ -67,15 +91,16 @@ def group_type_create(
     """Add a group type to the catalogue. Its code is its id in schedules and plans, so it is
     fixed once made."""
     _require_editor(actor)
-    group_type = GroupType(
-        code=code.strip(),
-        name=name.strip(),
+    group_type = GroupType(code=code.strip())
+    _assign(
+        group_type,
+        name=name,
         modality=modality,
         minutes=minutes,
         min_size=min_size,
         max_size=max_size,
-        requires=sorted(set(requires)),
-        populations=sorted(set(populations)),
+        requires=requires,
+        populations=populations,
         active=active,
     )
     _validated(group_type)
@@ -109,14 +134,17 @@ def group_type_update(
     _require_editor(actor)
     row = GroupType.objects.select_for_update().get(pk=group_type.pk)
     before = _values(row)
-    row.name = name.strip()
-    row.modality = modality
-    row.minutes = minutes
-    row.min_size = min_size
-    row.max_size = max_size
-    row.requires = sorted(set(requires))
-    row.populations = sorted(set(populations))
-    row.active = active
+    _assign(
+        row,
+        name=name,
+        modality=modality,
+        minutes=minutes,
+        min_size=min_size,
+        max_size=max_size,
+        requires=requires,
+        populations=populations,
+        active=active,
+    )
     _validated(row)
     after = _values(row)
     changes = {k: [before[k], after[k]] for k in FIELDS if before[k] != after[k]}
