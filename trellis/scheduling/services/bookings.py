@@ -277,9 +277,6 @@ def availability_set(
     )
 
 
-# --- calendar feeds ---------------------------------------------------------------------------
-
-
 @transaction.atomic
 def availability_set_all(
     *,
