@@ -7,7 +7,6 @@ selector or service, and render.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -26,7 +25,7 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
-from trellis.scheduling import services
+from trellis.scheduling import services, weeks
 from trellis.scheduling.forms import windows_text
 from trellis.scheduling.instance_builder import monday_of
 from trellis.scheduling.models import WindowKind
@@ -52,18 +51,10 @@ def portal_view(view: View) -> View:
     return wrapper
 
 
-def _week_param(request: HttpRequest) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return monday_of(day)
-
-
 @portal_view
 def schedule(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    week_start = _week_param(request)
+    week_start = weeks.week_param(request)
     week = selectors.my_week(user, week_start=week_start)
     audit_record(
         actor=user,
@@ -74,8 +65,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "week": week,
-        "previous_week": week_start - datetime.timedelta(weeks=1),
-        "next_week": week_start + datetime.timedelta(weeks=1),
+        **weeks.week_nav(week_start),
         "this_week": monday_of(timezone.localdate()),
     }
     return render(request, "portal/schedule.html", context)

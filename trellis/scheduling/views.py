@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -60,40 +59,6 @@ def _viewer(request: HttpRequest) -> User:
 def _kind(kind: str) -> None:
     if kind not in ("session", "appointment"):
         raise Http404
-
-
-def _week_param(request: HttpRequest) -> datetime.date:
-    """The Monday of the ``week`` asked for (this week when none), kept inside the schedule's
-    range; a week that is not a date or is out of range is replaced, with a message."""
-    raw = request.GET.get("week", "").strip()
-    today = timezone.localdate()
-    if not raw:
-        return monday_of(today)
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        messages.warning(request, _("The week must be a date, like 2027-01-04; showing this week."))
-        return monday_of(today)
-    monday, moved = weeks.clamp_week(day, today)
-    if moved:
-        messages.warning(
-            request,
-            _("Schedules go %(range)s; showing the week of %(week)s.")
-            % {"range": weeks.range_text(today), "week": date_format(monday)},
-        )
-    return monday
-
-
-def _week_nav(week_start: datetime.date) -> dict[str, datetime.date | None]:
-    """The previous and next weeks (None past the range's ends) and the range, for the pages."""
-    first, last = weeks.week_bounds()
-    previous, following = (week_start + datetime.timedelta(weeks=n) for n in (-1, 1))
-    return {
-        "previous_week": previous if previous >= first else None,
-        "next_week": following if following <= last else None,
-        "first_week": first,
-        "last_day": last + datetime.timedelta(days=6),
-    }
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -233,7 +198,7 @@ def week(request: HttpRequest) -> HttpResponse:
     page renders: an unknown view or a key that is not one of the user's shows the view's first
     choice (or nothing) with a message saying so."""
     user = _viewer(request)
-    week_start = _week_param(request)
+    week_start = weeks.week_param(request)
     choices = selectors.grid_choices(user)
     view = request.GET.get("view") or "site"
     key = request.GET.get("key", "").strip()
@@ -269,7 +234,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "choices": choices,
         "views": [(v, VIEW_LABELS[v]) for v in selectors.VIEWS],
         "week_start": week_start,
-        **_week_nav(week_start),
+        **weeks.week_nav(week_start),
         "can_coordinate": selectors.can_coordinate(user),
         "own_feed": own_feed,
         "new_feed_url": request.session.pop("new_feed_url", ""),
@@ -281,7 +246,7 @@ def week(request: HttpRequest) -> HttpResponse:
 def unmet(request: HttpRequest) -> HttpResponse:
     """Patients whose plan the *published* week does not meet, with reasons, so staff can act."""
     user = _coordinator(request)
-    week_start = _week_param(request)
+    week_start = weeks.week_param(request)
     sites = list(selectors.coordinated_sites(user).order_by("name"))
     chosen = [s for s in sites if s.code == request.GET.get("site")] or sites[:1]
     rows: list[dict[str, object]] = []
@@ -329,7 +294,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
         "sites": sites,
         "site": chosen[0] if chosen else None,
         "week_start": week_start,
-        **_week_nav(week_start),
+        **weeks.week_nav(week_start),
         "can_coordinate": True,
     }
     return render(request, "scheduling/unmet.html", context)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -87,3 +89,37 @@ def check_not_past(site: Site, day: datetime.date) -> None:
             _("%(day)s has passed; bookings can be moved or added from today (%(today)s) on.")
             % {"day": date_format(day), "today": date_format(today)}
         )
+
+
+def week_param(request: HttpRequest) -> datetime.date:
+    """The Monday of the ``week`` a page is asked for (this week when none), kept inside the
+    range; a week that is not a date or is out of range is replaced, with a message."""
+    raw = request.GET.get("week", "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return monday_of(today)
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        messages.warning(request, _("The week must be a date, like 2027-01-04; showing this week."))
+        return monday_of(today)
+    monday, moved = clamp_week(day, today)
+    if moved:
+        messages.warning(
+            request,
+            _("Schedules go %(range)s; showing the week of %(week)s.")
+            % {"range": range_text(today), "week": date_format(monday)},
+        )
+    return monday
+
+
+def week_nav(week_start: datetime.date) -> dict[str, datetime.date | None]:
+    """The previous and next weeks (None past the range's ends) and the range, for the pages."""
+    first, last = week_bounds()
+    previous, following = (week_start + datetime.timedelta(weeks=n) for n in (-1, 1))
+    return {
+        "previous_week": previous if previous >= first else None,
+        "next_week": following if following <= last else None,
+        "first_week": first,
+        "last_day": last + datetime.timedelta(days=6),
+    }

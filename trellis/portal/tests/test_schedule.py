@@ -60,6 +60,15 @@ def test_the_week_can_be_changed_with_previous_and_next(cast, portal_week, login
     )
 
 
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01"])
+def test_a_week_at_the_ends_of_the_calendar_shows_the_nearest_week_in_range(
+    cast, portal_week, login, week
+):
+    response = login(cast.erin).get(reverse("portal:schedule"), {"week": week})
+    assert response.status_code == 200
+    assert "Schedules go from the week of" in response.content.decode()
+
+
 def test_times_are_the_sites_wall_clock_with_its_zone(cast, portal_week, login):
     cast.site_a.timezone = "America/Los_Angeles"
     cast.site_a.save()
