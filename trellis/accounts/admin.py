@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as _
 
-from trellis.scheduling.windows import clash
+from trellis.scheduling.windows import problem
 
 from .models import StaffAvailability, StaffProfile, User
 
@@ -28,12 +27,10 @@ class StaffAvailabilityFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None) or {}
             if data.get("DELETE") or any(data.get(k) is None for k in ("weekday", "start", "end")):
                 continue
-            if data["end"] <= data["start"]:
-                raise ValidationError(_("Each window ends after it starts."))
             windows.append((data["weekday"], data["start"], data["end"]))
-        problem = clash(windows)
-        if problem:
-            raise ValidationError(problem)
+        fault = problem(windows)
+        if fault:
+            raise ValidationError(fault)
 
 
 class StaffAvailabilityInline(admin.TabularInline):

@@ -19,7 +19,7 @@ from .models import AppointmentKind, GroupType
 from .selectors import patients_by_name, staff_by_name
 from .services.catalogue import FIELDS as CATALOGUE_FIELDS
 from .weeks import WeekOutOfRange, check_week
-from .windows import clash
+from .windows import backwards, clash
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -142,7 +142,7 @@ def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
             raise forms.ValidationError(
                 _("Line %(n)s: %(t)s is not a time of day.") % {"n": number, "t": line.strip()}
             ) from None
-        if end <= start:
+        if backwards((day, start, end)):
             raise forms.ValidationError(
                 _("Line %(n)s: the window must end after it starts.") % {"n": number}
             )

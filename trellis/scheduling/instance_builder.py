@@ -26,6 +26,7 @@ from trellis.organization.models import Population, Room, Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 
 from .models import GroupType, Modality, PatientAvailability, WindowKind
+from .windows import joined
 
 FORMAT = "trellis-week/1"
 SLOT_MINUTES = 15
@@ -50,19 +51,11 @@ def hhmm(value: datetime.time) -> str:
 def _windows(
     rows: Iterable[tuple[int, datetime.time, datetime.time]],
 ) -> dict[str, list[list[str]]]:
-    """Windows by day code. Windows of one day that overlap or touch are joined into one (the
-    forms refuse them, but older rows and the admin's staff availability may hold them):
-    ``09:00-12:00`` and ``12:00-14:00`` is ``09:00-14:00``, so a booking across noon fits."""
-    merged: dict[int, list[list[datetime.time]]] = defaultdict(list)
-    for weekday, start, end in sorted(rows):
-        day = merged[weekday]
-        if day and start <= day[-1][1]:
-            day[-1][1] = max(day[-1][1], end)
-        else:
-            day.append([start, end])
+    """Windows by day code, those of one day that overlap or touch joined (windows.joined: the
+    forms refuse them, but older rows may hold them)."""
     return {
         DAY_CODES[weekday]: [[hhmm(start), hhmm(end)] for start, end in spans]
-        for weekday, spans in sorted(merged.items())
+        for weekday, spans in joined(rows).items()
     }
 
 

@@ -1,8 +1,11 @@
 """Weekly availability windows (weekday, start, end): the rules every set of them follows.
 
-Windows of one day must neither overlap nor touch (09:00-12:00 and 11:00-14:00, or 09:00-12:00
-and 12:00-14:00): one stretch of time is one window. Pure, no database; the availability form and
-``services.availability_set`` both use it, so the page and the service say the same thing.
+Each window ends after it starts, and windows of one day neither overlap nor touch (09:00-12:00
+and 11:00-14:00, or 09:00-12:00 and 12:00-14:00): one stretch of time is one window. Pure, no
+database; the availability form, ``services.availability_set``, the portal and the staff
+availability admin all use it, so every page and the service say the same thing. ``joined`` is
+the other direction: stored windows that break the rule (older rows) joined into stretches, as
+the scheduler's instance builder reads them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,34 @@ Window = tuple[int, datetime.time, datetime.time]
 
 def _span(start: datetime.time, end: datetime.time) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def backwards(window: Window) -> bool:
+    """Whether the window fails to end after it starts (a weekday outside 0-6 counts too)."""
+    weekday, start, end = window
+    return not 0 <= weekday <= 6 or end <= start
+
+
+def problem(windows: Iterable[Window]) -> str | None:
+    """What is wrong with a set of windows, in plain words (the first fault), or None."""
+    windows = list(windows)
+    if any(backwards(w) for w in windows):
+        return _("Each window ends after it starts.")
+    return clash(windows)
+
+
+def joined(windows: Iterable[Window]) -> dict[int, list[tuple[datetime.time, datetime.time]]]:
+    """Stretches by weekday: windows of one day that overlap or touch joined into one.
+
+    ``09:00-12:00`` and ``12:00-14:00`` is ``09:00-14:00``, so a booking across noon fits."""
+    merged: dict[int, list[list[datetime.time]]] = {}
+    for weekday, start, end in sorted(windows):
+        day = merged.setdefault(weekday, [])
+        if day and start <= day[-1][1]:
+            day[-1][1] = max(day[-1][1], end)
+        else:
+            day.append([start, end])
+    return {weekday: [(s, e) for s, e in spans] for weekday, spans in sorted(merged.items())}
 
 
 def clash(windows: Iterable[Window]) -> str | None:

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..selectors import names_for, week_as_format
 from ..weeks import check_not_past
-from ..windows import Window, clash
+from ..windows import Window, backwards, clash
 from .runs import add_minutes
 
 
@@ -245,9 +245,8 @@ def availability_set(
     Windows of one day may neither overlap nor touch (``OverlappingWindows``)."""
     if kind not in WindowKind.values:
         raise ValidationFailed(_("Unknown kind of availability."))
-    for weekday, start, end in windows:
-        if not 0 <= weekday <= 6 or end <= start:
-            raise InvalidWindow(_("Each window ends after it starts."))
+    if any(backwards(w) for w in windows):
+        raise InvalidWindow(_("Each window ends after it starts."))
     problem = clash(windows)
     if problem:
         raise OverlappingWindows(problem)

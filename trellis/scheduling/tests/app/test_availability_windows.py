@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from trellis.accounts.models import StaffAvailability
 from trellis.scheduling import services
+from trellis.scheduling import windows as windows_rules
 from trellis.scheduling.instance_builder import build_instance
 from trellis.scheduling.models import PatientAvailability, WindowKind
 from trellis.scheduling.services.bookings import InvalidWindow, OverlappingWindows
@@ -166,3 +167,42 @@ def test_the_builder_joins_stored_windows_that_overlap_or_touch(cast):
     assert erin["availability"] == {"mon": [["09:00", "15:00"], ["17:00", "19:00"]]}
     alice = next(c for c in instance["clinicians"] if c["id"] == str(cast.alice.public_id))
     assert alice["availability"] == {"tue": [["12:00", "21:00"]]}
+
+
+# --- the rules themselves (windows.py), without the database -----------------------------------
+@pytest.mark.parametrize(
+    ("windows", "fault"),
+    [
+        ([(0, T(9), T(12)), (0, T(13), T(15)), (1, T(9), T(12))], None),
+        ([(0, T(12), T(9))], "Each window ends after it starts."),
+        ([(0, T(9), T(9))], "Each window ends after it starts."),
+        ([(7, T(9), T(12))], "Each window ends after it starts."),
+        (
+            [(2, T(12), T(14)), (2, T(9), T(12))],
+            "Wednesday 09:00–12:00 and 12:00–14:00 touch; write them as one window, "
+            "Wednesday 09:00–14:00.",
+        ),
+        (
+            [(4, T(9), T(12)), (4, T(11), T(13))],
+            "Friday 09:00–12:00 and 11:00–13:00 overlap; write them as one window, "
+            "Friday 09:00–13:00.",
+        ),
+    ],
+)
+def test_the_rules_name_the_first_fault(windows, fault):
+    assert windows_rules.problem(windows) == fault
+
+
+def test_joined_makes_one_stretch_of_windows_that_overlap_or_touch():
+    rows = [
+        (0, T(12), T(14)),
+        (0, T(9), T(12)),
+        (0, T(13), T(13, 30)),
+        (0, T(17), T(21)),
+        (3, T(18), T(20)),
+    ]
+    assert windows_rules.joined(rows) == {
+        0: [(T(9), T(14)), (T(17), T(21))],
+        3: [(T(18), T(20))],
+    }
+    assert windows_rules.joined([]) == {}
