@@ -435,8 +435,17 @@ def week_grid(
 
 
 def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
-    """What the week views can show, per view, as (key, label)."""
+    """What the week views can show, per view, as (key, label).
+
+    A user of several sites (a director of two, an administrator) sees each track and patient
+    with its site, "Adult evening (Northside)": track names repeat between sites, and a long
+    list of patients is easier to read with the site beside each name."""
     sites = list(schedule_sites(user))
+    several = len(sites) > 1
+
+    def at(label: str, site: Site) -> str:
+        return f"{label} ({site.name})" if several else label
+
     clinicians = staff_by_name(
         User.objects.filter(
             role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
@@ -445,7 +454,7 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     # Patients in treatment: the ones with weeks to show (the patient list's scope).
     patients = patients_by_name(
         patients_visible_to(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
-    )
+    ).select_related("site")
     return {
         "site": [(s.code, s.name) for s in sites],
         "room": [
@@ -454,10 +463,12 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
         ],
         "clinician": [(str(u.public_id), u.display_name) for u in clinicians],
         "track": [
-            (str(t.public_id), t.name)
+            (str(t.public_id), at(t.name, t.site))
             for t in Track.objects.filter(site__in=sites, active=True).select_related("site")
         ],
-        "patient": [(str(p.public_id), p.display_name) for p in patients] if sites else [],
+        "patient": [(str(p.public_id), at(p.display_name, p.site)) for p in patients]
+        if sites
+        else [],
     }
 
 

@@ -392,3 +392,20 @@ def test_the_week_page_totals_the_booked_time(cast, week, booked, appointment, l
     )
     assert response.context["grid"].total_minutes == 150
     assert "· 2 h 30 min booked" in response.content.decode()
+
+
+def test_a_user_of_several_sites_sees_each_track_and_patient_with_its_site(
+    cast, week, login
+) -> None:
+    for name, listed in (("adam", True), ("charlie", False)):
+        client = login(cast.user(name))
+        tracks = _options(client.get(f"{WEEK}?view=track"), "key")
+        patients = _options(client.get(f"{WEEK}?view=patient"), "key")
+        if listed:  # the administrator sees both sites
+            assert f"{cast.track_a.name} (Northside)" in tracks
+            assert "South adult MH day (Southside)" in tracks
+            assert "Bea Lowe (Southside)" in patients
+            assert "Erin Marsh (Northside)" in patients
+        else:  # a director of one site: names alone
+            assert cast.track_a.name in tracks
+            assert "Erin Marsh" in patients
