@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "portal"
 urlpatterns = [
+    # /portal/ itself: the portal opens on the patient's schedule.
+    path("", RedirectView.as_view(pattern_name="portal:schedule"), name="home"),
     path("schedule/", views.schedule, name="schedule"),
     path("availability/", views.availability, name="availability"),
     path("calendar/", views.feed, name="feed"),

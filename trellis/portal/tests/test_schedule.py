@@ -181,3 +181,9 @@ def test_the_schedule_page_does_not_grow_with_the_bookings(cast, portal_week, lo
     many = _count(client, url)
     assert many == few
     assert few <= 10, few
+
+
+def test_the_portal_address_opens_the_patients_schedule(cast, portal_week, login):
+    response = login(cast.erin).get("/portal/", follow=True)
+    assert response.redirect_chain == [(reverse("portal:schedule"), 302)]
+    assert response.status_code == 200

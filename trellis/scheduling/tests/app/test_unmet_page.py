@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from trellis.core.tests import factories as f
 from trellis.scheduling.models import Appointment, PatientAvailability
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,17 @@ def test_the_page_makes_as_many_queries_for_more_patients(cast, login, week, boo
             patient=patient, weekday=0, start=datetime.time(16), end=datetime.time(21)
         )
     assert count() == before
+
+
+def test_a_week_with_every_plan_met_says_so_without_an_empty_table(cast, login, week) -> None:
+    # Charlie's site A has patients unmet (nothing published); a site with nobody in treatment
+    # has every plan met.
+    empty = f.SiteFactory(organization=cast.site_a.organization, name="Eastside", code="east")
+    cast.charlie.staff_profile.sites.add(empty)
+    url = reverse("scheduling:unmet") + f"?site=east&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    assert "Every scheduled patient's plan is met by the bookings published" in body
+    assert "0 patients" not in body
+    assert "<table" not in body
+    body = login(cast.charlie).get(url.replace("east", "north")).content.decode()
+    assert f"{len(week.patients)} patients' plans are not met" in body
