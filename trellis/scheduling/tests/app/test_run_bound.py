@@ -61,3 +61,23 @@ def test_a_repair_run_stored_with_the_patient_count_as_bound_shows_no_gap(
     body = page.content.decode()
     assert "bound not computed" in body
     assert "gap " not in body
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "not_label"),
+    [
+        (RunStatus.RUNNING, "Plans met so far", None),
+        (RunStatus.DONE, "Plans met", "Plans met so far"),
+    ],
+)
+def test_plans_met_says_so_far_only_while_the_run_is_running(
+    cast, week, login, status, label, not_label
+) -> None:
+    run = ScheduleRun.objects.create(
+        week_start=week.monday, status=status, plans_met=3, patients=4, created_by=cast.charlie
+    )
+    run.sites.set([week.group_room.site])
+    body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert f"<dt>{label}</dt>" in body
+    if not_label:
+        assert not_label not in body
