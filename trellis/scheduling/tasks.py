@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
 from . import services
+
+
+def runs_inline() -> bool:
+    """Whether a run is solved inside the request that starts it (the demo's and the tests'
+    ImmediateBackend): the page then changes only once the run has finished."""
+    return str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend")
 
 
 @task()

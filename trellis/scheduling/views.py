@@ -39,7 +39,7 @@ from .ical import feed as ical_feed
 from .instance_builder import build_instance, monday_of
 from .models import Appointment, CalendarFeed, GroupSession, Publication, RunStatus, WindowKind
 from .review import describe, patient_weeks, unmet_reasons, week_diff
-from .tasks import run_schedule
+from .tasks import run_schedule, runs_inline
 
 
 def _coordinator(request: HttpRequest) -> User:
@@ -86,9 +86,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
             run_schedule.enqueue(str(run.public_id))
             return redirect("scheduling:run", run.public_id)
     runs = selectors.runs_visible_to(user)[:30]
-    return render(
-        request, "scheduling/runs.html", {"form": form, "runs": runs, "can_coordinate": True}
-    )
+    context = {"form": form, "runs": runs, "can_coordinate": True, "inline": runs_inline()}
+    return render(request, "scheduling/runs.html", context)
 
 
 def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -99,7 +98,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if not run.is_active and request.GET.get("was") == "active":
             response["HX-Refresh"] = "true"
         return response
-    context: dict[str, object] = {"run": run, "can_coordinate": True}
+    context: dict[str, object] = {"run": run, "can_coordinate": True, "inline": runs_inline()}
     if run.solution:
         sites = list(run.sites.all())
         names = selectors.names_for(run.instance)

@@ -81,3 +81,20 @@ def test_plans_met_says_so_far_only_while_the_run_is_running(
     assert f"<dt>{label}</dt>" in body
     if not_label:
         assert not_label not in body
+
+
+@pytest.mark.parametrize(
+    ("backend", "said"),
+    [
+        ("django_tasks.backends.immediate.ImmediateBackend", "Solving the week: the page changes"),
+        ("django_tasks_db.backend.DatabaseBackend", "Starting the run…"),
+    ],
+)
+def test_the_run_form_says_what_starting_a_run_will_do(
+    cast, week, login, settings, backend, said
+) -> None:
+    """Inline (the demo) the page waits for the whole solve; with a worker it does not."""
+    settings.TASKS = {"default": {"BACKEND": backend}}
+    body = login(cast.charlie).get(reverse("scheduling:runs")).content.decode()
+    assert f'data-busy="{said}' in body
+    assert "data-busy-note" in body
