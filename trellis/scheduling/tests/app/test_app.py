@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -322,3 +323,21 @@ def test_move_page_check_says_nothing_until_the_form_is_complete(cast, week, boo
     assert response.status_code == 200
     assert b"No rule is broken" not in response.content
     assert b"would break" not in response.content
+
+
+def test_the_move_page_says_what_is_being_moved(cast, week, booked, appointment, login):
+    client = login(cast.charlie)
+    page = client.get(reverse("scheduling:move", args=["appointment", appointment.public_id]))
+    body = html.unescape(page.content.decode())
+    day = appointment.date.strftime("%A %-d %B %Y")
+    assert "Individual session" in body
+    assert f"<dd>{week.patients[0].display_name}</dd>" in body
+    assert "<dd>Gus Grant</dd>" in body
+    assert f"{day}, 16:00–17:00, Office 1" in body
+
+    page = client.get(reverse("scheduling:move", args=["session", booked.public_id]))
+    body = html.unescape(page.content.decode())
+    assert "Relapse prevention" in body
+    assert "<dd>Alice Archer</dd>" in body
+    assert f"{len(week.patients)} / {booked.group_type.max_size} patients" in body
+    assert f"{booked.date.strftime('%A %-d %B %Y')}, 17:00–18:30, Group A" in body
