@@ -195,7 +195,8 @@ def unmet_reasons(
             if not can:
                 reasons.append(f"no qualified facilitator free for {label} when available")
             else:
-                reasons.append(f"{label}: {pw.groups.get(tid, 0)} of {count} sessions booked")
+                sessions = "session" if int(count) == 1 else "sessions"
+                reasons.append(f"{label}: {pw.groups.get(tid, 0)} of {count} {sessions} booked")
         individual = plan.get("individual")
         if individual and pw.individual < int(individual.get("count", 0)):
             clinician = next((c for c in clinicians if c["id"] == individual["clinician"]), None)

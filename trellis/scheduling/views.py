@@ -247,7 +247,13 @@ def unmet(request: HttpRequest) -> HttpResponse:
     user = _coordinator(request)
     week_start = weeks.week_param(request)
     sites = list(selectors.coordinated_sites(user).order_by("name"))
-    chosen = [s for s in sites if s.code == request.GET.get("site")] or sites[:1]
+    asked = request.GET.get("site", "")
+    chosen = [s for s in sites if s.code == asked] or sites[:1]
+    if asked and chosen and chosen[0].code != asked:
+        messages.warning(
+            request,
+            _("That site is not one of your sites; showing %(name)s.") % {"name": chosen[0].name},
+        )
     rows: list[dict[str, object]] = []
     if chosen:
         built = build_instance(chosen, week_start)

@@ -131,3 +131,12 @@ def test_a_week_with_every_plan_met_says_so_without_an_empty_table(cast, login, 
     assert "<table" not in body
     body = login(cast.charlie).get(url.replace("east", "north")).content.decode()
     assert f"{len(week.patients)} patients' plans are not met" in body
+
+
+def test_a_site_that_is_not_the_users_says_so_and_shows_theirs(cast, login, week) -> None:
+    url = reverse("scheduling:unmet") + f"?site={cast.site_b.code}&week={week.monday}"
+    page = login(cast.charlie).get(url)
+    assert page.status_code == 200
+    messages = [str(m) for m in page.context["messages"]]
+    assert messages == [f"That site is not one of your sites; showing {cast.site_a.name}."]
+    assert page.context["site"] == cast.site_a

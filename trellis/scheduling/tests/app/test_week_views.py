@@ -409,3 +409,40 @@ def test_a_user_of_several_sites_sees_each_track_and_patient_with_its_site(
         else:  # a director of one site: names alone
             assert cast.track_a.name in tracks
             assert "Erin Marsh" in patients
+
+
+@pytest.mark.parametrize(
+    ("count", "said"), [(1, "0 of 1 session booked"), (2, "0 of 2 sessions booked")]
+)
+def test_unmet_reasons_count_sessions_in_plain_words(count, said) -> None:
+    instance = {
+        "sites": [{"id": "s1", "hours": {"mon": [["08:00", "21:00"]]}}],
+        "group_types": [
+            {
+                "id": "rp",
+                "name": "Relapse prevention",
+                "minutes": 90,
+                "requires": ["group"],
+                "populations": ["adult-sud"],
+            }
+        ],
+        "clinicians": [
+            {
+                "id": "c1",
+                "site": "s1",
+                "competencies": ["group"],
+                "availability": {"mon": [["17:00", "21:00"]]},
+            }
+        ],
+        "patients": [
+            {
+                "id": "p1",
+                "site": "s1",
+                "population": "adult-sud",
+                "availability": {"mon": [["17:00", "21:00"]]},
+                "plan": {"min_minutes": 90, "min_days": 1, "groups": {"rp": count}},
+            }
+        ],
+    }
+    reasons = unmet_reasons(instance, {"sessions": [], "appointments": []})["p1"]
+    assert f"Relapse prevention: {said}" in reasons
