@@ -35,30 +35,29 @@
   // working in its [data-busy-note] and turns off its buttons once sent, so a second click does
   // not send it twice. Turned off after the submission has started: a disabled button would
   // leave its own name and value out of the form's data.
+  var setBusy = function (form, busy) {
+    Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
+      button.disabled = busy;
+    });
+    var note = form.querySelector("[data-busy-note]");
+    if (note) {
+      note.textContent = busy ? form.getAttribute("data-busy") : "";
+      note.hidden = !busy;
+    }
+  };
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-busy");
-    if (!message || event.defaultPrevented) { return; }
+    if (!(form.getAttribute && form.getAttribute("data-busy")) || event.defaultPrevented) { return; }
     if (form.getAttribute("data-busy-sent")) { event.preventDefault(); return; }
     form.setAttribute("data-busy-sent", "true");
-    setTimeout(function () {
-      Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
-        button.disabled = true;
-      });
-      var note = form.querySelector("[data-busy-note]");
-      if (note) { note.textContent = message; note.hidden = false; }
-    }, 0);
+    setTimeout(function () { setBusy(form, true); }, 0);
   });
   // A page restored from the back-forward cache shows its forms as they were left: sendable.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) { return; }
     Array.prototype.forEach.call(document.querySelectorAll("form[data-busy-sent]"), function (form) {
       form.removeAttribute("data-busy-sent");
-      Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
-        button.disabled = false;
-      });
-      var note = form.querySelector("[data-busy-note]");
-      if (note) { note.hidden = true; }
+      setBusy(form, false);
     });
   });
 })();

@@ -69,6 +69,16 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 # --- runs ---------------------------------------------------------------------------------------
+def _starting() -> str:
+    """What a run's start button says once pressed: inline (the demo) the page waits for the
+    whole solve; with a worker it moves on to the run's page at once."""
+    if runs_inline():
+        return _(
+            "Solving the week: the page changes when the run has finished, within its time limit."
+        )
+    return _("Starting the run…")
+
+
 def run_list(request: HttpRequest) -> HttpResponse:
     user = _coordinator(request)
     form = RunForm(request.POST or None, sites=selectors.coordinated_sites(user))
@@ -86,7 +96,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             run_schedule.enqueue(str(run.public_id))
             return redirect("scheduling:run", run.public_id)
     runs = selectors.runs_visible_to(user)[:30]
-    context = {"form": form, "runs": runs, "can_coordinate": True, "inline": runs_inline()}
+    context = {"form": form, "runs": runs, "can_coordinate": True, "starting": _starting()}
     return render(request, "scheduling/runs.html", context)
 
 
@@ -98,7 +108,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if not run.is_active and request.GET.get("was") == "active":
             response["HX-Refresh"] = "true"
         return response
-    context: dict[str, object] = {"run": run, "can_coordinate": True, "inline": runs_inline()}
+    context: dict[str, object] = {"run": run, "can_coordinate": True, "starting": _starting()}
     if run.solution:
         sites = list(run.sites.all())
         names = selectors.names_for(run.instance)
