@@ -1,4 +1,5 @@
-"""Browser fixtures for end-to-end tests: a live server per test and headless Chromium.
+"""Browser fixtures for end-to-end tests: a live server per test and headless Chromium, and
+`sign_in` through the login page.
 
 Registered for the whole suite by `pytest_plugins` in the root conftest.py.
 """
@@ -8,12 +9,25 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "A-long-test-password-1"
+
+
+def sign_in(page: Page, server: LiveServer, user: Any) -> None:
+    """Give `user` the tests' PASSWORD and sign them in through the login page."""
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(f"{server.url}/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
 
 
 @pytest.fixture

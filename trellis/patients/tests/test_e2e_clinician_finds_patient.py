@@ -9,11 +9,10 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from trellis.accounts.models import Role, StaffProfile, User
+from trellis.core.tests.browser import PASSWORD, sign_in
 from trellis.organization.models import LevelOfCare, Organization, Site, Track
 from trellis.patients.models import CareTeamRole
 from trellis.patients.services import care_team_add, patient_register
-
-PASSWORD = "A-long-test-password-1"
 
 pytestmark = [pytest.mark.e2e]
 
@@ -55,11 +54,7 @@ def test_clinician_signs_in_searches_and_opens_the_chart(
 ) -> None:
     clinician, surname = _program()
     page = browser_page
-    page.goto(f"{e2e_server.url}/login/")
-    page.get_by_label("Username").fill(clinician.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{e2e_server.url}/")
+    sign_in(page, e2e_server, clinician)
     assert page.get_by_role("heading", name="My caseload (3 patients)").is_visible()
 
     page.get_by_role("link", name="Patients", exact=True).click()

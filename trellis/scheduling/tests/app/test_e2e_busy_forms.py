@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
+from trellis.core.tests.browser import sign_in
 from trellis.scheduling.models import ScheduleRun
-
-PASSWORD = "A-long-test-password-1"
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,14 +22,8 @@ def test_starting_a_run_turns_off_the_button_and_says_it_is_solving(
     cast,
     week,
 ) -> None:
-    cast.charlie.set_password(PASSWORD)
-    cast.charlie.save()
     page = browser_page
-    page.goto(f"{e2e_server.url}/login/")
-    page.get_by_label("Username").fill(cast.charlie.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{e2e_server.url}/")
+    sign_in(page, e2e_server, cast.charlie)
 
     posts: list[str] = []
 

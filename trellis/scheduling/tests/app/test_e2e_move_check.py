@@ -10,9 +10,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from trellis.core.tests import factories as f
+from trellis.core.tests.browser import sign_in
 from trellis.scheduling.models import Appointment
-
-PASSWORD = "A-long-test-password-1"
 
 pytestmark = [pytest.mark.e2e]
 
@@ -35,15 +34,9 @@ def test_coordinator_sees_a_broken_rule_while_editing_a_move(
         start=datetime.time(19),
         end=datetime.time(20),
     )
-    cast.charlie.set_password(PASSWORD)
-    cast.charlie.save()
 
     page = browser_page
-    page.goto(f"{e2e_server.url}/login/")
-    page.get_by_label("Username").fill(cast.charlie.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{e2e_server.url}/")
+    sign_in(page, e2e_server, cast.charlie)
 
     page.goto(f"{e2e_server.url}/schedule/appointment/{appointment.public_id}/move/")
     page.get_by_label("Room").select_option(label=str(week.group_room))
