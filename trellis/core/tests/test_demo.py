@@ -13,7 +13,9 @@ import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -130,3 +132,22 @@ def _week_pages_show_no_broken_rule() -> None:
                 view,
                 booking,
             )
+
+
+def test_reset_loads_the_demo_again_with_the_reference_data_migrations_load() -> None:
+    """`--reset` empties every table (flush) and loads the reference data again: every table a
+    fresh `migrate` fills (levels of care, the group catalogue, the intervention library…) holds
+    at least as much after it, so a new data migration cannot be forgotten there."""
+    if connection.vendor != "sqlite":
+        pytest.skip("--reset refuses PostgreSQL, where the audit trail is append-only")
+    filled = {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._default_manager.exists()
+    }
+    assert {"organization.LevelOfCare", "plans.Intervention", "scheduling.GroupType"} <= set(filled)
+    call_command("seed_demo", seed=1, today=TODAY, stdout=io.StringIO())
+    call_command("seed_demo", seed=1, today=TODAY, reset=True, stdout=io.StringIO())
+    for label, count in filled.items():
+        assert apps.get_model(label)._default_manager.count() >= count, label
+    assert Patient.objects.count() == 80

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
@@ -12,6 +14,15 @@ from django.utils import timezone
 
 from trellis.core.demo.builder import DEMO_PASSWORD, DemoBuilder
 from trellis.patients.models import Patient
+
+# The reference data data-migrations load, as (migration module, its forward function). `flush`
+# (--reset) empties every table, so these are loaded again after it; a test checks that every
+# table a fresh `migrate` fills is full again after --reset.
+REFERENCE_DATA = [
+    ("trellis.organization.migrations.0002_levels_of_care_asam3", "add_levels"),
+    ("trellis.plans.migrations.0002_intervention_library", "seed"),
+    ("trellis.scheduling.migrations.0002_group_catalogue", "add_catalogue"),
+]
 
 
 class Command(BaseCommand):
@@ -80,13 +91,5 @@ class Command(BaseCommand):
         except DatabaseError as exc:  # pragma: no cover - defensive
             raise CommandError(f"Could not erase the database: {exc}") from exc
         # flush also empties the reference data that migrations load; load it again.
-        from importlib import import_module
-
-        from django.apps import apps
-
-        import_module("trellis.organization.migrations.0002_levels_of_care_asam3").add_levels(
-            apps, None
-        )
-        import_module("trellis.scheduling.migrations.0002_group_catalogue").add_catalogue(
-            apps, None
-        )
+        for module, function in REFERENCE_DATA:
+            getattr(import_module(module), function)(apps, None)
