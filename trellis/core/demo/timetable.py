@@ -26,8 +26,6 @@ from .result import DemoResult
 # rather than taken from the demo's seed (docs/scheduling.md, "The demo's week").
 SOLVE_SECONDS = 3.0
 SOLVER_SEED = 0
-# This week and next, like a coordinator's publication but shorter: the demo is rebuilt often.
-WEEKS = 2
 
 
 class TimetableMixin:
@@ -42,9 +40,10 @@ class TimetableMixin:
         raise NotImplementedError
 
     def _schedule(self) -> None:
-        """The optimizer's week from Monday of the demo's week, published for WEEKS weeks."""
+        """The optimizer's week from Monday of the demo's week, published as a coordinator
+        publishes it: for TRELLIS["SCHEDULE_PUBLISH_WEEKS"] weeks (8)."""
         monday = monday_of(self.today)
-        self.progress("This week's and next week's schedule: the optimizer's week, published")
+        self.progress("The schedule: the optimizer's week, published for the coming weeks")
         built = build_instance(list(self.sites.values()), monday, name=f"demo-{monday}")
         solution = solve(built.instance, time_limit=SOLVE_SECONDS, workers=1, seed=SOLVER_SEED)
         stats = solution["stats"]
@@ -55,7 +54,6 @@ class TimetableMixin:
             actor=self._admin(),
             instance=built.instance,
             solution=solution,
-            weeks=WEEKS,
             source="demo",
             today=monday,
         )
