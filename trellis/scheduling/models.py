@@ -324,7 +324,12 @@ class Publication(BaseModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Published {self.week_start} for {self.weeks} weeks"
+        return f"Published {self.week_start} for {self.span}"
+
+    @property
+    def span(self) -> str:
+        """The weeks it covers in words: "1 week", "8 weeks"."""
+        return f"{self.weeks} week" if self.weeks == 1 else f"{self.weeks} weeks"
 
     @property
     def dropped_count(self) -> int:

@@ -110,7 +110,7 @@ def import_(args: argparse.Namespace) -> int:
     except TrellisError as error:
         raise ValueError(str(error)) from None
     print(
-        f"published the week of {publication.week_start} for {publication.weeks} weeks: "
+        f"published the week of {publication.week_start} for {publication.span}: "
         f"{publication.sessions_created} sessions, {publication.appointments_created} "
         f"appointments, {publication.bookings_replaced} replaced",
         file=sys.stderr,

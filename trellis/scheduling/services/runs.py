@@ -444,7 +444,7 @@ def solution_publish(
         actor=actor,
         action=AuditAction.CREATE,
         obj=publication,
-        summary=f"Published the week of {week_start} for {weeks} weeks "
+        summary=f"Published the week of {week_start} for {publication.span} "
         f"({', '.join(ids.sites)}): {sessions} sessions, {appointments} appointments, "
         f"{replaced} replaced, {publication.dropped_count} left out",
         changes={

@@ -15,7 +15,7 @@ def _run(*argv: str) -> int:
     return main(list(argv))
 
 
-def test_export_solve_import_creates_the_weeks_bookings(week, tmp_path):
+def test_export_solve_import_creates_the_weeks_bookings(week, tmp_path, capsys):
     instance_path, solution_path = tmp_path / "week.json", tmp_path / "solution.json"
 
     assert _run("export", "north", "--week", str(week.monday), "-o", str(instance_path)) == 0
@@ -31,6 +31,7 @@ def test_export_solve_import_creates_the_weeks_bookings(week, tmp_path):
     assert solution["sessions"], "the tiny week has room for groups"
 
     assert _run("import", str(solution_path), "--instance", str(instance_path), "--weeks", "2") == 0
+    assert f"published the week of {week.monday} for 2 weeks:" in capsys.readouterr().err
 
     for n in range(2):
         monday = week.monday + datetime.timedelta(weeks=n)
@@ -100,3 +101,10 @@ def test_export_takes_its_options_in_any_order(week, tmp_path):
     path = tmp_path / "week.json"
     assert _run("export", "--week", str(week.monday), "-o", str(path), "north") == 0
     assert json.loads(path.read_text())["format"] == "trellis-week/1"
+
+
+def test_a_publication_of_one_week_says_one_week(week) -> None:
+    assert Publication(week_start=week.monday, weeks=1).span == "1 week"
+    assert (
+        str(Publication(week_start=week.monday, weeks=8)) == f"Published {week.monday} for 8 weeks"
+    )
