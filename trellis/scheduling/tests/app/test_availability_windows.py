@@ -23,6 +23,13 @@ def _url(cast):
     return reverse("scheduling:patient", args=[cast.erin_record.public_id])
 
 
+def _set(cast, kind, windows):
+    """Alice saves Erin's windows of `kind` through the service."""
+    services.availability_set(
+        actor=cast.alice, patient=cast.erin_record, kind=kind, windows=windows
+    )
+
+
 def _saved(cast, kind=WindowKind.PATIENT):
     return [str(a) for a in cast.erin_record.availability.filter(kind=kind)]
 
@@ -96,43 +103,18 @@ def test_the_page_says_who_last_changed_the_windows_and_when(cast, login):
 
 
 def test_the_service_raises_named_errors_and_changes_nothing(cast):
-    services.availability_set(
-        actor=cast.alice,
-        patient=cast.erin_record,
-        kind=WindowKind.PATIENT,
-        windows=[(0, T(16), T(21))],
-    )
+    _set(cast, WindowKind.PATIENT, [(0, T(16), T(21))])
     with pytest.raises(OverlappingWindows, match="Monday 09:00–12:00 and 11:00–14:00 overlap"):
-        services.availability_set(
-            actor=cast.alice,
-            patient=cast.erin_record,
-            kind=WindowKind.PATIENT,
-            windows=[(0, T(11), T(14)), (0, T(9), T(12))],
-        )
+        _set(cast, WindowKind.PATIENT, [(0, T(11), T(14)), (0, T(9), T(12))])
     with pytest.raises(OverlappingWindows, match="Sunday 09:00–12:00 and 12:00–13:00 touch"):
-        services.availability_set(
-            actor=cast.alice,
-            patient=cast.erin_record,
-            kind=WindowKind.FAMILY,
-            windows=[(6, T(9), T(12)), (6, T(12), T(13))],
-        )
+        _set(cast, WindowKind.FAMILY, [(6, T(9), T(12)), (6, T(12), T(13))])
     with pytest.raises(InvalidWindow):
-        services.availability_set(
-            actor=cast.alice,
-            patient=cast.erin_record,
-            kind=WindowKind.PATIENT,
-            windows=[(2, T(12), T(12))],
-        )
+        _set(cast, WindowKind.PATIENT, [(2, T(12), T(12))])
     assert _saved(cast) == ["Monday 16:00–21:00"]
 
 
 def test_patient_and_family_windows_are_saved_together_or_not_at_all(cast):
-    services.availability_set(
-        actor=cast.alice,
-        patient=cast.erin_record,
-        kind=WindowKind.PATIENT,
-        windows=[(0, T(16), T(21))],
-    )
+    _set(cast, WindowKind.PATIENT, [(0, T(16), T(21))])
     with pytest.raises(OverlappingWindows):
         services.availability_set_all(
             actor=cast.alice,

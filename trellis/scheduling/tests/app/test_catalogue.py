@@ -182,19 +182,24 @@ def test_deactivating_keeps_sessions_and_plans_still_build_a_valid_instance(cast
     assert "not offered" in page
 
 
+def _create_x(actor, **changes):
+    """Add a small process group "x" through the service; `changes` override its fields."""
+    fields = {
+        "code": "x",
+        "name": "X",
+        "modality": "process",
+        "minutes": 60,
+        "min_size": 3,
+        "max_size": 8,
+        "requires": [],
+        "populations": ["adult-sud"],
+    }
+    return services.group_type_create(actor=actor, **(fields | changes))
+
+
 def test_services_refuse_other_roles_and_bad_values(cast):
     with pytest.raises(NotPermitted):
-        services.group_type_create(
-            actor=cast.alice,
-            code="x",
-            name="X",
-            modality="process",
-            minutes=60,
-            min_size=3,
-            max_size=8,
-            requires=[],
-            populations=["adult-sud"],
-        )
+        _create_x(cast.alice)
     with pytest.raises(ValidationFailed, match="below the smallest size"):
         services.group_type_update(
             actor=cast.charlie,
@@ -209,17 +214,7 @@ def test_services_refuse_other_roles_and_bad_values(cast):
             active=True,
         )
     with pytest.raises(ValidationFailed, match="Unknown competencies: juggling"):
-        services.group_type_create(
-            actor=cast.adam,
-            code="x",
-            name="X",
-            modality="process",
-            minutes=60,
-            min_size=3,
-            max_size=8,
-            requires=["juggling"],
-            populations=["adult-sud"],
-        )
+        _create_x(cast.adam, requires=["juggling"])
 
 
 def test_the_admin_shows_the_catalogue_read_only(cast, rf):
