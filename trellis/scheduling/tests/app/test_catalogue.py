@@ -3,6 +3,8 @@ instance a run is built from."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -182,9 +184,9 @@ def test_deactivating_keeps_sessions_and_plans_still_build_a_valid_instance(cast
     assert "not offered" in page
 
 
-def _create_x(actor, **changes):
+def _create_x(actor: Any, **changes: Any) -> GroupType:
     """Add a small process group "x" through the service; `changes` override its fields."""
-    fields = {
+    fields: dict[str, Any] = {
         "code": "x",
         "name": "X",
         "modality": "process",
