@@ -222,6 +222,9 @@ TRELLIS: dict[str, Any] = {
     },
     "SCHEDULE_PUBLISH_WEEKS": 8,  # a published week repeats this many weeks ahead
     "SCHEDULE_MAX_TIME_LIMIT": 600,  # seconds a coordinator may give one run
+    # A queued or running run with no result this many seconds after its time limit is taken
+    # as stopped (its worker died or was restarted): it no longer blocks a new run of its week.
+    "SCHEDULE_RUN_STALE_AFTER": env_int("TRELLIS_SCHEDULE_RUN_STALE_AFTER", 900),
     # Treatment plans (docs/plans.md).
     "PLAN_REVIEW_INTERVAL_DAYS": env_int("TRELLIS_PLAN_REVIEW_INTERVAL_DAYS", 30),
     "PLAN_DUE_DAYS_AFTER_ADMISSION": env_int("TRELLIS_PLAN_DUE_DAYS_AFTER_ADMISSION", 7),

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.accounts.models import Competency
@@ -276,8 +277,26 @@ class ScheduleRun(BaseModel):
         return f"Run {self.week_start} ({self.get_status_display()})"
 
     @property
+    def deadline(self) -> datetime.datetime:
+        """When a run still queued or running is taken as stopped: its time limit plus
+        ``SCHEDULE_RUN_STALE_AFTER`` after it was started (queue wait included)."""
+        margin = settings.TRELLIS["SCHEDULE_RUN_STALE_AFTER"]
+        return self.created_at + datetime.timedelta(seconds=self.time_limit + margin)
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running past its deadline: its worker stopped without a result."""
+        unfinished = self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        return unfinished and timezone.now() > self.deadline
+
+    @property
     def is_active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        """Queued or running, and not stale: the run may still write its result."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not self.is_stale
+
+    @property
+    def status_label(self) -> str:
+        return str(_("Stopped")) if self.is_stale else self.get_status_display()
 
     @property
     def progress_percent(self) -> int:

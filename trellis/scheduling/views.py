@@ -82,6 +82,7 @@ def _starting() -> str:
 def run_list(request: HttpRequest) -> HttpResponse:
     user = _coordinator(request)
     form = RunForm(request.POST or None, sites=selectors.coordinated_sites(user))
+    active = None
     if request.method == "POST" and form.is_valid():
         try:
             run = services.run_create(
@@ -90,13 +91,22 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 week_start=form.cleaned_data["week"],
                 time_limit=form.cleaned_data["time_limit"],
             )
+        except services.RunAlreadyActive as error:
+            form.add_error(None, str(error))
+            active = error.run
         except TrellisError as error:
             form.add_error(None, str(error))
         else:
             run_schedule.enqueue(str(run.public_id))
             return redirect("scheduling:run", run.public_id)
     runs = selectors.runs_visible_to(user)[:30]
-    context = {"form": form, "runs": runs, "can_coordinate": True, "starting": _starting()}
+    context = {
+        "form": form,
+        "runs": runs,
+        "active": active,
+        "can_coordinate": True,
+        "starting": _starting(),
+    }
     return render(request, "scheduling/runs.html", context)
 
 

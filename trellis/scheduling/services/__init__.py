@@ -11,9 +11,10 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
-from .runs import run_create, run_execute, run_publish, solution_publish
+from .runs import RunAlreadyActive, run_create, run_execute, run_publish, solution_publish
 
 __all__ = [
+    "RunAlreadyActive",
     "appointment_add",
     "appointment_move",
     "availability_set",

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -67,6 +68,7 @@ def run_create(
     limit = settings.TRELLIS["SCHEDULE_MAX_TIME_LIMIT"]
     if not 1 <= time_limit <= limit:
         raise ValidationFailed(_("The time limit is between 1 and %(n)s seconds.") % {"n": limit})
+    _one_run_at_a_time(actor, sites, week_start)
     built = build_instance(sites, week_start)
     run = ScheduleRun.objects.create(
         week_start=week_start,
@@ -86,6 +88,72 @@ def run_create(
         f"({', '.join(s.code for s in sites)}; {len(built.instance['patients'])} patients)",
     )
     return run
+
+
+class RunAlreadyActive(ValidationFailed):
+    """A run of the same week and a shared site is still queued or running (``run``)."""
+
+    def __init__(self, run: ScheduleRun) -> None:
+        self.run = run
+        started = timezone.localtime(run.created_at).strftime("%H:%M")
+        if run.created_by is not None:
+            started = _("%(t)s by %(who)s") % {"t": started, "who": run.created_by.display_name}
+        super().__init__(
+            _(
+                "A run of the week of %(week)s for %(sites)s is already running (started at "
+                "%(started)s). Wait for it to finish, then publish it or run the week again."
+            )
+            % {
+                "week": date_format(run.week_start),
+                "sites": ", ".join(s.name for s in run.sites.all()),
+                "started": started,
+            }
+        )
+
+
+def _one_run_at_a_time(
+    actor: User | None, sites: Sequence[Site], week_start: datetime.date
+) -> None:
+    """At most one unfinished run per week and site: two would race to be published, and the
+    second would be out of date the moment the first was. A stale run (its worker stopped, see
+    ``ScheduleRun.deadline``) is marked failed here instead of blocking the week for good.
+
+    The sites' rows are locked first, so on PostgreSQL two coordinators starting the same week
+    at once are served one after the other and the second is told about the first."""
+    list(Site.objects.select_for_update().filter(pk__in=[s.pk for s in sites]).order_by("pk"))
+    unfinished = list(
+        ScheduleRun.objects.filter(
+            week_start=week_start,
+            status__in=(RunStatus.QUEUED, RunStatus.RUNNING),
+            sites__in=sites,
+        )
+        .distinct()
+        .select_related("created_by")
+        .prefetch_related("sites")
+        .order_by("created_at")
+    )
+    for run in unfinished:
+        if not run.is_stale:
+            raise RunAlreadyActive(run)
+    for run in unfinished:
+        _stop_stale(actor, run)
+
+
+def _stop_stale(actor: User | None, run: ScheduleRun) -> None:
+    error = _(
+        "Stopped without a result: the run had not finished %(m)s minutes after its time limit "
+        "(its worker stopped or was restarted). Run the week again."
+    ) % {"m": settings.TRELLIS["SCHEDULE_RUN_STALE_AFTER"] // 60}
+    ScheduleRun.objects.filter(pk=run.pk, status=run.status).update(
+        status=RunStatus.FAILED, error=error, stage="", finished_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=run,
+        summary=f"Schedule run for the week of {run.week_start} marked stopped: no result "
+        f"by {timezone.localtime(run.deadline):%Y-%m-%d %H:%M}",
+    )
 
 
 class RunOutOfDate(ValidationFailed):
@@ -183,7 +251,7 @@ def run_changes(run: ScheduleRun) -> list[str]:
 
 
 def _write_progress(run: ScheduleRun, p: Any) -> None:
-    ScheduleRun.objects.filter(pk=run.pk).update(
+    ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
         plans_met=p.plans_met,
         # Until every site has proven its bound (and always in repair) the solver's figure is
         # only the patient count: no bound is kept rather than a misleading gap.
@@ -199,9 +267,14 @@ def run_execute(run_id: uuid.UUID | str) -> None:
     from ..solver import SchedulingError, solve
 
     run = ScheduleRun.objects.get(public_id=run_id)
-    if run.status != RunStatus.QUEUED:
+    # Claimed in one update: a run that a second worker, or a new run finding it stale, has
+    # already taken is left alone.
+    if not ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING
+    ):
         return
-    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    # Every later write is for a run still running: one marked stale meanwhile keeps its error.
+    mine = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
     last = [0.0]
 
     def progress(p: Any) -> None:
@@ -229,14 +302,12 @@ def run_execute(run_id: uuid.UUID | str) -> None:
             on_progress=progress,
         )
     except SchedulingError as error:
-        ScheduleRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=str(error), finished_at=timezone.now()
-        )
+        mine.update(status=RunStatus.FAILED, error=str(error), finished_at=timezone.now())
         return
     stats = dict(solution.get("stats", {}))
     stats["notes"] = run.stats.get("notes", {})
     stats["published_fingerprint"] = published
-    ScheduleRun.objects.filter(pk=run.pk).update(
+    mine.update(
         status=RunStatus.DONE,
         solution=solution,
         stats=stats,
