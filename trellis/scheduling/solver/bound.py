@@ -79,6 +79,7 @@ def could_meet_alone(patient: Patient, items: Iterable[Item]) -> bool:
             model.add(sum(v for (_, _, _, t), v in chosen if t == kind) == need.count)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (cli.py)
     solver.parameters.max_time_in_seconds = PER_PATIENT_SECONDS
     return solver.solve(model) != cp_model.INFEASIBLE
 
@@ -140,6 +141,7 @@ def appointment_bound(
     # linearization and 2.1-2.7 s with two workers; every generated site 0.3-0.7 s.
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (cli.py)
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = max(0.1, seconds)

@@ -13,7 +13,8 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from .errors import SchedulingError
@@ -91,27 +92,82 @@ def _process_age() -> float:
         return 0.0
 
 
+EXIT_ABORTED = 130  # the shell's code for a command ended by Ctrl-C
+
+
+class Aborted(Exception):
+    """Ctrl-C twice: the command ends without writing a solution."""
+
+
+def _interruptible(work: Callable[[Callable[[], bool]], dict[str, Any]]) -> dict[str, Any]:
+    """Run `work(should_stop)` in a thread so that Ctrl-C reaches this one: the first Ctrl-C
+    stops the search and the best week found so far is polished and returned; a second one
+    raises `Aborted`. (CP-SAT's own Ctrl-C handling is off, `stages.cp_solver`: it ended only
+    the step under way, and the command ran on to its time limit.)"""
+    stop, done = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["solution"] = work(stop.is_set)
+        except BaseException as error:  # re-raised in the main thread
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    # Waited for with an Event: a Thread.join that Ctrl-C interrupts can report the thread
+    # as finished while it still runs (Python 3.11).
+    threading.Thread(target=target, daemon=True).start()
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        print(
+            "trellis.scheduling: stopping; the best week found so far is being finished "
+            "(Ctrl-C again to abort without writing it)",
+            file=sys.stderr,
+        )
+        stop.set()
+        try:
+            while not done.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            raise Aborted from None
+    if "error" in outcome:
+        raise outcome["error"]
+    solution: dict[str, Any] = outcome["solution"]
+    return solution
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         instance = _load(args.instance, "instance")
         previous = _load(args.previous, "previous solution") if args.previous else None
         if args.time_limit <= 0 or args.workers < 1:
             raise SchedulingError("--time-limit must be positive and --workers at least 1")
-        solution = solve(
-            instance,
-            # --time-limit bounds the command's wall time: less interpreter start and imports,
-            # and half a second to write the file and free the models on the way out (a 60-s
-            # run ended at 60.7 s with 0.1 s, on a loaded machine)
-            time_limit=max(0.5, args.time_limit - _process_age() - 0.5),
-            workers=args.workers,
-            seed=args.seed,
-            previous=previous,
-            pinned=args.pin,
-            on_progress=_Printer(args.quiet),
+        solution = _interruptible(
+            lambda stop: solve(
+                instance,
+                # --time-limit bounds the command's wall time: less interpreter start and imports,
+                # and half a second to write the file and free the models on the way out (a 60-s
+                # run ended at 60.7 s with 0.1 s, on a loaded machine)
+                time_limit=max(0.5, args.time_limit - _process_age() - 0.5),
+                workers=args.workers,
+                seed=args.seed,
+                previous=previous,
+                pinned=args.pin,
+                on_progress=_Printer(args.quiet),
+                should_stop=stop,
+            )
         )
     except SchedulingError as error:
         print(f"trellis.scheduling: {error}", file=sys.stderr)
         return EXIT_INPUT
+    except Aborted:
+        print("trellis.scheduling: aborted; no solution written", file=sys.stderr, flush=True)
+        # At once: CP-SAT's threads are still searching, and an interpreter shutting down
+        # under them aborts the process (std::bad_function_call) instead of exiting.
+        os._exit(EXIT_ABORTED)
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
             json.dump(solution, handle, indent=1)
@@ -121,6 +177,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     s = solution["stats"]
     moved = f", moved {s['moved']}" if "moved" in s else ""
+    if s.get("stopped"):
+        moved += ", stopped early"
     # A repair proves no bound: its proven_bound is the patient count, not a computed one.
     bound = (
         f"bound {s['proven_bound']}, gap {100 * s['gap']:.1f}%"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .translate import booking_sets, plan_met, tallies
 
 SOLVER_NAME = "trellis-cpsat"
 POLISH_SECONDS = 2.0
+STOP_POLL_SECONDS = 0.5  # how often `should_stop` is asked
 
 
 @dataclass
@@ -46,12 +48,17 @@ def solve(
     previous: Schedule | dict[str, Any] | None = None,
     pinned: Iterable[str] = (),
     on_progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Solve one week; return a `trellis-week-solution/1` dict with `stats`.
 
     `previous` switches on repair mode: last week's bookings are kept where they still work and
     each patient whose bookings change costs a penalty below clinical quality. Bookings marked
     `"pinned": true` in `previous`, or whose id is in `pinned`, never move.
+
+    `should_stop` is asked between search steps and on each better week; once it returns True
+    the search ends, and each site only proves its bound and polishes the week it has (at most
+    POLISH_SECONDS each) before the week is returned, with `stats["stopped"]`.
     """
     started = time.monotonic()
     inst = instance if isinstance(instance, Instance) else parse_instance(instance)
@@ -94,7 +101,51 @@ def solve(
             )
 
     fresh_id = _IdMaker(old)
+    stopped = threading.Event()
     runs = [SiteRun(inst, site, base, old, workers, seed, report, fresh_id) for site in sites]
+    for run in runs:
+        run.should_stop = stopped.is_set
+    finished = threading.Event()
+    if should_stop is not None:
+        threading.Thread(
+            target=_watch_stop, args=(should_stop, stopped, finished, runs), daemon=True
+        ).start()
+    try:
+        return _stages(inst, runs, old, base, time_limit, workers, seed, started, stopped)
+    finally:
+        finished.set()
+
+
+def _watch_stop(
+    should_stop: Callable[[], bool],
+    stopped: threading.Event,
+    finished: threading.Event,
+    runs: list[SiteRun],
+) -> None:
+    """Ask `should_stop` now and every STOP_POLL_SECONDS (in this thread only) until the solve
+    has finished; when it says stop, end the search's CP-SAT solve under way at once."""
+    while not finished.is_set():
+        if should_stop():
+            stopped.set()
+            for run in runs:
+                run.stop_search()
+            return
+        finished.wait(STOP_POLL_SECONDS)
+
+
+def _stages(
+    inst: Instance,
+    runs: list[SiteRun],
+    old: Schedule | None,
+    base: Schedule | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    started: float,
+    stopped: threading.Event,
+) -> dict[str, Any]:
+    """Search and polish the sites in turns, then assemble and check the week."""
+    stopping = stopped.is_set
     first = time.monotonic() - started  # every site has its constructed (or kept) week
     for run in runs:
         run.build()
@@ -117,6 +168,8 @@ def solve(
         pool, opened, weight_left = remaining() * fraction, clock(), everyone
         for run in runs:
             budget = turn_budget(pool, clock() - opened, run.weight, weight_left)
+            if stopping():
+                budget = min(budget, POLISH_SECONDS)
             weight_left -= run.weight
             stage(run, budget)
             given[0] += budget
@@ -153,6 +206,8 @@ def solve(
             {"site": r.site, "plans_met": r.met, "bound": r.bound, "stages": r.stages} for r in runs
         ],
     }
+    if stopping():
+        stats["stopped"] = True
     if old is not None:
         now, before = booking_sets(schedule), booking_sets(old)
         stats["moved"] = sum(

@@ -64,6 +64,10 @@ def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
         params.max_time_in_seconds = max(5.0, 20 * time_limit)
     params.num_workers = workers
     params.random_seed = seed
+    # Ctrl-C is the caller's: by default CP-SAT takes it for itself and ends only the solve
+    # under way, so the command (and a worker being shut down) ran on regardless. The command
+    # line stops the whole search instead (cli.py).
+    params.catch_sigint_signal = False
     if workers > 1:
         # Every worker searches by neighbourhoods around the best week. The full-problem worker
         # (default_lp) finds no weeks here and its LP bound is never better than the isolation
@@ -81,14 +85,28 @@ def cp_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+def _never() -> bool:
+    return False
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, sm: SiteModel, report: Callable[[int], None]) -> None:
+    """Reports each better week's plans met; ends the search when the caller asks to stop."""
+
+    def __init__(
+        self,
+        sm: SiteModel,
+        report: Callable[[int], None],
+        should_stop: Callable[[], bool] = _never,
+    ) -> None:
         super().__init__()
         self.sm = sm
         self.report = report
+        self.should_stop = should_stop
 
     def on_solution_callback(self) -> None:
         self.report(sum(self.value(v) for v in self.sm.met.values()))
+        if self.should_stop():
+            self.stop_search()
 
 
 @dataclass
@@ -114,6 +132,16 @@ class SiteRun:
     stages: list[dict[str, Any]] = field(default_factory=list)
     steps_taken: int = 0  # timetable steps so far; a later call continues their seeds
     rng: random.Random = field(init=False)
+    # Asked between timetable steps and on each better week: True ends the search early (a
+    # coordinator stopped the run); the bound and the polish still run on the week found.
+    should_stop: Callable[[], bool] = _never
+    searching: cp_model.CpSolver | None = None  # the search's CP-SAT solve under way, if any
+
+    def stop_search(self) -> None:
+        """End the search's CP-SAT solve under way now (from another thread; thread-safe)."""
+        solver = self.searching
+        if solver is not None:
+            solver.stop_search()
 
     def __post_init__(self) -> None:
         """Candidates and the start week (constructed, or last week's valid part in repair)."""
@@ -206,8 +234,14 @@ class SiteRun:
         if self.values is not None:
             self._hint(model)
         solver = cp_solver(budget, self.workers, self.seed)
-        watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, stage))
-        status = solver.solve(model, watcher)
+        stop = self.should_stop if stage == "search" else _never
+        watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, stage), stop)
+        if stage == "search":
+            self.searching = solver
+        try:
+            status = solver.solve(model, watcher)
+        finally:
+            self.searching = None
         entry: dict[str, Any] = {
             "stage": stage,
             "status": solver.status_name(status),
@@ -260,9 +294,10 @@ class SiteRun:
                 self.values = dict(zip(hinted.vars, hinted.values, strict=True))
             self._timetable_lns(budget - reserve)
             left = budget - (time.monotonic() - started)
-            self._prove_bound(reserve if self.workers == 1 else max(reserve, left))
+            long = self.workers > 1 and not self.should_stop()
+            self._prove_bound(max(reserve, left) if long else reserve)
             left = budget - (time.monotonic() - started)
-            if self.workers > 1 and left >= 1.0 + STEP_OVERHEAD:
+            if self.workers > 1 and left >= 1.0 + STEP_OVERHEAD and not self.should_stop():
                 # The bound mostly settles well inside its reserve: search on with the rest.
                 self._timetable_lns(left)
         else:
@@ -290,7 +325,7 @@ class SiteRun:
         slot_vars = [(gi, v) for table in (sm.z, sm.f) for (gi, _), v in table.items()]
         for _ in range(steps):
             left = budget - (time.monotonic() - started) - STEP_OVERHEAD
-            if self.workers > 1 and left < per / 2:
+            if (self.workers > 1 and left < per / 2) or self.should_stop():
                 break
             freed = self._freed(rng)
             model = sm.model.clone()
@@ -302,9 +337,17 @@ class SiteRun:
             limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
             self.steps_taken += 1
             solver = cp_solver(limit, self.workers, self.seed + self.steps_taken)
+
             # Progress as the step finds weeks, not only when it ends.
-            watcher = _Watcher(sm, lambda met: self.report(self.site, met, self.bound, "timetable"))
-            status = solver.solve(model, watcher)
+            def found(met: int) -> None:
+                self.report(self.site, met, self.bound, "timetable")
+
+            watcher = _Watcher(sm, found, self.should_stop)
+            self.searching = solver
+            try:
+                status = solver.solve(model, watcher)
+            finally:
+                self.searching = None
             tried += 1
             # The complete hint is a week of the step's model, so what comes back is no worse.
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -181,6 +181,7 @@ class RoomPlan:
         model.maximize((len(stay) + 1) * sum(v for _, _, v in use) + sum(stay))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (cli.py)
         solver.parameters.max_deterministic_time = 2.0
         solver.parameters.max_time_in_seconds = 10.0  # a runaway guard only
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

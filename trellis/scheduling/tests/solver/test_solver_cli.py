@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from trellis.scheduling.solver.cli import main
+from trellis.scheduling.solver.cli import Aborted, _interruptible, main
+from trellis.scheduling.solver.errors import SchedulingError
 
 from .support import tiny_instance
 
@@ -64,3 +70,51 @@ def test_a_repair_says_its_bound_is_not_computed(
     assert "bound not computed" in err[-1]
     assert "gap" not in err[-1]
     assert all("bound not computed" in line for line in err[:-1])
+
+
+def _interrupt_after(seconds: float, times: int = 1) -> None:
+    """Ctrl-C to this process, as a terminal sends it, from a timer thread."""
+
+    def send() -> None:
+        for _ in range(times):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+
+    threading.Timer(seconds, send).start()
+
+
+def test_ctrl_c_stops_the_search_and_returns_the_week_found() -> None:
+    asked: list[bool] = []
+
+    def work(should_stop: Callable[[], bool]) -> dict[str, object]:
+        while not should_stop():
+            time.sleep(0.01)
+        asked.append(True)
+        return {"stats": {"stopped": True}}
+
+    _interrupt_after(0.3)
+    assert _interruptible(work) == {"stats": {"stopped": True}}
+    assert asked == [True]
+
+
+def test_ctrl_c_twice_aborts() -> None:
+    released = threading.Event()
+
+    def work(should_stop: Callable[[], bool]) -> dict[str, object]:
+        released.wait(10)  # a search that does not stop at once
+        return {}
+
+    _interrupt_after(0.3, times=2)
+    try:
+        with pytest.raises(Aborted):
+            _interruptible(work)
+    finally:
+        released.set()
+
+
+def test_errors_inside_the_solve_reach_the_caller() -> None:
+    def work(should_stop: Callable[[], bool]) -> dict[str, object]:
+        raise SchedulingError("instance lacks 'rooms'")
+
+    with pytest.raises(SchedulingError, match="lacks 'rooms'"):
+        _interruptible(work)
