@@ -244,6 +244,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    STOPPED = "stopped", _("Stopped")  # before it started, or its worker stopped (stale)
     PUBLISHED = "published", _("Published")
 
 
@@ -269,12 +270,22 @@ class ScheduleRun(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A coordinator's Stop: a running run ends its search and keeps the best week found so far.
+    stop_requested_at = models.DateTimeField(null=True, blank=True)
+    stop_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Run {self.week_start} ({self.get_status_display()})"
+
+    @property
+    def stopped_early(self) -> bool:
+        """Finished with a week, its search cut short by a coordinator's Stop."""
+        return bool(self.stats.get("stopped"))
 
     @property
     def deadline(self) -> datetime.datetime:
@@ -296,7 +307,11 @@ class ScheduleRun(BaseModel):
 
     @property
     def status_label(self) -> str:
-        return str(_("Stopped")) if self.is_stale else self.get_status_display()
+        if self.is_stale:
+            return str(_("Stopped"))
+        if self.is_active and self.stop_requested_at is not None:
+            return str(_("Stopping"))
+        return self.get_status_display()
 
     @property
     def progress_percent(self) -> int:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalogue/<uuid:public_id>/", views.group_type_edit, name="group_type_edit"),
     path("runs/<uuid:public_id>/", views.run_detail, name="run"),
     path("runs/<uuid:public_id>/publish/", views.run_publish, name="publish"),
+    path("runs/<uuid:public_id>/stop/", views.run_stop, name="stop"),
     path("<slug:kind>/<uuid:public_id>/pin/", views.pin, name="pin"),
     path("<slug:kind>/<uuid:public_id>/move/", views.booking_move, name="move"),
     path(

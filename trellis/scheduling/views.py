@@ -150,6 +150,28 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
+def run_stop(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _coordinator(request)
+    run = selectors.run_for(user, public_id)
+    try:
+        run = services.run_stop(actor=user, run=run)
+    except TrellisError as error:
+        messages.error(request, str(error))
+    else:
+        if run.status == RunStatus.STOPPED:
+            messages.info(request, _("The run was stopped."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Stopping: the run ends its search within a few seconds and keeps the best "
+                    "week it has found."
+                ),
+            )
+    return redirect("scheduling:run", run.public_id)
+
+
+@require_POST
 def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _coordinator(request)
     run = selectors.run_for(user, public_id)

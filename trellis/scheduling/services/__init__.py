@@ -11,10 +11,19 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
-from .runs import RunAlreadyActive, run_create, run_execute, run_publish, solution_publish
+from .runs import (
+    RunAlreadyActive,
+    RunNotActive,
+    run_create,
+    run_execute,
+    run_publish,
+    run_stop,
+    solution_publish,
+)
 
 __all__ = [
     "RunAlreadyActive",
+    "RunNotActive",
     "appointment_add",
     "appointment_move",
     "availability_set",
@@ -27,6 +36,7 @@ __all__ = [
     "run_create",
     "run_execute",
     "run_publish",
+    "run_stop",
     "session_add_patient",
     "session_move",
     "solution_publish",

@@ -145,7 +145,7 @@ def _stop_stale(actor: User | None, run: ScheduleRun) -> None:
         "(its worker stopped or was restarted). Run the week again."
     ) % {"m": settings.TRELLIS["SCHEDULE_RUN_STALE_AFTER"] // 60}
     ScheduleRun.objects.filter(pk=run.pk, status=run.status).update(
-        status=RunStatus.FAILED, error=error, stage="", finished_at=timezone.now()
+        status=RunStatus.STOPPED, error=error, stage="", finished_at=timezone.now()
     )
     audit_record(
         actor=actor,
@@ -154,6 +154,45 @@ def _stop_stale(actor: User | None, run: ScheduleRun) -> None:
         summary=f"Schedule run for the week of {run.week_start} marked stopped: no result "
         f"by {timezone.localtime(run.deadline):%Y-%m-%d %H:%M}",
     )
+
+
+class RunNotActive(ValidationFailed):
+    """Stop was asked of a run that is no longer queued or running."""
+
+
+@transaction.atomic
+def run_stop(*, actor: User, run: ScheduleRun) -> ScheduleRun:
+    """Stop a run. A queued run is stopped before it starts. A running one is asked to stop:
+    its worker ends the search within a few seconds (between timetable steps, or at the next
+    better week), polishes the best week found so far and finishes it as usual (``run_execute``),
+    so it can be previewed and published. A stale run is marked stopped."""
+    locked = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if not locked.is_active:
+        if locked.is_stale:
+            _stop_stale(actor, locked)
+            locked.refresh_from_db()
+            return locked
+        raise RunNotActive(_("This run has already finished."))
+    now = timezone.now()
+    if locked.stop_requested_at is not None:
+        return locked  # asked already: the worker is finishing it
+    locked.stop_requested_at = now
+    locked.stop_requested_by = actor
+    fields = ["stop_requested_at", "stop_requested_by", "updated_at"]
+    if locked.status == RunStatus.QUEUED:
+        locked.status = RunStatus.STOPPED
+        locked.error = _("Stopped before it started.")
+        locked.finished_at = now
+        fields += ["status", "error", "finished_at"]
+    locked.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=locked,
+        summary=f"Schedule run for the week of {locked.week_start} stopped"
+        + (" before it started" if locked.status == RunStatus.STOPPED else " (search ended early)"),
+    )
+    return locked
 
 
 class RunOutOfDate(ValidationFailed):
@@ -289,6 +328,14 @@ def run_execute(run_id: uuid.UUID | str) -> None:
             # find SQLite locked. The next report, or the result, is written instead.
             return
 
+    def should_stop() -> bool:
+        """A coordinator's Stop, read from the row (the solver asks from its own thread, every
+        half second)."""
+        try:
+            return ScheduleRun.objects.filter(pk=run.pk, stop_requested_at__isnull=False).exists()
+        except DatabaseError:
+            return False  # as with progress: SQLite may be locked; asked again shortly
+
     current = _published_week(run)
     # Publishing compares this with the week then: a hand move or another publication since
     # makes the run out of date.
@@ -300,6 +347,7 @@ def run_execute(run_id: uuid.UUID | str) -> None:
             time_limit=run.time_limit,
             previous=previous,
             on_progress=progress,
+            should_stop=should_stop,
         )
     except SchedulingError as error:
         mine.update(status=RunStatus.FAILED, error=str(error), finished_at=timezone.now())

@@ -75,7 +75,7 @@ def test_a_stale_run_is_marked_stopped_and_no_longer_blocks(cast, week):
     fresh = _queued(cast, week)
 
     stuck.refresh_from_db()
-    assert stuck.status == RunStatus.FAILED
+    assert stuck.status == RunStatus.STOPPED
     assert "Stopped without a result" in stuck.error
     assert stuck.finished_at is not None
     assert fresh.status == RunStatus.QUEUED
@@ -90,7 +90,7 @@ def test_a_run_taken_as_stopped_is_not_solved_afterwards(cast, week):
     _queued(cast, week)
     services.run_execute(stuck.public_id)  # its worker comes back late
     stuck.refresh_from_db()
-    assert stuck.status == RunStatus.FAILED
+    assert stuck.status == RunStatus.STOPPED
     assert stuck.solution is None
 
 

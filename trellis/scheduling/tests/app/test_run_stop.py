@@ -1,0 +1,104 @@
+"""Stopping a run: a queued run never starts; a running one keeps the best week found so far."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from trellis.audit.models import AuditAction, AuditEvent
+from trellis.scheduling import services
+from trellis.scheduling.models import RunStatus, ScheduleRun
+
+
+def _queued(cast, week, time_limit: int = 2) -> ScheduleRun:
+    return services.run_create(
+        actor=cast.charlie,
+        sites=[week.group_room.site],
+        week_start=week.monday,
+        time_limit=time_limit,
+    )
+
+
+def test_a_queued_run_stopped_never_starts(cast, week):
+    run = _queued(cast, week)
+    run = services.run_stop(actor=cast.charlie, run=run)
+    assert run.status == RunStatus.STOPPED
+    assert run.error == "Stopped before it started."
+    assert run.stop_requested_by == cast.charlie
+    services.run_execute(run.public_id)  # the worker picks it up afterwards
+    run.refresh_from_db()
+    assert run.status == RunStatus.STOPPED
+    assert run.solution is None
+    assert AuditEvent.objects.filter(
+        action=AuditAction.TRANSITION, object_id=str(run.public_id)
+    ).exists()
+    _queued(cast, week)  # the week is free again
+
+
+def test_a_running_run_stopped_keeps_the_best_week_and_can_be_published(
+    audit_truncate_for_flush: None,
+    django_db_serialized_rollback: None,
+    transactional_db: None,
+    cast,
+    week,
+    monkeypatch,
+    login,
+):
+    # Transactional: the solver asks for the stop from its own thread and connection, which
+    # sees only committed rows.
+    run = _queued(cast, week, time_limit=120)
+    from trellis.scheduling import solver
+
+    real = solver.solve
+
+    def stopped_while_solving(*args, **kwargs):
+        services.run_stop(actor=cast.charlie, run=ScheduleRun.objects.get(pk=run.pk))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "solve", stopped_while_solving)
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert run.stopped_early
+    assert run.solution is not None
+    assert run.seconds < 60  # not the 120 s it was given
+    assert run.plans_met is not None
+
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    text = page.content.decode()
+    assert "Stopped early by Charlie Chen" in text
+    assert "Publish" in text
+    services.run_publish(actor=cast.charlie, run=run)
+
+
+def test_a_finished_run_cannot_be_stopped(cast, week):
+    run = _queued(cast, week)
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    with pytest.raises(services.RunNotActive):
+        services.run_stop(actor=cast.charlie, run=run)
+
+
+def test_the_run_page_offers_stop_while_running_and_says_when_asked(cast, week, login):
+    run = _queued(cast, week)
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    client = login(cast.charlie)
+    url = reverse("scheduling:run", args=[run.public_id])
+    assert "Stop and keep the best week so far" in client.get(url).content.decode()
+
+    response = client.post(reverse("scheduling:stop", args=[run.public_id]), follow=True)
+    text = response.content.decode()
+    assert "Stopping: the run ends its search within a few seconds" in text
+    assert "Charlie Chen asked the run to stop at" in text
+    assert "Stop and keep the best week so far" not in text
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING  # its worker finishes it
+    assert run.status_label == "Stopping"
+
+
+def test_stop_is_for_coordinators_only(cast, week, login):
+    run = _queued(cast, week)
+    response = login(cast.alice).post(reverse("scheduling:stop", args=[run.public_id]))
+    assert response.status_code == 404
+    run.refresh_from_db()
+    assert run.stop_requested_at is None
