@@ -15,7 +15,7 @@ from collections.abc import Callable
 from trellis.accounts.models import User
 from trellis.organization.models import Site
 from trellis.scheduling.instance_builder import build_instance, monday_of
-from trellis.scheduling.services.runs import solution_publish
+from trellis.scheduling.services.publishing import solution_publish
 from trellis.scheduling.solver import solve
 
 from .result import DemoResult

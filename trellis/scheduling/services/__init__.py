@@ -11,15 +11,8 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
-from .runs import (
-    RunAlreadyActive,
-    RunNotActive,
-    run_create,
-    run_execute,
-    run_publish,
-    run_stop,
-    solution_publish,
-)
+from .publishing import run_publish, solution_publish
+from .runs import RunAlreadyActive, RunNotActive, run_create, run_execute, run_stop
 
 __all__ = [
     "RunAlreadyActive",

@@ -1,0 +1,289 @@
+"""Publishing a solution: the week's sessions and appointments, dated, every week from its
+Monday on (replacing unpinned bookings), and publishing a finished run.
+
+Each service is one transaction and writes its own audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import DAY_CODES, User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
+from trellis.core.errors import ValidationFailed
+
+from .. import rules
+from ..instance_builder import IdMap
+from ..models import (
+    Appointment,
+    BookingStatus,
+    GroupSession,
+    GroupSessionPatient,
+    Publication,
+    RunStatus,
+    ScheduleRun,
+)
+from ..review import describe
+from .runs import RunOutOfDate, add_minutes, run_changes
+
+
+def _date(week_start: datetime.date, week: int, day: str) -> datetime.date:
+    return week_start + datetime.timedelta(weeks=week, days=DAY_CODES.index(day))
+
+
+Kept = tuple[datetime.date, datetime.time, datetime.time, set[str], str]
+
+
+def _overlaps(
+    kept: list[Kept],
+    day: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    things: set[str],
+) -> str | None:
+    """The label of a kept (pinned) booking sharing a person or room at that time, if any."""
+    return next(
+        (label for d, s, e, t, label in kept if d == day and s < end and start < e and t & things),
+        None,
+    )
+
+
+@transaction.atomic
+def solution_publish(
+    *,
+    actor: User | None,
+    instance: dict[str, Any],
+    solution: dict[str, Any],
+    weeks: int | None = None,
+    run: ScheduleRun | None = None,
+    source: str = "run",
+    today: datetime.date | None = None,
+) -> Publication:
+    """Create the week's sessions and appointments for ``weeks`` weeks from the instance's week.
+
+    The week repeats weekly until changed: every unpinned scheduled booking of the instance's
+    sites from the publish week on (and not before today) is replaced; pinned bookings stay, and
+    a new booking that would share a room or a person with a kept pinned one is left out. A
+    pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
+    in the following weeks like every other booking of the week.
+
+    ``today`` (default: the real date) is the first day written or replaced; the demo program
+    passes the Monday of its week, so that its whole current week is published.
+    """
+    from ..solver import SchedulingError, parse_instance, parse_schedule
+
+    try:
+        parsed = parse_instance(instance)
+        parse_schedule(solution, parsed)
+    except SchedulingError as error:
+        raise ValidationFailed(
+            _("The solution cannot be published: %(e)s") % {"e": error}
+        ) from None
+    except (TypeError, KeyError) as error:
+        raise ValidationFailed(
+            _("The solution cannot be published: missing %(e)s") % {"e": error}
+        ) from None
+    try:
+        week_start = datetime.date.fromisoformat(instance.get("week_start", ""))
+    except ValueError:
+        raise ValidationFailed(_("The instance names no week_start date.")) from None
+    if week_start.weekday() != 0:
+        raise ValidationFailed(_("The instance's week_start is not a Monday."))
+    weeks = weeks or settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
+    ids = IdMap.for_instance(instance)
+    missing = [s["id"] for s in instance.get("sites", []) if s["id"] not in ids.sites]
+    if missing:
+        raise ValidationFailed(_("Unknown sites: %(s)s") % {"s": ", ".join(missing)})
+    _publishable(instance, solution, ids)
+    sites = list(ids.sites.values())
+    today = today or timezone.localdate()
+    first = max(week_start, today)
+    last_day = week_start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
+
+    session_rows = GroupSession.objects.filter(
+        site__in=sites, date__range=(first, last_day), status=BookingStatus.SCHEDULED
+    )
+    appointment_rows = Appointment.objects.filter(
+        site__in=sites, date__range=(first, last_day), status=BookingStatus.SCHEDULED
+    )
+    replaced = session_rows.filter(pinned=False).count()
+    replaced += appointment_rows.filter(pinned=False).count()
+    session_rows.filter(pinned=False).delete()
+    appointment_rows.filter(pinned=False).delete()
+    kept: list[Kept] = []
+    kept_ids: set[tuple[str, datetime.date]] = set()
+    for s in session_rows.select_related("group_type").prefetch_related(
+        "facilitators", "members__patient"
+    ):
+        things = {str(u.public_id) for u in s.facilitators.all()}
+        things |= {str(m.patient.public_id) for m in s.members.all()}
+        if s.room:
+            things.add(str(s.room.public_id))
+        kept.append((s.date, s.start, s.end, things, f"{s.group_type.name} {s.start:%H:%M}"))
+        kept_ids.add((str(s.public_id), s.date))
+    for a in appointment_rows.select_related("patient", "clinician", "room"):
+        things = {str(a.patient.public_id), str(a.clinician.public_id)}
+        if a.room:
+            things.add(str(a.room.public_id))
+        label = f"{a.get_kind_display()} of {a.patient.display_name} {a.start:%H:%M}"
+        kept.append((a.date, a.start, a.end, things, label))
+        kept_ids.add((str(a.public_id), a.date))
+
+    type_names = {t["id"]: t.get("name", t["id"]) for t in instance.get("group_types", [])}
+    dropped: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def drop(booking: dict[str, Any], what: str, why: str, day: datetime.date) -> None:
+        entry = dropped.setdefault((booking["id"], why), {"what": what, "why": why, "dates": []})
+        entry["dates"].append(day.isoformat())
+
+    def patient_name(pid: str) -> str:
+        patient = ids.patients.get(pid)
+        return patient.display_name if patient is not None else _("a patient no longer listed")
+
+    sessions = appointments = 0
+    for week in range(weeks):
+        for s in solution.get("sessions", []):
+            day = _date(week_start, week, s["day"])
+            if day < today or (s["id"], day) in kept_ids:
+                continue
+            group_type = ids.group_types[s["type"]]
+            start = datetime.time.fromisoformat(s["start"])
+            end = add_minutes(start, group_type.minutes)
+            things = {s["room"], *s["facilitators"], *s["patients"]}
+            what = describe(s, type_names)
+            clash = _overlaps(kept, day, start, end, things)
+            if clash:
+                drop(s, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
+                continue
+            members = [(ids.patients.get(p), ids.episodes.get(p)) for p in s["patients"]]
+            for pid in s["patients"]:
+                if ids.episodes.get(pid) is None:
+                    why = _("%(p)s left out: no longer in treatment") % {"p": patient_name(pid)}
+                    drop(s, what, why, day)
+            session = GroupSession.objects.create(
+                group_type=group_type,
+                site=ids.sites[s["site"]],
+                room=ids.rooms.get(s["room"]),
+                date=day,
+                start=start,
+                end=end,
+            )
+            session.facilitators.set([ids.clinicians[c] for c in s["facilitators"]])
+            GroupSessionPatient.objects.bulk_create(
+                GroupSessionPatient(session=session, patient=p, episode=e)
+                for p, e in members
+                if p is not None and e is not None
+            )
+            sessions += 1
+        for a in solution.get("appointments", []):
+            day = _date(week_start, week, a["day"])
+            episode = ids.episodes.get(a["patient"])
+            if day < today or (a["id"], day) in kept_ids:
+                continue
+            what = f"{describe(a, type_names)} ({patient_name(a['patient'])})"
+            if episode is None:
+                drop(a, what, _("no longer in treatment"), day)
+                continue
+            start = datetime.time.fromisoformat(a["start"])
+            end = add_minutes(start, int(a["minutes"]))
+            things = {a["room"], a["clinician"], a["patient"]}
+            clash = _overlaps(kept, day, start, end, things)
+            if clash:
+                drop(a, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
+                continue
+            Appointment.objects.create(
+                kind=a["kind"],
+                patient=ids.patients[a["patient"]],
+                episode=episode,
+                clinician=ids.clinicians[a["clinician"]],
+                site=ids.sites[a["site"]],
+                room=ids.rooms.get(a["room"]),
+                date=day,
+                start=start,
+                end=end,
+            )
+            appointments += 1
+    publication = Publication.objects.create(
+        run=run,
+        week_start=week_start,
+        weeks=weeks,
+        sessions_created=sessions,
+        appointments_created=appointments,
+        bookings_replaced=replaced,
+        source=source,
+        published_by=actor,
+        dropped=list(dropped.values()),
+    )
+    if run is not None:
+        run.status = RunStatus.PUBLISHED
+        run.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=publication,
+        summary=f"Published the week of {week_start} for {publication.span} "
+        f"({', '.join(ids.sites)}): {sessions} sessions, {appointments} appointments, "
+        f"{replaced} replaced, {publication.dropped_count} left out",
+        changes={
+            "run": str(run.public_id) if run else None,
+            "source": source,
+            "dropped": publication.dropped_count,
+        },
+    )
+    return publication
+
+
+def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap) -> None:
+    """Every reference resolves and no booking breaks a hard rule, or ValidationFailed."""
+    bookings = [*solution.get("sessions", []), *solution.get("appointments", [])]
+    for b in bookings:
+        where = f"booking {b.get('id')!r}"
+        people = [*b.get("facilitators", []), b.get("clinician")]
+        if b.get("site") not in ids.sites:
+            raise ValidationFailed(_("%(w)s: unknown site") % {"w": where})
+        if b.get("room") not in ids.rooms:
+            raise ValidationFailed(
+                _("%(w)s: unknown room %(r)r") % {"w": where, "r": b.get("room")}
+            )
+        if "type" in b and b["type"] not in ids.group_types:
+            raise ValidationFailed(_("%(w)s: unknown group type") % {"w": where})
+        for person in people:
+            if person is not None and person not in ids.clinicians:
+                raise ValidationFailed(_("%(w)s: unknown clinician") % {"w": where})
+    names = {**{k: str(v) for k, v in ids.rooms.items()}}
+    names |= {k: u.display_name for k, u in ids.clinicians.items()}
+    names |= {k: p.display_name for k, p in ids.patients.items()}
+    for b in bookings:
+        problems = rules.violations(instance, bookings, b, names)
+        if problems:
+            raise ValidationFailed(
+                _("The solution cannot be published: booking %(b)s: %(p)s")
+                % {"b": b.get("id"), "p": " ".join(problems)}
+            )
+
+
+@transaction.atomic
+def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> Publication:
+    """Publish a finished run, unless what it was built from changed since (RunOutOfDate)."""
+    if run.status != RunStatus.DONE or not run.solution:
+        raise ValidationFailed(_("Only a finished run that has not been published can be."))
+    changes = run_changes(run)
+    if changes:
+        raise RunOutOfDate(
+            _(
+                "This run is out of date, so it was not published: %(c)s since it was made. "
+                "Publishing it would undo or ignore that. Run the week again and publish the "
+                "new run."
+            )
+            % {"c": "; ".join(changes)}
+        )
+    return solution_publish(
+        actor=actor, instance=run.instance, solution=run.solution, weeks=weeks, run=run
+    )
