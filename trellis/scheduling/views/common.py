@@ -1,0 +1,41 @@
+"""What the schedule pages share: who may see or coordinate, and where to go back to."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from trellis.accounts.models import User
+from trellis.core.auth import acting_user
+
+from .. import selectors
+
+
+def coordinator(request: HttpRequest) -> User:
+    """The acting user, who must coordinate schedules (404 otherwise: the page is not theirs)."""
+    user = acting_user(request)
+    if not selectors.can_coordinate(user):
+        raise Http404
+    return user
+
+
+def viewer(request: HttpRequest) -> User:
+    """The acting user, who must be allowed to see schedules (404 otherwise)."""
+    user = acting_user(request)
+    if not selectors.can_view_schedule(user):
+        raise Http404
+    return user
+
+
+def check_kind(kind: str) -> None:
+    if kind not in ("session", "appointment"):
+        raise Http404
+
+
+def go_back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """To the page the form came from (`next`, on this host only), else to `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)

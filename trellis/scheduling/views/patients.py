@@ -1,0 +1,115 @@
+"""A patient's schedule and availability, and calendar feeds (secret, revocable URLs)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trellis.core.auth import acting_user
+from trellis.core.errors import TrellisError
+from trellis.patients.selectors import patient_for_write
+
+from .. import selectors, services
+from ..forms import AvailabilityForm, windows_text
+from ..ical import feed as ical_feed
+from ..instance_builder import monday_of
+from ..models import CalendarFeed, WindowKind
+
+
+def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
+    patient = patient_for_write(user, public_id)
+    rows = list(selectors.patient_availability(patient))
+    initial = {
+        "patient": windows_text([r for r in rows if r.kind == WindowKind.PATIENT]),
+        "family": windows_text([r for r in rows if r.kind == WindowKind.FAMILY]),
+    }
+    form = AvailabilityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.availability_set_all(
+                actor=user,
+                patient=patient,
+                patient_windows=form.cleaned_data[WindowKind.PATIENT],
+                family_windows=form.cleaned_data[WindowKind.FAMILY],
+            )
+        except TrellisError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Availability saved."))
+            return redirect("scheduling:patient", patient.public_id)
+    context = {
+        "patient": patient,
+        "form": form,
+        "feed": selectors.active_feeds(patient=patient).first(),
+        "last_change": max(
+            (r for r in rows if r.changed_at is not None),
+            key=lambda r: r.changed_at or timezone.now(),
+            default=None,
+        ),
+        "new_feed_url": request.session.pop("new_feed_url", ""),
+        "week_start": monday_of(timezone.localdate()),
+    }
+    return render(request, "scheduling/patient.html", context)
+
+
+@require_POST
+def feed_new(request: HttpRequest) -> HttpResponse:
+    """A new secret feed for the signed-in clinician, or for a patient (``patient`` field)."""
+    user = acting_user(request)
+    patient_id = request.POST.get("patient", "")
+    try:
+        patient = patient_for_write(user, uuid.UUID(patient_id)) if patient_id else None
+    except ValueError:
+        raise Http404 from None
+    if patient is None and user.role != "clinician":
+        raise Http404
+    _feed, token = services.feed_create(actor=user, user=None if patient else user, patient=patient)
+    request.session["new_feed_url"] = request.build_absolute_uri(
+        reverse("scheduling:ical", args=[token])
+    )
+    if patient is not None:
+        return redirect("scheduling:patient", patient.public_id)
+    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+
+
+@require_POST
+def feed_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = acting_user(request)
+    feed = CalendarFeed.objects.filter(public_id=public_id).select_related("patient").first()
+    if feed is None:
+        raise Http404
+    if feed.patient is not None:
+        patient_for_write(user, feed.patient.public_id)
+    elif feed.user_id != user.pk:
+        raise Http404
+    services.feed_revoke(actor=user, feed=feed)
+    messages.success(request, _("The calendar link no longer works."))
+    if feed.patient is not None:
+        return redirect("scheduling:patient", feed.patient.public_id)
+    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+
+
+@login_not_required
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    feed = (
+        CalendarFeed.objects.filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
+        .filter(Q(user__is_active=True) | Q(patient__isnull=False))
+        .select_related("user", "patient")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    body = ical_feed(user=feed.user, patient=feed.patient)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,161 @@
+"""Schedule runs: start (one per week and site), progress, preview, stop and publish."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from trellis.core.errors import TrellisError
+
+from .. import selectors, services
+from ..forms import RunForm
+from ..models import Publication, RunStatus
+from ..review import describe, unmet_reasons, week_diff
+from ..tasks import run_schedule, runs_inline
+from .common import coordinator
+
+
+def _starting() -> str:
+    """What a run's start button says once pressed: inline (the demo) the page waits for the
+    whole solve; with a worker it moves on to the run's page at once."""
+    if runs_inline():
+        return _(
+            "Solving the week: the page changes when the run has finished, within its time limit."
+        )
+    return _("Starting the run…")
+
+
+def run_list(request: HttpRequest) -> HttpResponse:
+    user = coordinator(request)
+    form = RunForm(request.POST or None, sites=selectors.coordinated_sites(user))
+    active = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(
+                actor=user,
+                sites=list(form.cleaned_data["sites"]),
+                week_start=form.cleaned_data["week"],
+                time_limit=form.cleaned_data["time_limit"],
+            )
+        except services.RunAlreadyActive as error:
+            form.add_error(None, str(error))
+            active = error.run
+        except TrellisError as error:
+            form.add_error(None, str(error))
+        else:
+            run_schedule.enqueue(str(run.public_id))
+            return redirect("scheduling:run", run.public_id)
+    runs = selectors.runs_visible_to(user)[:30]
+    context = {
+        "form": form,
+        "runs": runs,
+        "active": active,
+        "can_coordinate": True,
+        "starting": _starting(),
+    }
+    return render(request, "scheduling/runs.html", context)
+
+
+def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    run = selectors.run_for(user, public_id)
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "scheduling/partials/_progress.html", {"run": run})
+        if not run.is_active and request.GET.get("was") == "active":
+            response["HX-Refresh"] = "true"
+        return response
+    context: dict[str, object] = {"run": run, "can_coordinate": True, "starting": _starting()}
+    if run.solution:
+        sites = list(run.sites.all())
+        names = selectors.names_for(run.instance)
+        type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
+        current = selectors.week_as_format(sites, run.week_start)
+        diff = week_diff(current, run.solution)
+        # The solver checks its week as it makes it: no need to re-check the rules here.
+        unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
+        # The current week can hold patients the run no longer schedules (discharged since):
+        # name them too rather than show their ids.
+        names.update(selectors.patient_names(p for p in diff.patients_moved if p not in names))
+        notes = run.stats.get("notes", {})
+        context.update(
+            added=[describe(s, type_names) for s in diff.added],
+            removed=[describe(s, type_names) for s in diff.removed],
+            moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
+            kept=diff.kept,
+            patients_moved=[names.get(p, p) for p in diff.patients_moved],
+            unmet=sorted(
+                (names.get(p, p), reasons + notes.get(p, [])) for p, reasons in unmet.items()
+            ),
+            default_plans=sorted(names.get(p, p) for p in run.default_plans),
+            sessions=len(run.solution.get("sessions", [])),
+            appointments=len(run.solution.get("appointments", [])),
+        )
+    if run.status == RunStatus.PUBLISHED:
+        context["publication"] = run.publications.first()
+    return render(request, "scheduling/run.html", context)
+
+
+@require_POST
+def run_stop(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    run = selectors.run_for(user, public_id)
+    try:
+        run = services.run_stop(actor=user, run=run)
+    except TrellisError as error:
+        messages.error(request, str(error))
+    else:
+        if run.status == RunStatus.STOPPED:
+            messages.info(request, _("The run was stopped."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Stopping: the run ends its search within a few seconds and keeps the best "
+                    "week it has found."
+                ),
+            )
+    return redirect("scheduling:run", run.public_id)
+
+
+@require_POST
+def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    run = selectors.run_for(user, public_id)
+    try:
+        publication = services.run_publish(actor=user, run=run)
+    except TrellisError as error:
+        messages.error(request, str(error))
+        return redirect("scheduling:run", run.public_id)
+    messages.success(
+        request,
+        _("Published: %(s)s sessions and %(a)s appointments over %(w)s weeks.")
+        % {
+            "s": publication.sessions_created,
+            "a": publication.appointments_created,
+            "w": publication.weeks,
+        },
+    )
+    if publication.dropped:
+        messages.warning(request, _dropped_message(publication))
+    first = next(iter(run.sites.all()))
+    return redirect(
+        f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"
+    )
+
+
+def _dropped_message(publication: Publication) -> str:
+    """How many bookings publishing left out, and which, in plain words."""
+    n = publication.dropped_count
+    listed = "; ".join(
+        f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped
+    )
+    return ngettext(
+        "%(n)s booking was left out: %(l)s.", "%(n)s bookings were left out: %(l)s.", n
+    ) % {"n": n, "l": listed}

@@ -1,0 +1,284 @@
+"""Week views by site, room, clinician, track and patient; plans not met; pins, moves and
+bookings added by hand, each refused in plain words when it would break a rule."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.models import User
+from trellis.core.errors import TrellisError
+from trellis.patients.selectors import patients_visible_to, with_full_chart
+
+from .. import selectors, services, weeks
+from ..forms import AddPatientForm, AppointmentForm, MoveForm
+from ..instance_builder import build_instance
+from ..models import Appointment, GroupSession
+from ..review import patient_weeks, unmet_reasons
+from .common import check_kind, coordinator, go_back, viewer
+
+VIEW_LABELS = {
+    "site": _lazy("Site"),
+    "room": _lazy("Room"),
+    "clinician": _lazy("Clinician"),
+    "track": _lazy("Track"),
+    "patient": _lazy("Patient"),
+}
+NOT_FOUND = {
+    "site": _lazy("That site is not one of your sites."),
+    "room": _lazy("That room is not at one of your sites."),
+    "clinician": _lazy("That clinician does not work at one of your sites."),
+    "track": _lazy("That track is not at one of your sites."),
+    "patient": _lazy("That patient is not one whose week you can see."),
+}
+
+
+def _grid_or_none(
+    user: User, view: str, key: str, week_start: datetime.date
+) -> selectors.WeekGrid | None:
+    try:
+        return selectors.week_grid(user, view=view, key=key, week_start=week_start)
+    except Http404:
+        return None
+
+
+def week(request: HttpRequest) -> HttpResponse:
+    """A week by site, room, clinician, track or patient. Whatever the query string holds, the
+    page renders: an unknown view or a key that is not one of the user's shows the view's first
+    choice (or nothing) with a message saying so."""
+    user = viewer(request)
+    week_start = weeks.week_param(request)
+    choices = selectors.grid_choices(user)
+    view = request.GET.get("view") or "site"
+    key = request.GET.get("key", "").strip()
+    if view not in selectors.VIEWS:
+        messages.warning(request, _("There is no such view; showing a site."))
+        view, key = "site", ""
+    elif request.GET.get("from", view) != view:
+        key = ""  # the switch changed the view: the key chosen belongs to the previous one
+    # Without a (valid) key the view shows its first choice, except a patient's: the page
+    # never shows another patient's week than the one asked for.
+    default = ""
+    if view == "clinician" and user.role == "clinician":
+        default = str(user.public_id)
+    elif choices.get(view) and view != "patient":
+        default = choices[view][0][0]
+    grid = _grid_or_none(user, view, key, week_start) if key else None
+    problem = NOT_FOUND[view] if key and grid is None else ""
+    if grid is None:
+        key = default
+        grid = _grid_or_none(user, view, key, week_start) if key else None
+    if problem and grid is not None:
+        messages.warning(
+            request,
+            _("%(problem)s Showing %(name)s instead.") % {"problem": problem, "name": grid.title},
+        )
+    elif problem:
+        messages.warning(request, problem)
+    own_feed = selectors.active_feeds(user=user).first()
+    context = {
+        "grid": grid,
+        "view": view,
+        "key": key,
+        "choices": choices,
+        "views": [(v, VIEW_LABELS[v]) for v in selectors.VIEWS],
+        "week_start": week_start,
+        **weeks.week_nav(week_start),
+        "can_coordinate": selectors.can_coordinate(user),
+        "own_feed": own_feed,
+        "new_feed_url": request.session.pop("new_feed_url", ""),
+        "here": request.get_full_path(),
+    }
+    return render(request, "scheduling/week.html", context)
+
+
+def unmet(request: HttpRequest) -> HttpResponse:
+    """Patients whose plan the *published* week does not meet, with reasons, so staff can act."""
+    user = coordinator(request)
+    week_start = weeks.week_param(request)
+    sites = list(selectors.coordinated_sites(user).order_by("name"))
+    asked = request.GET.get("site", "")
+    chosen = [s for s in sites if s.code == asked] or sites[:1]
+    if asked and chosen and chosen[0].code != asked:
+        messages.warning(
+            request,
+            _("That site is not one of your sites; showing %(name)s.") % {"name": chosen[0].name},
+        )
+    rows: list[dict[str, object]] = []
+    if chosen:
+        built = build_instance(chosen, week_start)
+        published = selectors.week_as_format(chosen, week_start)
+        # Hand moves and later changes (availability, discharges) can leave a published booking
+        # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
+        names = selectors.names_for(built.instance)
+        booked = {p for s in published["sessions"] for p in s["patients"]}
+        booked |= {a["patient"] for a in published["appointments"]}
+        names.update(selectors.patient_names(booked - names.keys()))
+        reasons = unmet_reasons(built.instance, published, names=names)
+        patient_week = patient_weeks(built.instance, published)
+        visible = patients_visible_to(user).filter(public_id__in=list(reasons))
+        patients = {str(p.public_id): p for p in visible}
+        # Link each patient to a page the user may open: their availability and schedule page
+        # needs the full chart; otherwise the chart itself (restricted header, break-glass).
+        full = {str(p) for p in with_full_chart(user, visible).values_list("public_id", flat=True)}
+        for entry in built.instance.get("patients", []):
+            pid = entry["id"]
+            if pid not in reasons:
+                continue
+            plan = entry.get("plan") or {}
+            pw = patient_week.get(pid)
+            link = ""
+            if pid in patients:
+                page = "scheduling:patient" if pid in full else "patients:chart"
+                link = reverse(page, args=[patients[pid].public_id])
+            rows.append(
+                {
+                    "link": link,
+                    "name": patients[pid].display_name
+                    if pid in patients
+                    else _("A patient outside your sites"),
+                    "scheduled_minutes": pw.minutes if pw else 0,
+                    "needed_minutes": plan.get("min_minutes", 0),
+                    "reasons": reasons[pid] + built.notes.get(pid, []),
+                    "default_plan": pid in built.default_plans,
+                }
+            )
+        rows.sort(key=lambda r: str(r["name"]))
+    context = {
+        "rows": rows,
+        "sites": sites,
+        "site": chosen[0] if chosen else None,
+        "week_start": week_start,
+        **weeks.week_nav(week_start),
+        "can_coordinate": True,
+    }
+    return render(request, "scheduling/unmet.html", context)
+
+
+@require_POST
+def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    check_kind(kind)
+    booking = (
+        selectors.session_for(user, public_id, write=True)
+        if kind == "session"
+        else selectors.appointment_for(user, public_id, write=True)
+    )
+    services.booking_pin(actor=user, booking=booking, pinned=not booking.pinned)
+    return go_back(request, reverse("scheduling:week"))
+
+
+def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    check_kind(kind)
+    session: GroupSession | None = None
+    appointment: Appointment | None = None
+    booking: GroupSession | Appointment
+    if kind == "session":
+        session = selectors.session_for(user, public_id, write=True)
+        booking = session
+    else:
+        appointment = selectors.appointment_for(user, public_id, write=True)
+        booking = appointment
+    initial = {"date": booking.date, "start": booking.start, "room": booking.room}
+    form = MoveForm(
+        request.POST or None, initial=initial, site=booking.site, session=session is not None
+    )
+    patients = patients_visible_to(user).filter(site=booking.site)
+    add_form = AddPatientForm(patients=patients) if session else None
+    problems = ""
+    # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
+    checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if session is not None:
+                services.session_move(
+                    actor=user,
+                    session=session,
+                    date=data["date"],
+                    start=data["start"],
+                    room=data["room"],
+                    facilitator=data.get("facilitator"),
+                    dry_run=checking,
+                )
+            elif appointment is not None:
+                services.appointment_move(
+                    actor=user,
+                    appointment=appointment,
+                    date=data["date"],
+                    start=data["start"],
+                    room=data["room"],
+                    dry_run=checking,
+                )
+        except TrellisError as error:
+            problems = str(error)
+            booking.refresh_from_db()
+        else:
+            if not checking:
+                messages.success(request, _("Moved."))
+                return go_back(request, reverse("scheduling:week"))
+    if checking:
+        state = "problems" if problems else ("ok" if form.is_valid() else "incomplete")
+        return render(
+            request, "scheduling/partials/_move_check.html", {"problems": problems, "state": state}
+        )
+    context = {
+        "booking": booking,
+        "kind": kind,
+        "form": form,
+        "add_form": add_form,
+        "problems": problems,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "scheduling/move.html", context)
+
+
+@require_POST
+def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    session = selectors.session_for(user, public_id, write=True)
+    form = AddPatientForm(
+        request.POST, patients=patients_visible_to(user).filter(site=session.site)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a patient."))
+    else:
+        try:
+            services.session_add_patient(
+                actor=user, session=session, patient=form.cleaned_data["patient"]
+            )
+        except TrellisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Added to the session."))
+    return redirect("scheduling:move", "session", session.public_id)
+
+
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    user = coordinator(request)
+    sites = selectors.coordinated_sites(user)
+    site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
+    if site is None:
+        raise Http404
+    patients = patients_visible_to(user).filter(site=site)
+    form = AppointmentForm(request.POST or None, site=site, patients=patients)
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_add(actor=user, **form.cleaned_data)
+        except TrellisError as error:
+            problems = str(error)
+        else:
+            messages.success(request, _("Booked."))
+            return redirect(f"{reverse('scheduling:week')}?view=site&key={site.code}")
+    context = {"form": form, "site": site, "sites": sites, "problems": problems}
+    return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})
