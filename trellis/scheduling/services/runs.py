@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import time
+import threading
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -296,8 +296,57 @@ def _write_progress(run: ScheduleRun, p: Any) -> None:
     )
 
 
+class _Relay:
+    """What the solver's threads hand to the job's thread, which alone uses the database.
+
+    The solver reports progress from CP-SAT's threads and asks ``should_stop`` from a thread
+    of its own. Had they queried the database themselves, each thread would have opened its
+    own connection (a new one per CP-SAT callback, whose Python thread state lives only for
+    the call), and on SQLite found the database locked by the job's writes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._latest: Any = None
+        self.stop = threading.Event()
+
+    def progress(self, p: Any) -> None:
+        with self._lock:
+            self._latest = p
+
+    def put_back(self, p: Any) -> None:
+        """A report that could not be written, unless a newer one came meanwhile."""
+        with self._lock:
+            if self._latest is None:
+                self._latest = p
+
+    def take(self) -> Any:
+        with self._lock:
+            latest, self._latest = self._latest, None
+        return latest
+
+
+def _relay_once(run: ScheduleRun, relay: _Relay) -> None:
+    """Write the solver's latest progress, and pass on a Stop asked for since (best effort:
+    SQLite may be locked for a moment; the next round, half a second on, tries again)."""
+    latest = relay.take()
+    try:
+        if latest is not None:
+            _write_progress(run, latest)
+        if not relay.stop.is_set() and _stop_requested(run):
+            relay.stop.set()
+    except DatabaseError:
+        relay.put_back(latest)
+
+
+def _stop_requested(run: ScheduleRun) -> bool:
+    return ScheduleRun.objects.filter(pk=run.pk, stop_requested_at__isnull=False).exists()
+
+
 def run_execute(run_id: uuid.UUID | str) -> None:
-    """Solve the run's instance, writing progress to its row (the background task's body)."""
+    """Solve the run's instance, writing progress to its row (the background task's body).
+
+    The solve runs in a thread of its own; this thread writes its progress every
+    PROGRESS_EVERY seconds, reads a coordinator's Stop from the row and writes the result."""
     from ..solver import SchedulingError, solve
 
     run = ScheduleRun.objects.get(public_id=run_id)
@@ -309,44 +358,40 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         return
     # Every later write is for a run still running: one marked stale meanwhile keeps its error.
     mine = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
-    last = [0.0]
-
-    def progress(p: Any) -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_EVERY:
-            return
-        last[0] = now
-        try:
-            _write_progress(run, p)
-        except DatabaseError:
-            # Progress is best effort: CP-SAT reports from its own thread, whose connection can
-            # find SQLite locked. The next report, or the result, is written instead.
-            return
-
-    def should_stop() -> bool:
-        """A coordinator's Stop, read from the row (the solver asks from its own thread, every
-        half second)."""
-        try:
-            return ScheduleRun.objects.filter(pk=run.pk, stop_requested_at__isnull=False).exists()
-        except DatabaseError:
-            return False  # as with progress: SQLite may be locked; asked again shortly
-
     current = _published_week(run)
     # Publishing compares this with the week then: a hand move or another publication since
     # makes the run out of date.
     published = _week_fingerprint(current)
     previous = current if current["sessions"] or current["appointments"] else None
-    try:
-        solution = solve(
-            run.instance,
-            time_limit=run.time_limit,
-            previous=previous,
-            on_progress=progress,
-            should_stop=should_stop,
-        )
-    except SchedulingError as error:
+    relay = _Relay()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["solution"] = solve(
+                run.instance,
+                time_limit=run.time_limit,
+                previous=previous,
+                on_progress=relay.progress,
+                should_stop=relay.stop.is_set,
+            )
+        except BaseException as error:  # re-raised in the job's thread below
+            outcome["error"] = error
+
+    solving = threading.Thread(target=work, name="trellis-solve", daemon=True)
+    solving.start()
+    while True:
+        solving.join(PROGRESS_EVERY)
+        if not solving.is_alive():
+            break
+        _relay_once(run, relay)
+    error = outcome.get("error")
+    if isinstance(error, SchedulingError):
         mine.update(status=RunStatus.FAILED, error=str(error), finished_at=timezone.now())
         return
+    if error is not None:
+        raise error
+    solution = outcome["solution"]
     stats = dict(solution.get("stats", {}))
     stats["notes"] = run.stats.get("notes", {})
     stats["published_fingerprint"] = published

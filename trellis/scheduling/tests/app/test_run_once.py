@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.scheduling import services
 from trellis.scheduling.models import RunStatus, ScheduleRun
+from trellis.scheduling.services import runs
 
 
 def _queued(cast, week, **kwargs) -> ScheduleRun:
@@ -99,13 +101,19 @@ def test_a_run_stopped_while_solving_keeps_its_error(cast, week, monkeypatch):
     from trellis.scheduling import solver
 
     real = solver.solve
+    relay_once = runs._relay_once
 
     def slow_solve(*args, **kwargs):
-        # Meanwhile another coordinator found it stale and started the week again.
-        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="Stopped")
+        time.sleep(3 * runs.PROGRESS_EVERY)  # the job's thread looks in meanwhile
         return real(*args, **kwargs)
 
+    def meanwhile(run_, relay):
+        # Another coordinator found it stale and started the week again.
+        ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="Stopped")
+        relay_once(run_, relay)
+
     monkeypatch.setattr(solver, "solve", slow_solve)
+    monkeypatch.setattr(runs, "_relay_once", meanwhile)
     services.run_execute(run.public_id)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED

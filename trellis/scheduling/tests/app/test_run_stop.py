@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.scheduling import services
 from trellis.scheduling.models import RunStatus, ScheduleRun
+from trellis.scheduling.services import runs
+from trellis.scheduling.solver.solve import Progress
 
 
 def _queued(cast, week, time_limit: int = 2) -> ScheduleRun:
@@ -44,16 +50,20 @@ def test_a_running_run_stopped_keeps_the_best_week_and_can_be_published(
     monkeypatch,
     login,
 ):
-    # Transactional: the solver asks for the stop from its own thread and connection, which
-    # sees only committed rows.
+    # Transactional: the coordinator's Stop is written from inside the solve, which runs in a
+    # thread (and so a connection) of its own and would not see an uncommitted run.
     run = _queued(cast, week, time_limit=120)
     from trellis.scheduling import solver
 
     real = solver.solve
 
-    def stopped_while_solving(*args, **kwargs):
+    def stopped_while_solving(*args, should_stop, **kwargs):
         services.run_stop(actor=cast.charlie, run=ScheduleRun.objects.get(pk=run.pk))
-        return real(*args, **kwargs)
+        connection.close()  # this thread's
+        waited = time.monotonic()  # the job's thread reads the Stop within half a second
+        while not should_stop() and time.monotonic() - waited < 20:
+            time.sleep(0.05)
+        return real(*args, should_stop=should_stop, **kwargs)
 
     monkeypatch.setattr(solver, "solve", stopped_while_solving)
     services.run_execute(run.public_id)
@@ -102,3 +112,54 @@ def test_stop_is_for_coordinators_only(cast, week, login):
     assert response.status_code == 404
     run.refresh_from_db()
     assert run.stop_requested_at is None
+
+
+def test_only_the_jobs_thread_uses_the_database(cast, week, monkeypatch):
+    # Not transactional: the run exists only inside this test's transaction, so a query from
+    # any thread but this one would not find it. The solver reports progress and asks whether
+    # to stop from threads of its own; the job's thread writes the one and reads the other.
+    run = _queued(cast, week, time_limit=120)
+    from trellis.scheduling import solver
+
+    real = solver.solve
+    written: list[tuple[int, int | None]] = []
+
+    def reports_then_waits_for_stop(instance, *, on_progress, should_stop, time_limit, **kwargs):
+        assert threading.current_thread() is not threading.main_thread()
+        on_progress(Progress(1.0, 7, 9, 9, "s1", "timetable", bound_proven=True))
+        waited = time.monotonic()
+        while not should_stop():
+            assert time.monotonic() - waited < 20, "the Stop never reached the solver"
+            time.sleep(0.05)
+        return real(instance, time_limit=2, should_stop=should_stop, **kwargs)
+
+    write = runs._write_progress
+
+    def write_then_stop(run_, p):
+        write(run_, p)
+        row = ScheduleRun.objects.get(pk=run_.pk)
+        written.append((threading.get_ident(), row.plans_met))
+        services.run_stop(actor=cast.charlie, run=row)
+
+    monkeypatch.setattr(solver, "solve", reports_then_waits_for_stop)
+    monkeypatch.setattr(runs, "_write_progress", write_then_stop)
+    services.run_execute(run.public_id)
+    assert written == [(threading.get_ident(), 7)]
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert run.stopped_early
+    assert run.solution is not None
+
+
+def test_a_solver_crash_reaches_the_job(cast, week, monkeypatch):
+    run = _queued(cast, week)
+    from trellis.scheduling import solver
+
+    def crashes(*args, **kwargs):
+        raise RuntimeError("solver bug")
+
+    monkeypatch.setattr(solver, "solve", crashes)
+    with pytest.raises(RuntimeError, match="solver bug"):
+        services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING  # left for the stale-run handling, as before
