@@ -123,10 +123,6 @@ class PlanVersion(_Immutable):
     def __str__(self) -> str:
         return f"Version {self.number}"
 
-    @property
-    def weekly_hours(self) -> str:
-        return f"{self.weekly_minutes / 60:.1f}".removesuffix(".0")
-
 
 class SignatureRole(models.TextChoices):
     CLINICIAN = "clinician", _("Clinician")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from trellis.core.durations import hours_minutes as _hours  # "9 h 20 min"
+
 SLOT_MINUTES = 15
 
 # Kinds of intervention. Only group, individual and family sessions are booked by the scheduler
@@ -52,18 +54,11 @@ class Requirement:
     weekly_minutes: int
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def weekly_hours(self) -> Decimal:
-        return (Decimal(self.weekly_minutes) / 60).quantize(Decimal("0.01"))
-
 
 def _floor_slot(minutes: float) -> int:
     return int(minutes // SLOT_MINUTES) * SLOT_MINUTES
 
 
-def _hours(minutes: int) -> str:
-    value = Decimal(minutes) / 60
-    return f"{value.quantize(Decimal('0.1')).normalize():f}"
 
 
 def weekly_requirement(
@@ -139,7 +134,7 @@ def weekly_requirement(
     min_day = _floor_slot(weekly / days)
     if min_day > max_day_minutes:
         warnings.append(
-            f"{_hours(weekly)} hours over {days} days is {math.ceil(weekly / days)} minutes a day, "
+            f"{_hours(weekly)} over {days} days is {math.ceil(weekly / days)} minutes a day, "
             f"more than the daily cap of {max_day_minutes} minutes: add days or raise the cap."
         )
         min_day = max_day_minutes
@@ -162,12 +157,12 @@ def band_warnings(weekly_minutes: int, band: Band | None) -> list[str]:
     hours = Decimal(weekly_minutes) / 60
     if band.min_hours is not None and hours < band.min_hours:
         return [
-            f"{_hours(weekly_minutes)} hours a week is below the {band.label} minimum of "
+            f"{_hours(weekly_minutes)} a week is below the {band.label} minimum of "
             f"{band.min_hours.normalize():f} hours: add services or consider a lower level of care."
         ]
     if band.max_hours is not None and hours > band.max_hours:
         return [
-            f"{_hours(weekly_minutes)} hours a week is above the {band.label} maximum of "
+            f"{_hours(weekly_minutes)} a week is above the {band.label} maximum of "
             f"{band.max_hours.normalize():f} hours: reduce services or consider a higher level "
             "of care."
         ]

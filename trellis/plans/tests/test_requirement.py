@@ -85,7 +85,11 @@ def test_level_of_care_band():
     below = band_warnings(8 * 60 + 30, ADULT_IOP)
     assert len(below) == 1
     assert "below" in below[0]
-    assert "8.5 hours" in below[0]
+    assert below[0].startswith("8 h 30 min a week is below")
+    # Three minutes short reads as short, not as "9 hours ... below the minimum of 9 hours".
+    (short,) = band_warnings(9 * 60 - 3, ADULT_IOP)
+    assert short.startswith("8 h 57 min a week is below")
+    assert "minimum of 9 hours" in short
     above = band_warnings(20 * 60, ADULT_IOP)
     assert len(above) == 1
     assert "above" in above[0]

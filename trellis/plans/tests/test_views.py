@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.audit.models import AuditEvent
+from trellis.core.durations import hours_minutes
 from trellis.core.tests import factories as f
 from trellis.plans import editor, services
 from trellis.plans.models import PlanVersion
@@ -179,6 +180,7 @@ def test_compare_shows_added_removed_and_changed(cast, login, signed_plan):
     assert "diff-changed" in html
     assert "<del>Names 3 coping skills</del>" in html
     assert "<ins>Names 5 coping skills</ins>" in html
+    assert html.count(" a week</p>") == 2  # each version's weekly time, as "h min"
 
 
 def test_sign_and_patient_signature_pages(cast, login):
@@ -263,6 +265,9 @@ def test_chart_shows_the_plan(cast, login, signed_plan, who):
         .content.decode()
     )
     assert "Version 1 in effect" in html
+    minutes = signed_plan.weekly_minutes
+    assert f"{hours_minutes(minutes)} a week" in html
+    assert f"{minutes / 60:.1f} hours" not in html
 
 
 def test_home_lists_plans_due(cast, login):
