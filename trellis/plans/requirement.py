@@ -59,8 +59,6 @@ def _floor_slot(minutes: float) -> int:
     return int(minutes // SLOT_MINUTES) * SLOT_MINUTES
 
 
-
-
 def weekly_requirement(
     lines: list[Line],
     *,
