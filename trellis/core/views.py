@@ -22,6 +22,7 @@ from trellis.patients.models import (
     EpisodeStatus,
 )
 from trellis.plans.selectors import awaiting_my_cosign, review_worklist
+from trellis.portal import selectors as portal_selectors
 from trellis.scheduling.selectors import (
     my_appointments_on,
     my_group_sessions_on,
@@ -96,10 +97,20 @@ def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
         if user.role == Role.PATIENT
         else {}
     )
+    upcoming = None
+    if user.role == Role.PATIENT and patients:
+        upcoming = portal_selectors.my_next(user, now=timezone.now())
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=patients[0],
+            obj=patients[0],
+            summary="Own next bookings on the portal's home page",
+        )
     return render(
         request,
         "core/portal_home.html",
-        {"patients": patients, "episodes": episodes},
+        {"patients": patients, "episodes": episodes, "upcoming": upcoming},
     )
 
 

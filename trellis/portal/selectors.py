@@ -29,6 +29,9 @@ from trellis.scheduling.models import (
 from trellis.scheduling.selectors import active_feeds, patient_availability, week_dates
 
 PORTAL_ROLES = frozenset({Role.PATIENT})
+# The portal's home lists the patient's next bookings: at most NEXT_LIMIT, within NEXT_DAYS.
+NEXT_LIMIT = 3
+NEXT_DAYS = datetime.timedelta(days=14)
 
 
 def own_patient(user: User) -> Patient:
@@ -80,19 +83,13 @@ def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datet
     return datetime.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(zone))
 
 
-def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
-    """The signed-in patient's published group sessions and appointments, Monday to Sunday.
-
-    Four queries whatever the week holds: the patient, the sessions, their facilitators, the
-    appointments. Cancelled bookings and other patients are never included.
-    """
-    patient = own_patient(user)
-    days = week_dates(week_start)
-    span = (days[0], days[-1])
-    by_day: dict[datetime.date, list[Booking]] = {day: [] for day in days}
+def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> list[Booking]:
+    """The patient's scheduled group sessions and appointments from `first` to `last`, in
+    order. Three queries: the sessions, their facilitators, the appointments."""
+    found: list[Booking] = []
     sessions = (
         GroupSession.objects.filter(
-            members__patient=patient, date__range=span, status=BookingStatus.SCHEDULED
+            members__patient=patient, date__range=(first, last), status=BookingStatus.SCHEDULED
         )
         .select_related("group_type", "room", "site")
         .prefetch_related(
@@ -100,7 +97,7 @@ def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
         )
     )
     for s in sessions:
-        by_day[s.date].append(
+        found.append(
             Booking(
                 starts=_aware(s.date, s.start, s.site.timezone),
                 ends=_aware(s.date, s.end, s.site.timezone),
@@ -112,10 +109,10 @@ def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
             )
         )
     appointments = Appointment.objects.filter(
-        patient=patient, date__range=span, status=BookingStatus.SCHEDULED
+        patient=patient, date__range=(first, last), status=BookingStatus.SCHEDULED
     ).select_related("clinician", "room", "site")
     for a in appointments:
-        by_day[a.date].append(
+        found.append(
             Booking(
                 starts=_aware(a.date, a.start, a.site.timezone),
                 ends=_aware(a.date, a.end, a.site.timezone),
@@ -126,10 +123,34 @@ def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
                 kind=a.kind,
             )
         )
+    return sorted(found, key=lambda b: (b.starts, b.title))
+
+
+def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
+    """The signed-in patient's published group sessions and appointments, Monday to Sunday.
+
+    Four queries whatever the week holds: the patient, the sessions, their facilitators, the
+    appointments. Cancelled bookings and other patients are never included.
+    """
+    patient = own_patient(user)
+    days = week_dates(week_start)
+    by_day: dict[datetime.date, list[Booking]] = {day: [] for day in days}
+    for booking in _bookings(patient, days[0], days[-1]):
+        by_day[booking.starts.date()].append(booking)
     week = MyWeek(patient=patient, week_start=week_start)
     for day in days:
-        week.days.append((day, sorted(by_day[day], key=lambda b: (b.starts, b.title))))
+        week.days.append((day, by_day[day]))
     return week
+
+
+def my_next(user: User, *, now: datetime.datetime, limit: int = NEXT_LIMIT) -> list[Booking]:
+    """The signed-in patient's next `limit` bookings that have not ended by `now`, within
+    NEXT_DAYS days (a booking under way is included: the patient may be looking for its
+    room). Four queries, as `my_week`."""
+    patient = own_patient(user)
+    today = now.astimezone(zoneinfo.ZoneInfo(patient.site.timezone)).date()
+    ahead = _bookings(patient, today - datetime.timedelta(days=1), today + NEXT_DAYS)
+    return [b for b in ahead if b.ends > now][:limit]
 
 
 def my_availability(user: User) -> tuple[Patient, list[PatientAvailability]]:
