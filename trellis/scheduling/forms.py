@@ -123,6 +123,16 @@ class AddPatientForm(forms.Form):
         self.fields["patient"].queryset = patients_by_name(patients)  # type: ignore[attr-defined]
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the booking and in the audit trail, e.g. “Facilitator ill”."),
+        error_messages={"required": _("Say why it is cancelled.")},
+    )
+
+
 def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
     """'Mon 17:30-21:00' lines as (weekday, start, end); ValidationError names the bad line."""
     windows = []

@@ -123,6 +123,12 @@ class GroupSession(BaseModel):
         max_length=12, choices=BookingStatus.choices, default=BookingStatus.SCHEDULED
     )
     pinned = models.BooleanField(default=False, help_text=_("The optimizer never moves it."))
+    # A cancelled booking stays, with who cancelled it, when and why (services.booking_cancel).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "start"]
@@ -183,6 +189,11 @@ class Appointment(BaseModel):
         max_length=12, choices=BookingStatus.choices, default=BookingStatus.SCHEDULED
     )
     pinned = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "start"]

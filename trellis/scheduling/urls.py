@@ -15,6 +15,12 @@ urlpatterns = [
     path("runs/<uuid:public_id>/stop/", views.run_stop, name="stop"),
     path("<slug:kind>/<uuid:public_id>/pin/", views.pin, name="pin"),
     path("<slug:kind>/<uuid:public_id>/move/", views.booking_move, name="move"),
+    path("<slug:kind>/<uuid:public_id>/cancel/", views.booking_cancel, name="cancel"),
+    path(
+        "session/<uuid:public_id>/remove-patient/",
+        views.session_remove_patient,
+        name="session_remove_patient",
+    ),
     path(
         "session/<uuid:public_id>/add-patient/",
         views.session_add_patient,

@@ -80,15 +80,16 @@ def check_week(week_start: datetime.date, today: datetime.date | None = None) ->
         )
 
 
-def check_not_past(site: Site, day: datetime.date) -> None:
-    """Raise DateInPast when ``day`` is before today where the site is: bookings are moved and
-    added from today on; the past is the record."""
+def check_not_past(site: Site, day: datetime.date, message: str = "") -> None:
+    """Raise DateInPast when ``day`` is before today where the site is: bookings are moved,
+    added and cancelled from today on; the past is the record. ``message`` (translated, with
+    ``%(day)s`` and ``%(today)s``) says what cannot be done; by default moving or adding."""
     today = site_today(site)
     if day < today:
-        raise DateInPast(
-            _("%(day)s has passed; bookings can be moved or added from today (%(today)s) on.")
-            % {"day": date_format(day), "today": date_format(today)}
+        message = message or _(
+            "%(day)s has passed; bookings can be moved or added from today (%(today)s) on."
         )
+        raise DateInPast(message % {"day": date_format(day), "today": date_format(today)})
 
 
 def week_param(request: HttpRequest) -> datetime.date:

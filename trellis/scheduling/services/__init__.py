@@ -1,13 +1,17 @@
 """Writes of the scheduling app. Each service is one transaction and writes its own audit event."""
 
 from .bookings import (
+    BookingNotScheduled,
+    ReasonRequired,
     appointment_add,
     appointment_move,
     availability_set,
     availability_set_all,
+    booking_cancel,
     booking_pin,
     session_add_patient,
     session_move,
+    session_remove_patient,
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
@@ -15,12 +19,15 @@ from .publishing import run_publish, solution_publish
 from .runs import RunAlreadyActive, RunNotActive, run_create, run_execute, run_stop
 
 __all__ = [
+    "BookingNotScheduled",
+    "ReasonRequired",
     "RunAlreadyActive",
     "RunNotActive",
     "appointment_add",
     "appointment_move",
     "availability_set",
     "availability_set_all",
+    "booking_cancel",
     "booking_pin",
     "feed_create",
     "feed_revoke",
@@ -32,6 +39,7 @@ __all__ = [
     "run_stop",
     "session_add_patient",
     "session_move",
+    "session_remove_patient",
     "solution_publish",
     "token_hash",
 ]

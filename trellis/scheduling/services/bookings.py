@@ -1,4 +1,5 @@
-"""Bookings by hand: pins, moves and additions checked against the rules, and availability.
+"""Bookings by hand: pins, moves and additions checked against the rules, cancellations,
+patients taken out of a group, and availability.
 
 Each service is one transaction and writes its own audit event.
 """
@@ -24,6 +25,7 @@ from .. import rules
 from ..instance_builder import build_instance, hhmm, monday_of
 from ..models import (
     Appointment,
+    BookingStatus,
     GroupSession,
     GroupSessionPatient,
     PatientAvailability,
@@ -33,6 +35,23 @@ from ..selectors import names_for, week_as_format
 from ..weeks import check_not_past
 from ..windows import Window, backwards, clash
 from .runs import add_minutes
+
+CANCEL_REASON_MAX = 200  # the models' cancel_reason
+
+
+class BookingNotScheduled(ValidationFailed):
+    """The booking was cancelled: it is kept as a record and no longer changes."""
+
+
+class ReasonRequired(ValidationFailed):
+    """A cancellation needs a reason (at most CANCEL_REASON_MAX characters)."""
+
+
+def _scheduled(booking: GroupSession | Appointment) -> None:
+    if booking.status != BookingStatus.SCHEDULED:
+        raise BookingNotScheduled(
+            _("This booking was cancelled; it is kept as a record and can no longer be changed.")
+        )
 
 
 @transaction.atomic
@@ -82,6 +101,7 @@ def session_move(
     """
     from ..selectors import session_as_format
 
+    _scheduled(session)
     proposed = session_as_format(session)
     facilitators = [facilitator] if facilitator else list(session.facilitators.all())
     proposed.update(
@@ -124,6 +144,7 @@ def appointment_move(
     """Move an individual or family session if no rule is broken (`dry_run`: only check)."""
     from ..selectors import appointment_as_format
 
+    _scheduled(appointment)
     proposed = appointment_as_format(appointment)
     proposed.update(
         day=DAY_CODES[date.weekday()],
@@ -211,6 +232,7 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
     """Add a patient to a group session if no rule is broken."""
     from ..selectors import session_as_format
 
+    _scheduled(session)
     episode = _open_episode(patient)
     proposed = session_as_format(session)
     if str(patient.public_id) in proposed["patients"]:
@@ -224,6 +246,67 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
         patient=patient,
         obj=session,
         summary=f"Added to {session}",
+    )
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: str) -> None:
+    """Cancel a group session or an appointment from today on, saying why.
+
+    The booking stays, marked cancelled with who, when and why, and drops out of the week
+    views, the portal, the calendar feeds and the hours its patients are booked. Raises
+    ReasonRequired, BookingNotScheduled (already cancelled) or DateInPast."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReasonRequired(_("Say why it is cancelled: the reason is kept with the booking."))
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ReasonRequired(
+            _("The reason is %(n)d characters long; at most %(m)d.")
+            % {"n": len(reason), "m": CANCEL_REASON_MAX}
+        )
+    locked = type(booking).objects.select_for_update().get(pk=booking.pk)
+    _scheduled(locked)
+    check_not_past(
+        locked.site,
+        locked.date,
+        _("%(day)s has passed; bookings can be cancelled from today (%(today)s) on."),
+    )
+    locked.status = BookingStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked.cancel_reason = reason
+    locked.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+    )
+    booking.status, booking.cancel_reason = locked.status, reason
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        patient=locked.patient if isinstance(locked, Appointment) else None,
+        obj=locked,
+        summary=f"Cancelled {locked}",
+        changes={"status": [BookingStatus.SCHEDULED, BookingStatus.CANCELLED], "reason": reason},
+    )
+
+
+@transaction.atomic
+def session_remove_patient(*, actor: User, session: GroupSession, patient: Patient) -> None:
+    """Take a patient out of a group session from today on (the session itself stays)."""
+    _scheduled(session)
+    check_not_past(
+        session.site,
+        session.date,
+        _("%(day)s has passed; patients can be taken out of sessions from today (%(today)s) on."),
+    )
+    removed, _counts = GroupSessionPatient.objects.filter(session=session, patient=patient).delete()
+    if not removed:
+        raise ValidationFailed(_("%(p)s is not in this session.") % {"p": patient})
+    audit_record(
+        actor=actor,
+        action=AuditAction.REMOVE,
+        patient=patient,
+        obj=session,
+        summary=f"Removed from {session}",
     )
 
 

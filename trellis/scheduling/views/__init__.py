@@ -1,18 +1,28 @@
 """Schedule pages. Views parse input, call a service or selector, and render.
 
 runs.py: optimising a week (start, progress, preview, stop, publish); weeks.py: the week views,
-plans not met, pins, moves and bookings added by hand; catalogue.py: the group catalogue;
-patients.py: a patient's schedule and availability, calendar feeds; common.py: who may see or
-coordinate.
+plans not met, pins, moves, cancellations and bookings added by hand; catalogue.py: the group
+catalogue; patients.py: a patient's schedule and availability, calendar feeds; common.py: who may
+see or coordinate.
 """
 
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
 from .runs import run_detail, run_list, run_publish, run_stop
-from .weeks import appointment_new, booking_move, pin, session_add_patient, unmet, week
+from .weeks import (
+    appointment_new,
+    booking_cancel,
+    booking_move,
+    pin,
+    session_add_patient,
+    session_remove_patient,
+    unmet,
+    week,
+)
 
 __all__ = [
     "appointment_new",
+    "booking_cancel",
     "booking_move",
     "catalogue",
     "feed_new",
@@ -26,6 +36,7 @@ __all__ = [
     "run_publish",
     "run_stop",
     "session_add_patient",
+    "session_remove_patient",
     "unmet",
     "week",
 ]

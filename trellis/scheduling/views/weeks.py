@@ -1,5 +1,6 @@
-"""Week views by site, room, clinician, track and patient; plans not met; pins, moves and
-bookings added by hand, each refused in plain words when it would break a rule."""
+"""Week views by site, room, clinician, track and patient; plans not met; pins, moves,
+cancellations and bookings added by hand, each refused in plain words when it would break a
+rule."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
 from trellis.core.errors import TrellisError
+from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
-from ..forms import AddPatientForm, AppointmentForm, MoveForm
+from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm
 from ..instance_builder import build_instance
-from ..models import Appointment, GroupSession
+from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
+from ..selectors import patients_by_name
 from .common import check_kind, coordinator, go_back, viewer
 
 VIEW_LABELS = {
@@ -192,8 +197,12 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
     form = MoveForm(
         request.POST or None, initial=initial, site=booking.site, session=session is not None
     )
+    if booking.status != BookingStatus.SCHEDULED:
+        messages.error(request, str(_("This booking was cancelled and can no longer be moved.")))
+        return go_back(request, reverse("scheduling:week"))
     patients = patients_visible_to(user).filter(site=booking.site)
     add_form = AddPatientForm(patients=patients) if session else None
+    members, others = _members(user, session) if session else ([], 0)
     problems = ""
     # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
     checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
@@ -236,6 +245,8 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         "kind": kind,
         "form": form,
         "add_form": add_form,
+        "members": members,
+        "other_members": others,
         "problems": problems,
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
@@ -261,6 +272,84 @@ def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, _("Added to the session."))
     return redirect("scheduling:move", "session", session.public_id)
+
+
+def _members(user: User, session: GroupSession) -> tuple[list[Patient], int]:
+    """The session's patients the user may see, by name, and how many others it has."""
+    booked = list(session.members.values_list("patient_id", flat=True))
+    visible = list(patients_by_name(patients_visible_to(user).filter(pk__in=booked)))
+    return visible, len(booked) - len(visible)
+
+
+@require_POST
+def session_remove_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = coordinator(request)
+    session = selectors.session_for(user, public_id, write=True)
+    members, _others = _members(user, session)
+    chosen = request.POST.get("patient", "")
+    patient = next((p for p in members if str(p.public_id) == chosen), None)
+    if patient is None:
+        messages.error(request, _("That patient is not in this session."))
+    else:
+        try:
+            services.session_remove_patient(actor=user, session=session, patient=patient)
+        except TrellisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(p)s was taken out of the session.") % {"p": patient.display_name},
+            )
+    back = reverse("scheduling:move", args=["session", session.public_id])
+    nxt = request.POST.get("next", "")
+    return redirect(f"{back}?{urlencode({'next': nxt})}" if nxt else back)
+
+
+def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+    """Cancel a booking: the page says what it is and asks why; nothing changes until sent."""
+    user = coordinator(request)
+    check_kind(kind)
+    booking: GroupSession | Appointment = (
+        selectors.session_for(user, public_id, write=True)
+        if kind == "session"
+        else selectors.appointment_for(user, public_id, write=True)
+    )
+    form = CancelForm(request.POST or None)
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(actor=user, booking=booking, reason=form.cleaned_data["reason"])
+        except TrellisError as error:
+            problems = str(error)
+        else:
+            messages.success(
+                request,
+                _("Cancelled %(what)s on %(day)s at %(time)s.")
+                % {
+                    "what": _booking_title(booking),
+                    "day": date_format(booking.date, "l j F"),
+                    "time": f"{booking.start:%H:%M}",
+                },
+            )
+            return go_back(request, reverse("scheduling:week"))
+    members, others = _members(user, booking) if isinstance(booking, GroupSession) else ([], 0)
+    context = {
+        "booking": booking,
+        "kind": kind,
+        "form": form,
+        "problems": problems,
+        "members": members,
+        "other_members": others,
+        "cancelled": booking.status != BookingStatus.SCHEDULED,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "scheduling/cancel.html", context)
+
+
+def _booking_title(booking: GroupSession | Appointment) -> str:
+    if isinstance(booking, GroupSession):
+        return booking.group_type.name
+    return f"{booking.get_kind_display()} ({booking.patient.display_name})"
 
 
 def appointment_new(request: HttpRequest) -> HttpResponse:
