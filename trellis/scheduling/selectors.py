@@ -304,6 +304,9 @@ class Entry:
     size: int | None = None
     min_size: int | None = None
     max_size: int | None = None
+    # A cancelled booking is shown, greyed, with its reason; it counts for nothing.
+    cancelled: bool = False
+    cancel_reason: str = ""
 
     @property
     def minutes(self) -> int:
@@ -311,7 +314,12 @@ class Entry:
 
     @property
     def below_minimum(self) -> bool:
-        return self.size is not None and self.min_size is not None and self.size < self.min_size
+        return (
+            not self.cancelled
+            and self.size is not None
+            and self.min_size is not None
+            and self.size < self.min_size
+        )
 
 
 @dataclass
@@ -327,8 +335,9 @@ class WeekGrid:
 
     @property
     def total_minutes(self) -> int:
-        """The length of every booking shown, added up (the week's booked time)."""
-        return sum(e.minutes for column in self.columns for e in column)
+        """The length of every booking shown but the cancelled ones, added up (the week's
+        booked time)."""
+        return sum(e.minutes for column in self.columns for e in column if not e.cancelled)
 
 
 VIEWS = ("site", "room", "clinician", "track", "patient")
@@ -392,7 +401,7 @@ def week_grid(
     span = (week_start, days[-1])
     # The size counts every member: the sessions are chosen first (by a patient or a track,
     # which would otherwise narrow the count to the members that matched) and counted after.
-    chosen = sessions.filter(date__range=span, status=BookingStatus.SCHEDULED).values("pk")
+    chosen = sessions.filter(date__range=span).values("pk")
     for s in (
         GroupSession.objects.filter(pk__in=chosen)
         .select_related("group_type", "room")
@@ -412,11 +421,11 @@ def week_grid(
                 size=s.size,
                 min_size=s.group_type.min_size,
                 max_size=s.group_type.max_size,
+                cancelled=s.status == BookingStatus.CANCELLED,
+                cancel_reason=s.cancel_reason,
             )
         )
-    for a in appointments.filter(date__range=span, status=BookingStatus.SCHEDULED).select_related(
-        "patient", "clinician", "room"
-    ):
+    for a in appointments.filter(date__range=span).select_related("patient", "clinician", "room"):
         grid.columns[a.date.weekday()].append(
             Entry(
                 a.start,
@@ -427,10 +436,12 @@ def week_grid(
                 a.pinned,
                 "appointment",
                 a.public_id,
+                cancelled=a.status == BookingStatus.CANCELLED,
+                cancel_reason=a.cancel_reason,
             )
         )
     for column in grid.columns:
-        column.sort(key=lambda e: (e.start, e.title))
+        column.sort(key=lambda e: (e.cancelled, e.start, e.title))
     return grid
 
 

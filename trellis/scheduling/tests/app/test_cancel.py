@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.errors import ValidationFailed
+from trellis.core.tests import factories as f
 from trellis.scheduling import services, weeks
 from trellis.scheduling.models import BookingStatus
 from trellis.scheduling.selectors import week_as_format
@@ -124,9 +125,44 @@ def test_cancelling_from_the_page_goes_back_to_the_week_without_it(cast, week, b
     text = response.content.decode()
     assert response.redirect_chain[-1][0] == here
     assert "Cancelled Relapse prevention on Monday" in text
-    assert _cancel_url("session", booked) not in text  # no longer in the week
     booked.refresh_from_db()
     assert booked.status == BookingStatus.CANCELLED
+    # Shown greyed with its reason, with nothing to move or pin, and counting for nothing.
+    assert 'class="card cancelled"' in text
+    assert "Facilitator ill" in text
+    assert reverse("scheduling:move", args=["session", booked.public_id]) not in text
+    assert reverse("scheduling:pin", args=["session", booked.public_id]) not in text
+    grid = response.context["grid"]
+    assert grid.total_minutes == 0
+    (entry,) = grid.columns[0]
+    assert entry.cancelled
+    assert not entry.below_minimum
+
+
+def test_a_cancelled_appointment_is_shown_after_the_bookings_of_its_day(
+    cast, week, booked, appointment, login
+):
+    other = f.AppointmentFactory(
+        episode=week.episodes[1],
+        clinician=week.gus,
+        site=week.group_room.site,
+        room=week.office,
+        date=appointment.date,
+        start=datetime.time(18),
+        end=datetime.time(19),
+    )
+    services.booking_cancel(actor=cast.charlie, booking=appointment, reason="Patient asked")
+    grid = (
+        login(cast.charlie)
+        .get(f"{WEEK}?view=clinician&key={week.gus.public_id}&week={week.monday}")
+        .context["grid"]
+    )
+    tuesday = grid.columns[1]
+    assert [(e.public_id, e.cancelled) for e in tuesday] == [
+        (other.public_id, False),
+        (appointment.public_id, True),
+    ]
+    assert grid.total_minutes == 60
 
 
 def test_a_cancellation_without_a_reason_keeps_the_page_and_says_so(cast, week, booked, login):
