@@ -23,6 +23,7 @@ from trellis.patients.models import (
 )
 from trellis.plans.selectors import awaiting_my_cosign, review_worklist
 from trellis.portal import selectors as portal_selectors
+from trellis.scheduling.models import BookingStatus
 from trellis.scheduling.selectors import (
     my_appointments_on,
     my_group_sessions_on,
@@ -48,9 +49,14 @@ def home(request: HttpRequest) -> HttpResponse:
         ][:15]
         context["plans_cosign"] = awaiting_my_cosign(user)
     if user.role == Role.CLINICIAN:
-        context["groups"] = list(my_group_sessions_on(user, today))
-        context["appointments"] = list(my_appointments_on(user, today))
-        if not context["groups"] and not context["appointments"]:
+        groups = list(my_group_sessions_on(user, today))
+        appointments = list(my_appointments_on(user, today))
+        context["groups"], context["appointments"] = groups, appointments
+        # Cancelled bookings are listed (marked) but do not make a day booked.
+        context["booked_today"] = any(s.status == BookingStatus.SCHEDULED for s in groups) or any(
+            a.status == BookingStatus.SCHEDULED for a in appointments
+        )
+        if not context["booked_today"]:
             context["next_day"] = my_next_booked_day(user, today)
         context["caseload"] = list(
             EpisodeOfCare.objects.filter(

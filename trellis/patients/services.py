@@ -355,18 +355,28 @@ def episode_transition(
         changes={"status": [before["status"], episode.status], "effective_on": str(effective_on)},
     )
     if name in RELEASE_TRANSITIONS:
-        _release_bookings(actor=actor, episode=episode, after=effective_on)
+        _release_bookings(
+            actor=actor, episode=episode, after=effective_on, why=RELEASE_REASONS[name]
+        )
     return episode
 
 
 RELEASE_TRANSITIONS = frozenset({"discharge", "transfer", "close_referral"})
+# The cancel reason the released appointments keep (the schedule shows it to staff).
+RELEASE_REASONS = {
+    "discharge": "Patient discharged",
+    "transfer": "Patient transferred",
+    "close_referral": "Referral closed",
+}
 # What a transfer records as its discharge reason: the direction of the move.
 TRANSFER_REASONS = frozenset(
     {DischargeReason.STEP_UP, DischargeReason.STEP_DOWN, DischargeReason.OTHER}
 )
 
 
-def _release_bookings(*, actor: User, episode: EpisodeOfCare, after: datetime.date) -> int:
+def _release_bookings(
+    *, actor: User, episode: EpisodeOfCare, after: datetime.date, why: str
+) -> int:
     """Take the patient off the published schedule after ``after`` (the effective date).
 
     Group-session places on later dates are removed and later individual/family appointments
@@ -386,7 +396,14 @@ def _release_bookings(*, actor: User, episode: EpisodeOfCare, after: datetime.da
     if not session_ids and not appointment_ids:
         return 0
     places.delete()
-    appointments.update(status=BookingStatus.CANCELLED, updated_at=timezone.now())
+    now = timezone.now()
+    appointments.update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=now,
+        cancelled_by=actor,
+        cancel_reason=why,
+        updated_at=now,
+    )
     released = len(session_ids) + len(appointment_ids)
     audit_record(
         actor=actor,

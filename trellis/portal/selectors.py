@@ -55,6 +55,7 @@ class Booking:
     room: str
     site: str
     kind: str  # "session" | "individual" | "family"
+    cancelled: bool = False  # shown as cancelled (no reason: that is the staff's note)
 
     @property
     def times(self) -> str:
@@ -84,13 +85,11 @@ def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datet
 
 
 def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> list[Booking]:
-    """The patient's scheduled group sessions and appointments from `first` to `last`, in
-    order. Three queries: the sessions, their facilitators, the appointments."""
+    """The patient's group sessions and appointments from `first` to `last`, cancelled ones
+    marked, in order. Three queries: the sessions, their facilitators, the appointments."""
     found: list[Booking] = []
     sessions = (
-        GroupSession.objects.filter(
-            members__patient=patient, date__range=(first, last), status=BookingStatus.SCHEDULED
-        )
+        GroupSession.objects.filter(members__patient=patient, date__range=(first, last))
         .select_related("group_type", "room", "site")
         .prefetch_related(
             Prefetch("facilitators", queryset=User.objects.order_by("last_name", "first_name"))
@@ -106,10 +105,11 @@ def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> li
                 room=s.room.name if s.room else "",
                 site=s.site.name,
                 kind="session",
+                cancelled=s.status == BookingStatus.CANCELLED,
             )
         )
     appointments = Appointment.objects.filter(
-        patient=patient, date__range=(first, last), status=BookingStatus.SCHEDULED
+        patient=patient, date__range=(first, last)
     ).select_related("clinician", "room", "site")
     for a in appointments:
         found.append(
@@ -121,6 +121,7 @@ def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> li
                 room=a.room.name if a.room else "",
                 site=a.site.name,
                 kind=a.kind,
+                cancelled=a.status == BookingStatus.CANCELLED,
             )
         )
     return sorted(found, key=lambda b: (b.starts, b.title))
@@ -130,7 +131,7 @@ def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
     """The signed-in patient's published group sessions and appointments, Monday to Sunday.
 
     Four queries whatever the week holds: the patient, the sessions, their facilitators, the
-    appointments. Cancelled bookings and other patients are never included.
+    appointments. Cancelled bookings are marked; other patients are never included.
     """
     patient = own_patient(user)
     days = week_dates(week_start)
@@ -146,11 +147,24 @@ def my_week(user: User, *, week_start: datetime.date) -> MyWeek:
 def my_next(user: User, *, now: datetime.datetime, limit: int = NEXT_LIMIT) -> list[Booking]:
     """The signed-in patient's next `limit` bookings that have not ended by `now`, within
     NEXT_DAYS days (a booking under way is included: the patient may be looking for its
-    room). Four queries, as `my_week`."""
+    room), with the cancelled ones among them marked. Four queries, as `my_week`."""
     patient = own_patient(user)
     today = now.astimezone(zoneinfo.ZoneInfo(patient.site.timezone)).date()
-    ahead = _bookings(patient, today - datetime.timedelta(days=1), today + NEXT_DAYS)
-    return [b for b in ahead if b.ends > now][:limit]
+    ahead = [
+        b
+        for b in _bookings(patient, today - datetime.timedelta(days=1), today + NEXT_DAYS)
+        if b.ends > now
+    ]
+    shown: list[Booking] = []
+    booked = 0
+    for b in ahead:
+        # The limit counts the bookings that take place; a cancelled one before the last of
+        # them is listed too, so that the patient does not come for it.
+        if booked == limit:
+            break
+        shown.append(b)
+        booked += not b.cancelled
+    return shown
 
 
 def my_availability(user: User) -> tuple[Patient, list[PatientAvailability]]:

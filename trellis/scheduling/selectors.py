@@ -36,8 +36,9 @@ CATALOGUE_EDITOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR})
 
 
 def my_group_sessions_on(user: User, day: datetime.date) -> QuerySet[GroupSession]:
+    """The groups `user` leads on `day`, cancelled ones too (the home page says so)."""
     return (
-        GroupSession.objects.filter(facilitators=user, date=day, status=BookingStatus.SCHEDULED)
+        GroupSession.objects.filter(facilitators=user, date=day)
         .select_related("group_type", "room", "site")
         .annotate(patient_count=Count("members", distinct=True))
         .prefetch_related(Prefetch("facilitators", queryset=User.objects.order_by("last_name")))
@@ -46,8 +47,9 @@ def my_group_sessions_on(user: User, day: datetime.date) -> QuerySet[GroupSessio
 
 
 def my_appointments_on(user: User, day: datetime.date) -> QuerySet[Appointment]:
+    """The appointments of `user` on `day`, cancelled ones too."""
     return (
-        Appointment.objects.filter(clinician=user, date=day, status=BookingStatus.SCHEDULED)
+        Appointment.objects.filter(clinician=user, date=day)
         .select_related("patient", "room", "site")
         .order_by("start")
     )

@@ -33,6 +33,7 @@ def test_a_clinician_sees_todays_groups_appointments_and_caseload(cast, login):
         facilitators=[cast.alice],
         group_type=GroupType.objects.get(code="art"),
         status=BookingStatus.CANCELLED,
+        cancel_reason="Room flooded",
     )
     f.GroupSessionFactory(
         site=cast.site_b, facilitators=[cast.bob], group_type=GroupType.objects.get(code="cbt")
@@ -45,13 +46,33 @@ def test_a_clinician_sees_todays_groups_appointments_and_caseload(cast, login):
     assert "Relapse prevention" in content
     assert "Willow room" in content
     assert "DBT skills" not in content  # tomorrow
-    assert "Art and expressive therapy" not in content  # cancelled
+    # Cancelled today: listed, marked, with the reason, so the clinician is not caught out.
+    assert 'class="cancelled"><td class="nowrap">' in content
+    assert 'Art and expressive therapy <span class="badge">cancelled</span>' in content
+    assert "Room flooded" in content
     assert "CBT skills" not in content  # bob's
     assert "13:00\u201314:00" in content  # erin's individual session
     assert "My caseload (1 patient)" in content
     assert cast.erin_record.mrn in content
     assert "Olive" not in content
     assert "Bea Lowe" not in content
+
+
+def test_a_clinician_whose_only_group_today_is_cancelled_is_told_the_next_day(cast, login):
+    f.GroupSessionFactory(
+        site=cast.site_a,
+        facilitators=[cast.alice],
+        status=BookingStatus.CANCELLED,
+        cancel_reason="Facilitator ill",
+    )
+    f.GroupSessionFactory(
+        site=cast.site_a,
+        facilitators=[cast.alice],
+        date=f.today() + datetime.timedelta(days=2),
+    )
+    content = home(login, cast.alice)
+    assert "Nothing on your schedule today. Next:" in content
+    assert "Facilitator ill" in content
 
 
 def test_a_clinician_with_nothing_today_is_told_the_next_day_on_their_schedule(cast, login):

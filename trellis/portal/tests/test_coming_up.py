@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.portal import selectors
+from trellis.scheduling.models import Appointment, BookingStatus
 
 
 def _at(cast, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -22,12 +23,23 @@ def _titles(bookings) -> list[tuple[str, str]]:
     return [(f"{b.starts:%a %H:%M}", b.title) for b in bookings]
 
 
-def test_the_next_three_bookings_in_order_cancelled_and_others_left_out(cast, portal_week):
+def test_the_next_three_bookings_in_order_others_left_out(cast, portal_week):
     now = _at(cast, portal_week.monday, 12)
-    assert _titles(selectors.my_next(cast.erin, now=now)) == [
+    found = selectors.my_next(cast.erin, now=now)
+    assert _titles(found) == [
         ("Mon 17:00", "Relapse prevention"),
         ("Wed 16:00", "Individual session"),
+        ("Wed 19:00", "Family session"),  # cancelled: shown, not counted
         ("Mon 18:00", "Mindfulness and yoga"),  # next week's
+    ]
+    assert [b.cancelled for b in found] == [False, False, True, False]
+
+
+def test_a_cancelled_booking_after_the_last_one_shown_is_left_out(cast, portal_week):
+    now = _at(cast, portal_week.monday, 12)
+    assert _titles(selectors.my_next(cast.erin, now=now, limit=2)) == [
+        ("Mon 17:00", "Relapse prevention"),
+        ("Wed 16:00", "Individual session"),
     ]
 
 
@@ -49,6 +61,7 @@ def test_nothing_beyond_two_weeks(cast, portal_week):
 
 def test_the_home_page_lists_them_and_audits_the_read(cast, portal_week, login, monkeypatch):
     now = _at(cast, portal_week.monday, 12)
+    Appointment.objects.filter(status=BookingStatus.CANCELLED).update(cancel_reason="Staff only")
     monkeypatch.setattr("django.utils.timezone.now", lambda: now)
     client = login(cast.erin)
     with CaptureQueriesContext(connection) as queries:
@@ -60,7 +73,8 @@ def test_the_home_page_lists_them_and_audits_the_read(cast, portal_week, login, 
     assert "Individual session" in page
     assert "Olive" not in page
     assert "CBT skills" not in page  # olive's group
-    assert "Family session" not in page  # erin's, cancelled
+    assert 'Family session <span class="badge">cancelled</span>' in page  # erin's
+    assert "Staff only" not in page  # the reason is the staff's note
     assert len(queries) <= 15, len(queries)  # none per booking
     assert AuditEvent.objects.filter(
         actor=cast.erin,

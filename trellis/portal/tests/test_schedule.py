@@ -33,7 +33,7 @@ def test_a_patient_sees_their_own_bookings_of_the_week(cast, portal_week, login)
     assert "16:00–17:00" in page
     assert "CBT skills" not in page  # olive's group without erin
     assert "17:00–18:00" not in page  # olive's appointment
-    assert "Family session" not in page  # erin's, but cancelled
+    assert 'Family session <span class="badge">cancelled</span>' in page  # erin's, marked
     assert "Mindfulness" not in page  # the next week's
     assert "Olive" not in page
     assert "Stone" not in page

@@ -74,6 +74,11 @@ def test_closing_the_episode_releases_bookings_after_the_effective_date(cast, bo
     assert status[booked["effective"]] == BookingStatus.SCHEDULED
     for key in ("next", "week", "month"):
         assert status[booked[key]] == BookingStatus.CANCELLED
+    # Each keeps who released it and why, as a cancellation by hand does.
+    released = Appointment.objects.filter(status=BookingStatus.CANCELLED)
+    expected = "Patient discharged" if name == "discharge" else "Patient transferred"
+    assert {(a.cancelled_by, a.cancel_reason) for a in released} == {(cast.alice, expected)}
+    assert all(a.cancelled_at is not None for a in released)
     # Other patients keep their places in the same session.
     assert GroupSessionPatient.objects.filter(pk=booked["other"].pk).exists()
 
