@@ -63,8 +63,16 @@ def violations(
     bookings: list[Mapping[str, Any]],
     proposed: Mapping[str, Any],
     names: Mapping[str, str] | None = None,
+    *,
+    below_minimum_ok: bool = False,
 ) -> list[str]:
-    """Every hard rule the proposed booking breaks against the rest of the week, in words."""
+    """Every hard rule the proposed booking breaks against the rest of the week, in words.
+
+    ``below_minimum_ok`` leaves out a session's minimum size: a hand edit that keeps or raises
+    a session's size (a move, a patient added) must not be refused because the session is
+    still short of its minimum, or a session that lost patients could never be filled again.
+    The week views flag such a session, and Plans not met (which checks with the minimum)
+    lists its patients."""
     names = names or {}
 
     def name(ident: str) -> str:
@@ -181,7 +189,7 @@ def violations(
                 f"{group_type.get('name', group_type['id'])} takes at most "
                 f"{group_type['max_size']} patients; this session would have {size}."
             )
-        if size < int(group_type["min_size"]):
+        if size < int(group_type["min_size"]) and not below_minimum_ok:
             problems.append(
                 f"{group_type.get('name', group_type['id'])} needs at least "
                 f"{group_type['min_size']} patients; this session would have {size}."

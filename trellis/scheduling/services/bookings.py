@@ -72,13 +72,17 @@ def booking_pin(*, actor: User, booking: GroupSession | Appointment, pinned: boo
 
 def _check(site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
     """Raise ValidationFailed listing, in plain words, every rule the booking would break;
-    DateInPast first when the day is before today in the site's zone."""
+    DateInPast first when the day is before today in the site's zone. A session's minimum
+    size is not one of them here: no hand edit makes a session smaller (taking a patient out
+    is not checked), so one still short of its minimum can be moved and filled."""
     check_not_past(site, day)
     week_start = monday_of(day)
     built = build_instance([site], week_start)
     current = week_as_format([site], week_start)
     bookings = [*current["sessions"], *current["appointments"]]
-    problems = rules.violations(built.instance, bookings, proposed, names_for(built.instance))
+    problems = rules.violations(
+        built.instance, bookings, proposed, names_for(built.instance), below_minimum_ok=True
+    )
     if problems:
         raise ValidationFailed(" ".join(problems))
 

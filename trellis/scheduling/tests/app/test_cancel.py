@@ -226,3 +226,22 @@ def test_taking_out_someone_not_in_the_session_says_so(cast, week, booked, login
         follow=True,
     )
     assert "That patient is not in this session." in response.content.decode()
+
+
+def test_a_session_short_of_its_minimum_can_still_be_filled_and_moved(cast, week, booked):
+    minimum = booked.group_type.min_size
+    assert booked.members.count() == minimum == 4
+    for patient in (cast.olive, week.patients[2]):
+        services.session_remove_patient(actor=cast.charlie, session=booked, patient=patient)
+    # Two short: adding one back leaves it one short, and is still allowed.
+    services.session_add_patient(actor=cast.charlie, session=booked, patient=cast.olive)
+    assert booked.members.count() == 3
+    services.session_move(
+        actor=cast.charlie,
+        session=booked,
+        date=week.monday,
+        start=datetime.time(18),
+        room=week.group_room,
+    )
+    booked.refresh_from_db()
+    assert booked.start == datetime.time(18)
