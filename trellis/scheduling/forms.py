@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.accounts.models import Competency, Role, User
-from trellis.organization.models import Population, Room, Site
+from trellis.organization.models import Population, Room, RoomKind, Site
 from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
@@ -121,6 +121,24 @@ class AddPatientForm(forms.Form):
     def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients_by_name(patients)  # type: ignore[attr-defined]
+
+
+class SessionForm(forms.Form):
+    group_type = forms.ModelChoiceField(queryset=GroupType.objects.none(), label=_("Group"))
+    facilitator = NameChoiceField(queryset=User.objects.none(), label=_("Facilitator"))
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group_type"].queryset = GroupType.objects.filter(  # type: ignore[attr-defined]
+            active=True
+        ).order_by("name")
+        self.fields["facilitator"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
+        self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
+            site=site, active=True, kind=RoomKind.GROUP
+        ).order_by("name")
 
 
 class CancelForm(forms.Form):

@@ -27,6 +27,7 @@ urlpatterns = [
         name="session_add_patient",
     ),
     path("appointments/new/", views.appointment_new, name="appointment_new"),
+    path("sessions/new/", views.session_new, name="session_new"),
     path("patients/<uuid:public_id>/", views.patient_schedule, name="patient"),
     path("feeds/new/", views.feed_new, name="feed_new"),
     path("feeds/<uuid:public_id>/revoke/", views.feed_revoke, name="feed_revoke"),

@@ -28,6 +28,7 @@ from ..models import (
     BookingStatus,
     GroupSession,
     GroupSessionPatient,
+    GroupType,
     PatientAvailability,
     WindowKind,
 )
@@ -229,6 +230,50 @@ def appointment_add(
         summary=f"Booked {appointment.get_kind_display()} {date} {start:%H:%M}",
     )
     return appointment
+
+
+@transaction.atomic
+def session_add(
+    *,
+    actor: User,
+    site: Site,
+    group_type: GroupType,
+    date: datetime.date,
+    start: datetime.time,
+    room: Room,
+    facilitator: User,
+) -> GroupSession:
+    """A group session added by hand, with its facilitator and no patients yet, if no rule is
+    broken (its minimum size aside: patients are added next, one by one)."""
+    if not group_type.active:
+        raise ValidationFailed(_("%(g)s is no longer offered.") % {"g": group_type.name})
+    proposed = {
+        "id": None,
+        "type": group_type.code,
+        "site": site.code,
+        "day": DAY_CODES[date.weekday()],
+        "start": hhmm(start),
+        "room": str(room.public_id),
+        "facilitators": [str(facilitator.public_id)],
+        "patients": [],
+    }
+    _check(site, date, proposed)
+    session = GroupSession.objects.create(
+        group_type=group_type,
+        site=site,
+        room=room,
+        date=date,
+        start=start,
+        end=add_minutes(start, group_type.minutes),
+    )
+    session.facilitators.set([facilitator])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=session,
+        summary=f"Added {session} by hand",
+    )
+    return session
 
 
 @transaction.atomic

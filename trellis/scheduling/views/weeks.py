@@ -23,7 +23,7 @@ from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
-from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm
+from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, SessionForm
 from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
@@ -350,6 +350,33 @@ def _booking_title(booking: GroupSession | Appointment) -> str:
     if isinstance(booking, GroupSession):
         return booking.group_type.name
     return f"{booking.get_kind_display()} ({booking.patient.display_name})"
+
+
+def session_new(request: HttpRequest) -> HttpResponse:
+    """Add a group session by hand; its page then takes the patients."""
+    user = coordinator(request)
+    sites = selectors.coordinated_sites(user)
+    site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
+    if site is None:
+        raise Http404
+    form = SessionForm(request.POST or None, site=site)
+    problems = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_add(actor=user, site=site, **form.cleaned_data)
+        except TrellisError as error:
+            problems = str(error)
+        else:
+            messages.success(
+                request,
+                _("Session added. Now add its patients: it needs at least %(n)d.")
+                % {"n": session.group_type.min_size},
+            )
+            week_url = f"{reverse('scheduling:week')}?view=site&key={site.code}&week={session.date}"
+            move = reverse("scheduling:move", args=["session", session.public_id])
+            return redirect(f"{move}?{urlencode({'next': week_url})}")
+    context = {"form": form, "site": site, "sites": sites, "problems": problems}
+    return render(request, "scheduling/session_new.html", {**context, "can_coordinate": True})
 
 
 def appointment_new(request: HttpRequest) -> HttpResponse:
