@@ -107,7 +107,21 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class GroupSession(BaseModel):
+class CancelRecord(models.Model):
+    """A cancelled booking stays, with who cancelled it, when and why
+    (services.booking_cancel)."""
+
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class GroupSession(BaseModel, CancelRecord):
     group_type = models.ForeignKey(GroupType, on_delete=models.PROTECT, related_name="sessions")
     site = models.ForeignKey("organization.Site", on_delete=models.PROTECT, related_name="+")
     room = models.ForeignKey(
@@ -123,12 +137,6 @@ class GroupSession(BaseModel):
         max_length=12, choices=BookingStatus.choices, default=BookingStatus.SCHEDULED
     )
     pinned = models.BooleanField(default=False, help_text=_("The optimizer never moves it."))
-    # A cancelled booking stays, with who cancelled it, when and why (services.booking_cancel).
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "start"]
@@ -169,7 +177,7 @@ class AppointmentKind(models.TextChoices):
     FAMILY = "family", _("Family session")
 
 
-class Appointment(BaseModel):
+class Appointment(BaseModel, CancelRecord):
     kind = models.CharField(max_length=12, choices=AppointmentKind.choices)
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(
@@ -189,11 +197,6 @@ class Appointment(BaseModel):
         max_length=12, choices=BookingStatus.choices, default=BookingStatus.SCHEDULED
     )
     pinned = models.BooleanField(default=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    cancel_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "start"]

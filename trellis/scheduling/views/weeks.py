@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
 from trellis.core.errors import TrellisError
+from trellis.organization.models import Site
 from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
@@ -352,13 +354,20 @@ def _booking_title(booking: GroupSession | Appointment) -> str:
     return f"{booking.get_kind_display()} ({booking.patient.display_name})"
 
 
-def session_new(request: HttpRequest) -> HttpResponse:
-    """Add a group session by hand; its page then takes the patients."""
-    user = coordinator(request)
+def _site_to_book(request: HttpRequest, user: User) -> tuple[QuerySet[Site], Site]:
+    """The sites the coordinator books for and the one asked for (`?site=` code; else the
+    first), 404 when they coordinate none."""
     sites = selectors.coordinated_sites(user)
     site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
     if site is None:
         raise Http404
+    return sites, site
+
+
+def session_new(request: HttpRequest) -> HttpResponse:
+    """Add a group session by hand; its page then takes the patients."""
+    user = coordinator(request)
+    sites, site = _site_to_book(request, user)
     form = SessionForm(request.POST or None, site=site)
     problems = ""
     if request.method == "POST" and form.is_valid():
@@ -381,10 +390,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 def appointment_new(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
-    sites = selectors.coordinated_sites(user)
-    site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
-    if site is None:
-        raise Http404
+    sites, site = _site_to_book(request, user)
     patients = patients_visible_to(user).filter(site=site)
     form = AppointmentForm(request.POST or None, site=site, patients=patients)
     problems = ""
