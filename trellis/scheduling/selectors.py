@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from trellis.accounts.models import DAY_CODES, Role, User
 from trellis.organization.models import Room, Site, Track
@@ -23,6 +25,7 @@ from .models import (
     BookingStatus,
     CalendarFeed,
     GroupSession,
+    GroupSessionPatient,
     GroupType,
     PatientAvailability,
     ScheduleRun,
@@ -185,6 +188,48 @@ def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
 # --- the week in the FORMAT.md shape ----------------------------------------------------------
 def week_dates(week_start: datetime.date) -> list[datetime.date]:
     return [week_start + datetime.timedelta(days=i) for i in range(7)]
+
+
+def cancellations_by_patient(
+    sites: Sequence[Site], week_start: datetime.date
+) -> dict[str, list[str]]:
+    """Per patient (public id), the week's cancelled bookings of theirs in words — "Relapse
+    prevention, Monday 17:00 was cancelled: Facilitator ill." — for Plans not met, where a
+    shortfall a cancellation caused is explained by it. Three queries."""
+    span = (week_start, week_start + datetime.timedelta(days=6))
+    found: dict[str, list[str]] = {}
+
+    def said(what: str, day: datetime.date, start: datetime.time, why: str) -> str:
+        return _("%(what)s, %(day)s %(time)s was cancelled: %(why)s") % {
+            "what": what,
+            "day": date_format(day, "l"),
+            "time": f"{start:%H:%M}",
+            "why": why or _("no reason given"),
+        }
+
+    sessions = (
+        GroupSession.objects.filter(
+            site__in=sites, date__range=span, status=BookingStatus.CANCELLED
+        )
+        .select_related("group_type")
+        .prefetch_related(
+            Prefetch("members", queryset=GroupSessionPatient.objects.select_related("patient"))
+        )
+        .order_by("date", "start")
+    )
+    for s in sessions:
+        text = said(s.group_type.name, s.date, s.start, s.cancel_reason)
+        for member in s.members.all():
+            found.setdefault(str(member.patient.public_id), []).append(text)
+    appointments = (
+        Appointment.objects.filter(site__in=sites, date__range=span, status=BookingStatus.CANCELLED)
+        .select_related("patient")
+        .order_by("date", "start")
+    )
+    for a in appointments:
+        text = said(str(a.get_kind_display()), a.date, a.start, a.cancel_reason)
+        found.setdefault(str(a.patient.public_id), []).append(text)
+    return found
 
 
 def _minutes(start: datetime.time, end: datetime.time) -> int:

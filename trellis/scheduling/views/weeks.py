@@ -130,6 +130,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
         booked |= {a["patient"] for a in published["appointments"]}
         names.update(selectors.patient_names(booked - names.keys()))
         reasons = unmet_reasons(built.instance, published, names=names)
+        cancelled = selectors.cancellations_by_patient(chosen, week_start)
         patient_week = patient_weeks(built.instance, published)
         visible = patients_visible_to(user).filter(public_id__in=list(reasons))
         patients = {str(p.public_id): p for p in visible}
@@ -154,7 +155,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
                     else _("A patient outside your sites"),
                     "scheduled_minutes": pw.minutes if pw else 0,
                     "needed_minutes": plan.get("min_minutes", 0),
-                    "reasons": reasons[pid] + built.notes.get(pid, []),
+                    "reasons": cancelled.get(pid, []) + reasons[pid] + built.notes.get(pid, []),
                     "default_plan": pid in built.default_plans,
                 }
             )

@@ -140,3 +140,21 @@ def test_a_site_that_is_not_the_users_says_so_and_shows_theirs(cast, login, week
     messages = [str(m) for m in page.context["messages"]]
     assert messages == [f"That site is not one of your sites; showing {cast.site_a.name}."]
     assert page.context["site"] == cast.site_a
+
+
+def test_a_cancellation_is_named_as_a_reason(cast, login, week, booked, appointment) -> None:
+    from trellis.scheduling import services
+
+    services.booking_cancel(actor=cast.charlie, booking=booked, reason="Facilitator ill")
+    # An appointment cancelled without a reason (as releases were before reasons were kept).
+    appointment.status = "cancelled"
+    appointment.save()
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = login(cast.charlie).get(url).content.decode()
+    for patient in week.patients:
+        row = body[body.index(patient.display_name) :]
+        row = row[: row.index("</tr>")]
+        assert "Relapse prevention, Monday 17:00 was cancelled: Facilitator ill" in row
+    erin = body[body.index(cast.erin_record.display_name) :]
+    erin = erin[: erin.index("</tr>")]
+    assert "Individual session, Tuesday 16:00 was cancelled: no reason given" in erin
