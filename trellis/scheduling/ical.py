@@ -25,11 +25,16 @@ def _event(
     start: datetime.time,
     end: datetime.time,
     zone: str,
+    cancelled: bool = False,
 ) -> Event:
     tz = zoneinfo.ZoneInfo(zone)
     event = Event()
     event.add("uid", f"{uid}@trellis")
-    event.add("summary", summary)
+    # A cancelled booking stays in the feed under the same UID, marked (RFC 5545 3.8.1.11), so
+    # a calendar that holds it shows it cancelled; the summary says so for apps that ignore
+    # STATUS.
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("summary", f"Cancelled: {summary}" if cancelled else summary)
     if location:
         event.add("location", location)
     event.add("dtstart", datetime.datetime.combine(day, start, tzinfo=tz))
@@ -43,14 +48,15 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
 
     Summaries carry the kind of booking and the room, never another patient's name. Times are
     in each site's zone, and the calendar holds a VTIMEZONE for every zone its events use.
+    Cancelled bookings are included, marked cancelled.
     """
     today = timezone.localdate()
     span = (today - PAST, today + AHEAD)
     calendar = Calendar()
     calendar.add("prodid", "-//Trellis//Schedule//EN")
     calendar.add("version", "2.0")
-    sessions = GroupSession.objects.filter(date__range=span, status=BookingStatus.SCHEDULED)
-    appointments = Appointment.objects.filter(date__range=span, status=BookingStatus.SCHEDULED)
+    sessions = GroupSession.objects.filter(date__range=span)
+    appointments = Appointment.objects.filter(date__range=span)
     if user is not None:
         sessions = sessions.filter(facilitators=user)
         appointments = appointments.filter(clinician=user)
@@ -67,6 +73,7 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 s.start,
                 s.end,
                 s.site.timezone,
+                cancelled=s.status == BookingStatus.CANCELLED,
             )
         )
     for a in appointments.select_related("room", "site", "clinician"):
@@ -82,6 +89,7 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 a.start,
                 a.end,
                 a.site.timezone,
+                cancelled=a.status == BookingStatus.CANCELLED,
             )
         )
     # Times carry the site's TZID; a calendar without the matching VTIMEZONE leaves some apps

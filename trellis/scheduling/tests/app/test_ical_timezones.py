@@ -56,3 +56,15 @@ def test_a_clinicians_feed_defines_every_zone_it_uses(cast, week, booked, client
     zones = sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE"))
     assert zones == sorted({cast.site_a.timezone, "America/Denver"})
     assert not calendar.get_missing_tzids()
+
+
+def test_a_cancelled_booking_stays_in_the_feed_marked_cancelled(cast, week, booked, client):
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    (before,) = _parsed(client, token).walk("VEVENT")
+    assert before["STATUS"] == "CONFIRMED"
+    services.booking_cancel(actor=cast.charlie, booking=booked, reason="Facilitator ill")
+    (after,) = _parsed(client, token).walk("VEVENT")
+    assert after["UID"] == before["UID"]  # the calendar updates the event it holds
+    assert after["STATUS"] == "CANCELLED"
+    assert after["SUMMARY"] == "Cancelled: Relapse prevention"
+    assert b"Facilitator ill" not in client.get(reverse("scheduling:ical", args=[token])).content
