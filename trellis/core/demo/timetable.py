@@ -15,6 +15,8 @@ from collections.abc import Callable
 from trellis.accounts.models import User
 from trellis.organization.models import Site
 from trellis.scheduling.instance_builder import build_instance, monday_of
+from trellis.scheduling.models import BookingStatus, GroupSession
+from trellis.scheduling.services.bookings import booking_cancel
 from trellis.scheduling.services.publishing import solution_publish
 from trellis.scheduling.solver import solve
 
@@ -26,6 +28,7 @@ from .result import DemoResult
 # rather than taken from the demo's seed (docs/scheduling.md, "The demo's week").
 SOLVE_SECONDS = 3.0
 SOLVER_SEED = 0
+DEMO_CANCEL_REASON = "Facilitator at a training day"
 
 
 class TimetableMixin:
@@ -59,3 +62,22 @@ class TimetableMixin:
         )
         self.result.sessions = publication.sessions_created
         self.result.appointments = publication.appointments_created
+        self._cancel_one(monday + datetime.timedelta(weeks=1))
+
+    def _cancel_one(self, monday: datetime.date) -> None:
+        """One group session of the demo patient's next week cancelled, as a coordinator cancels
+        it when its facilitator is away, so the demo shows how a cancellation reads: struck
+        through on the week views, marked in the patient's portal and calendar, named on
+        Plans not met."""
+        session = (
+            GroupSession.objects.filter(
+                members__patient__user__username="patient",
+                date__range=(monday, monday + datetime.timedelta(days=6)),
+                status=BookingStatus.SCHEDULED,
+            )
+            .order_by("date", "start", "pk")
+            .first()
+        )
+        if session is not None:
+            booking_cancel(actor=self._admin(), booking=session, reason=DEMO_CANCEL_REASON)
+            self.progress(f"  cancelled one group session: {session}")

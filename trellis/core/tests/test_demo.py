@@ -22,11 +22,12 @@ from django.utils import timezone
 
 from trellis.accounts.models import User
 from trellis.core.demo.builder import DEMO_PASSWORD
+from trellis.core.demo.timetable import DEMO_CANCEL_REASON
 from trellis.organization.models import Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 from trellis.scheduling import rules
 from trellis.scheduling.instance_builder import build_instance
-from trellis.scheduling.models import Appointment, GroupSession
+from trellis.scheduling.models import Appointment, BookingStatus, GroupSession
 from trellis.scheduling.selectors import names_for, week_as_format
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -79,10 +80,29 @@ def test_the_demo_schedule_breaks_no_hard_rule() -> None:
     assert set(active.values_list("pk", flat=True)) <= booked
 
     _week_pages_show_no_broken_rule()
+    _one_session_of_the_patients_next_week_is_cancelled()
 
     # The accounts share one password hash; each still signs in with the demo password.
     for username in ("admin", "clinician", "patient", "family"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def _one_session_of_the_patients_next_week_is_cancelled() -> None:
+    (cancelled,) = GroupSession.objects.filter(status=BookingStatus.CANCELLED)
+    assert cancelled.date - datetime.timedelta(days=cancelled.date.weekday()) == MONDAY + (
+        datetime.timedelta(weeks=1)
+    )
+    assert cancelled.cancel_reason == DEMO_CANCEL_REASON
+    assert cancelled.members.filter(patient__user__username="patient").exists()
+    patient = Client()
+    patient.force_login(User.objects.get(username="patient"))
+    page = patient.get(reverse("portal:schedule"), {"week": str(cancelled.date)}).content
+    assert b'<span class="badge">cancelled</span>' in page
+    director = Client()
+    director.force_login(User.objects.get(username="director"))
+    query = {"site": cancelled.site.code, "week": str(cancelled.date)}
+    unmet = director.get(reverse("scheduling:unmet"), query).content.decode()
+    assert f"was cancelled: {DEMO_CANCEL_REASON}" in unmet
 
 
 def _checked_on_move_page(client: Client, kind: str, booking: GroupSession | Appointment) -> bytes:
@@ -107,13 +127,17 @@ def _week_pages_show_no_broken_rule() -> None:
         (
             "clinician",
             str(clinician.public_id),
-            GroupSession.objects.filter(facilitators=clinician, date__range=week),
+            GroupSession.objects.filter(
+                facilitators=clinician, date__range=week, status=BookingStatus.SCHEDULED
+            ),
             Appointment.objects.filter(clinician=clinician, date__range=week),
         ),
         (
             "patient",
             str(patient.public_id),
-            GroupSession.objects.filter(members__patient=patient, date__range=week),
+            GroupSession.objects.filter(
+                members__patient=patient, date__range=week, status=BookingStatus.SCHEDULED
+            ),
             Appointment.objects.filter(patient=patient, date__range=week),
         ),
     ):
