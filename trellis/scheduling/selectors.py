@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
 from django.utils.formats import date_format
@@ -188,6 +188,36 @@ def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
 # --- the week in the FORMAT.md shape ----------------------------------------------------------
 def week_dates(week_start: datetime.date) -> list[datetime.date]:
     return [week_start + datetime.timedelta(days=i) for i in range(7)]
+
+
+# The week views and the runs page warn a coordinator when a site's published schedule ends
+# within this many days: a published week repeats for SCHEDULE_PUBLISH_WEEKS weeks, not for
+# ever, and after its last week nothing is booked until a run is published again.
+SCHEDULE_ENDS_WARNING_DAYS = 14
+
+
+def schedules_ending(
+    sites: Iterable[Site], today: datetime.date
+) -> list[tuple[Site, datetime.date]]:
+    """The sites whose scheduled bookings stop within SCHEDULE_ENDS_WARNING_DAYS of `today`
+    (or stopped before it), with the date of their last booking; a site with none at all was
+    never published and is left out. Two queries."""
+    chosen = {site.pk: site for site in sites}
+    last: dict[int, datetime.date] = {}
+    for model in (GroupSession, Appointment):
+        rows = (
+            model.objects.filter(site__in=list(chosen), status=BookingStatus.SCHEDULED)
+            .values("site")
+            .annotate(last=Max("date"))
+        )
+        for row in rows:
+            site_id, day = row["site"], row["last"]
+            last[site_id] = max(day, last.get(site_id, day))
+    horizon = today + datetime.timedelta(days=SCHEDULE_ENDS_WARNING_DAYS)
+    return sorted(
+        ((chosen[pk], day) for pk, day in last.items() if day < horizon),
+        key=lambda item: item[0].name,
+    )
 
 
 def cancellations_by_patient(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from trellis.accounts.models import User
 from trellis.core.auth import acting_user
+from trellis.organization.models import Site
 
 from .. import selectors
 
@@ -26,6 +31,16 @@ def viewer(request: HttpRequest) -> User:
     if not selectors.can_view_schedule(user):
         raise Http404
     return user
+
+
+def ending_context(sites: Iterable[Site]) -> dict[str, object]:
+    """What the schedule-ends warning needs (partials/_ending.html)."""
+    today = timezone.localdate()
+    return {
+        "ending": selectors.schedules_ending(sites, today),
+        "today": today,
+        "publish_weeks": settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"],
+    }
 
 
 def check_kind(kind: str) -> None:

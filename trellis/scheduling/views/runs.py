@@ -19,7 +19,7 @@ from ..forms import RunForm
 from ..models import Publication, RunStatus
 from ..review import describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
-from .common import coordinator
+from .common import coordinator, ending_context
 
 
 def _starting() -> str:
@@ -59,6 +59,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "active": active,
         "can_coordinate": True,
         "starting": _starting(),
+        **ending_context(selectors.coordinated_sites(user)),
     }
     return render(request, "scheduling/runs.html", context)
 

@@ -30,7 +30,7 @@ from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
 from ..selectors import patients_by_name
-from .common import check_kind, coordinator, go_back, viewer
+from .common import check_kind, coordinator, ending_context, go_back, viewer
 
 VIEW_LABELS = {
     "site": _lazy("Site"),
@@ -100,6 +100,11 @@ def week(request: HttpRequest) -> HttpResponse:
         "week_start": week_start,
         **weeks.week_nav(week_start),
         "can_coordinate": selectors.can_coordinate(user),
+        **(
+            ending_context(selectors.coordinated_sites(user))
+            if selectors.can_coordinate(user)
+            else {}
+        ),
         "own_feed": own_feed,
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "here": request.get_full_path(),
