@@ -360,7 +360,12 @@ class Publication(BaseModel):
     sessions_created = models.PositiveIntegerField(default=0)
     appointments_created = models.PositiveIntegerField(default=0)
     bookings_replaced = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=20, default="run")  # run | import
+    source = models.CharField(max_length=20, default="run")  # run | import | demo | extension
+    # What was published, so that the week can be continued past its last week
+    # (services.schedule_extend). Empty on publications made before it was kept.
+    instance = models.JSONField(default=dict, blank=True)
+    solution = models.JSONField(default=dict, blank=True)
+    sites = models.JSONField(default=list, blank=True)  # the instance's site codes
     # Bookings of the solution that publishing left out (a clash with a pinned booking, a patient
     # no longer in treatment): [{"what", "dates", "why"}, ...], shown after publishing.
     dropped = models.JSONField(default=list, blank=True)

@@ -6,6 +6,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.week, name="week"),
     path("runs/", views.run_list, name="runs"),
+    path("runs/continue/", views.schedule_continue, name="continue"),
     path("unmet/", views.unmet, name="unmet"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/new/", views.group_type_edit, name="group_type_new"),

@@ -16,7 +16,7 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
-from .publishing import run_publish, solution_publish
+from .publishing import run_publish, schedule_extend, solution_publish
 from .runs import RunAlreadyActive, RunNotActive, run_create, run_execute, run_stop
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "run_execute",
     "run_publish",
     "run_stop",
+    "schedule_extend",
     "session_add",
     "session_add_patient",
     "session_move",

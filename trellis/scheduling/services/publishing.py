@@ -7,6 +7,7 @@ Each service is one transaction and writes its own audit event.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +19,10 @@ from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
+from trellis.organization.models import Site
 
 from .. import rules
-from ..instance_builder import IdMap
+from ..instance_builder import IdMap, monday_of
 from ..models import (
     Appointment,
     BookingStatus,
@@ -65,6 +67,7 @@ def solution_publish(
     run: ScheduleRun | None = None,
     source: str = "run",
     today: datetime.date | None = None,
+    from_week: int = 0,
 ) -> Publication:
     """Create the week's sessions and appointments for ``weeks`` weeks from the instance's week.
 
@@ -76,6 +79,11 @@ def solution_publish(
 
     ``today`` (default: the real date) is the first day written or replaced; the demo program
     passes the Monday of its week, so that its whole current week is published.
+
+    ``from_week`` > 0 continues an earlier publication of the same solution
+    (``schedule_extend``): only weeks ``from_week`` to ``weeks`` - 1 are written, nothing is
+    replaced, and a booking that would share a room or a person with any booking already there
+    is left out.
     """
     from ..solver import SchedulingError, parse_instance, parse_schedule
 
@@ -104,7 +112,9 @@ def solution_publish(
     _publishable(instance, solution, ids)
     sites = list(ids.sites.values())
     today = today or timezone.localdate()
-    first = max(week_start, today)
+    extending = from_week > 0
+    written_from = week_start + datetime.timedelta(weeks=from_week)
+    first = max(written_from, today)
     last_day = week_start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
 
     session_rows = GroupSession.objects.filter(
@@ -113,10 +123,13 @@ def solution_publish(
     appointment_rows = Appointment.objects.filter(
         site__in=sites, date__range=(first, last_day), status=BookingStatus.SCHEDULED
     )
-    replaced = session_rows.filter(pinned=False).count()
-    replaced += appointment_rows.filter(pinned=False).count()
-    session_rows.filter(pinned=False).delete()
-    appointment_rows.filter(pinned=False).delete()
+    replaced = 0
+    if not extending:
+        replaced = session_rows.filter(pinned=False).count()
+        replaced += appointment_rows.filter(pinned=False).count()
+        session_rows.filter(pinned=False).delete()
+        appointment_rows.filter(pinned=False).delete()
+    clash_reason = _("clashes with %(b)s") if extending else _("clashes with the pinned %(b)s")
     kept: list[Kept] = []
     kept_ids: set[tuple[str, datetime.date]] = set()
     for s in session_rows.select_related("group_type").prefetch_related(
@@ -148,7 +161,7 @@ def solution_publish(
         return patient.display_name if patient is not None else _("a patient no longer listed")
 
     sessions = appointments = 0
-    for week in range(weeks):
+    for week in range(from_week, weeks):
         for s in solution.get("sessions", []):
             day = _date(week_start, week, s["day"])
             if day < today or (s["id"], day) in kept_ids:
@@ -160,7 +173,7 @@ def solution_publish(
             what = describe(s, type_names)
             clash = _overlaps(kept, day, start, end, things)
             if clash:
-                drop(s, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
+                drop(s, what, clash_reason % {"b": clash}, day)
                 continue
             members = [(ids.patients.get(p), ids.episodes.get(p)) for p in s["patients"]]
             for pid in s["patients"]:
@@ -196,7 +209,7 @@ def solution_publish(
             things = {a["room"], a["clinician"], a["patient"]}
             clash = _overlaps(kept, day, start, end, things)
             if clash:
-                drop(a, what, _("clashes with the pinned %(b)s") % {"b": clash}, day)
+                drop(a, what, clash_reason % {"b": clash}, day)
                 continue
             Appointment.objects.create(
                 kind=a["kind"],
@@ -212,8 +225,11 @@ def solution_publish(
             appointments += 1
     publication = Publication.objects.create(
         run=run,
-        week_start=week_start,
-        weeks=weeks,
+        week_start=written_from,
+        weeks=weeks - from_week,
+        instance=instance,
+        solution=solution,
+        sites=sorted(ids.sites),
         sessions_created=sessions,
         appointments_created=appointments,
         bookings_replaced=replaced,
@@ -221,14 +237,15 @@ def solution_publish(
         published_by=actor,
         dropped=list(dropped.values()),
     )
-    if run is not None:
+    if run is not None and not extending:
         run.status = RunStatus.PUBLISHED
         run.save(update_fields=["status", "updated_at"])
+    verb = f"Continued the week of {week_start} from" if extending else "Published the week of"
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=publication,
-        summary=f"Published the week of {week_start} for {publication.span} "
+        summary=f"{verb} {written_from} for {publication.span} "
         f"({', '.join(ids.sites)}): {sessions} sessions, {appointments} appointments, "
         f"{replaced} replaced, {publication.dropped_count} left out",
         changes={
@@ -287,3 +304,56 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
     return solution_publish(
         actor=actor, instance=run.instance, solution=run.solution, weeks=weeks, run=run
     )
+
+
+def schedule_extend(
+    *,
+    actor: User | None = None,
+    sites: Iterable[Site] | None = None,
+    today: datetime.date | None = None,
+) -> list[Publication]:
+    """Keep each site's published week repeating SCHEDULE_PUBLISH_WEEKS weeks ahead of today.
+
+    For each site (of ``sites``; default every site) the newest publication holding it is
+    continued, with the same solution, from the week after its last up to SCHEDULE_PUBLISH_WEEKS
+    weeks from this week's Monday: nothing is replaced, a booking that would share a room or a
+    person with one already there is left out, and so is a patient no longer in treatment
+    (``solution_publish`` with ``from_week``). Each continuation is a Publication of source
+    "extension", in its own transaction, audited. A publication is not continued when a newer
+    one holds only some of its sites (it would write over their newer week), nor when it does
+    not hold its week (published before publications kept it)."""
+    today = today or timezone.localdate()
+    horizon = monday_of(today) + datetime.timedelta(
+        weeks=settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
+    )
+    wanted = None if sites is None else {site.code for site in sites}
+    seen: set[str] = set()
+    continued: list[Publication] = []
+    for latest in Publication.objects.order_by("-created_at").only(
+        "pk", "sites", "week_start", "weeks", "created_at"
+    ):
+        codes = set(latest.sites)
+        superseded = codes & seen
+        seen |= codes
+        if not codes or superseded or (wanted is not None and not codes & wanted):
+            continue
+        end = latest.week_start + datetime.timedelta(weeks=latest.weeks)
+        if end >= horizon:
+            continue
+        full = Publication.objects.get(pk=latest.pk)
+        if not full.instance or not full.solution:
+            continue
+        week_start = datetime.date.fromisoformat(full.instance["week_start"])
+        continued.append(
+            solution_publish(
+                actor=actor,
+                instance=full.instance,
+                solution=full.solution,
+                weeks=(horizon - week_start).days // 7,
+                from_week=(end - week_start).days // 7,
+                run=full.run,
+                source="extension",
+                today=today,
+            )
+        )
+    return continued

@@ -8,7 +8,7 @@ see or coordinate.
 
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
-from .runs import run_detail, run_list, run_publish, run_stop
+from .runs import run_detail, run_list, run_publish, run_stop, schedule_continue
 from .weeks import (
     appointment_new,
     booking_cancel,
@@ -36,6 +36,7 @@ __all__ = [
     "run_list",
     "run_publish",
     "run_stop",
+    "schedule_continue",
     "session_add_patient",
     "session_new",
     "session_remove_patient",

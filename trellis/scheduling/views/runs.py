@@ -1,4 +1,5 @@
-"""Schedule runs: start (one per week and site), progress, preview, stop and publish."""
+"""Schedule runs: start (one per week and site), progress, preview, stop and publish; and
+continuing the published weeks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +21,7 @@ from ..forms import RunForm
 from ..models import Publication, RunStatus
 from ..review import describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
-from .common import coordinator, ending_context
+from .common import coordinator, ending_context, go_back
 
 
 def _starting() -> str:
@@ -62,6 +64,41 @@ def run_list(request: HttpRequest) -> HttpResponse:
         **ending_context(selectors.coordinated_sites(user)),
     }
     return render(request, "scheduling/runs.html", context)
+
+
+@require_POST
+def schedule_continue(request: HttpRequest) -> HttpResponse:
+    """Continue the coordinator's sites' published weeks now (what `extend_schedule` does
+    daily), saying what was written."""
+    user = coordinator(request)
+    sites = selectors.coordinated_sites(user)
+    continued = services.schedule_extend(actor=user, sites=sites)
+    names = dict(sites.values_list("code", "name"))
+    for publication in continued:
+        messages.success(
+            request,
+            _(
+                "Continued %(sites)s from %(day)s for %(span)s: %(s)d sessions, "
+                "%(a)d appointments, %(d)d left out."
+            )
+            % {
+                "sites": ", ".join(names.get(code, code) for code in publication.sites),
+                "day": date_format(publication.week_start),
+                "span": publication.span,
+                "s": publication.sessions_created,
+                "a": publication.appointments_created,
+                "d": publication.dropped_count,
+            },
+        )
+    if not continued:
+        messages.info(
+            request,
+            _(
+                "Nothing was continued: no published week that is kept in full ends within "
+                "the next weeks. Publish a run of a later week instead."
+            ),
+        )
+    return go_back(request, reverse("scheduling:runs"))
 
 
 def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

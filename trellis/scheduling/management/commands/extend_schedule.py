@@ -1,0 +1,28 @@
+"""Keep each site's published week repeating eight weeks ahead: run daily (cron, a timer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from trellis.scheduling.services import schedule_extend
+
+
+class Command(BaseCommand):
+    help = (
+        "Continue each site's newest published week up to SCHEDULE_PUBLISH_WEEKS weeks ahead "
+        "of today (nothing replaced; clashes and patients no longer in treatment left out)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        continued = schedule_extend()
+        for publication in continued:
+            self.stdout.write(
+                f"{', '.join(publication.sites)}: from {publication.week_start} for "
+                f"{publication.span}, {publication.sessions_created} sessions, "
+                f"{publication.appointments_created} appointments, "
+                f"{publication.dropped_count} left out"
+            )
+        if not continued:
+            self.stdout.write("Every published week already reaches far enough ahead.")
