@@ -302,9 +302,10 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
 def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: str) -> None:
     """Cancel a group session or an appointment from today on, saying why.
 
-    The booking stays, marked cancelled with who, when and why, and drops out of the week
-    views, the portal, the calendar feeds and the hours its patients are booked. Raises
-    ReasonRequired, BookingNotScheduled (already cancelled) or DateInPast."""
+    The booking stays, marked cancelled with who, when and why: the week views, the portal and
+    the calendar feeds show it as cancelled, and it no longer counts in the solver's week or
+    the hours its patients are booked. Raises ReasonRequired, BookingNotScheduled (already
+    cancelled) or DateInPast."""
     reason = " ".join(reason.split())
     if not reason:
         raise ReasonRequired(_("Say why it is cancelled: the reason is kept with the booking."))
