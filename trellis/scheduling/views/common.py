@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from trellis.core.auth import acting_user
 from trellis.organization.models import Site
 
 from .. import selectors
+from ..models import Appointment, GroupSession
 
 
 def coordinator(request: HttpRequest) -> User:
@@ -46,6 +48,14 @@ def ending_context(sites: Iterable[Site]) -> dict[str, object]:
 def check_kind(kind: str) -> None:
     if kind not in ("session", "appointment"):
         raise Http404
+
+
+def booking_for(user: User, kind: str, public_id: uuid.UUID) -> GroupSession | Appointment:
+    """The group session or appointment (`kind`) the coordinator may change, or 404."""
+    check_kind(kind)
+    if kind == "session":
+        return selectors.session_for(user, public_id, write=True)
+    return selectors.appointment_for(user, public_id, write=True)
 
 
 def go_back(request: HttpRequest, fallback: str) -> HttpResponse:

@@ -30,7 +30,7 @@ from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
 from ..selectors import patients_by_name
-from .common import check_kind, coordinator, ending_context, go_back, viewer
+from .common import booking_for, coordinator, ending_context, go_back, viewer
 
 VIEW_LABELS = {
     "site": _lazy("Site"),
@@ -91,6 +91,7 @@ def week(request: HttpRequest) -> HttpResponse:
     elif problem:
         messages.warning(request, problem)
     own_feed = selectors.active_feeds(user=user).first()
+    can_coordinate = selectors.can_coordinate(user)
     context = {
         "grid": grid,
         "view": view,
@@ -99,12 +100,8 @@ def week(request: HttpRequest) -> HttpResponse:
         "views": [(v, VIEW_LABELS[v]) for v in selectors.VIEWS],
         "week_start": week_start,
         **weeks.week_nav(week_start),
-        "can_coordinate": selectors.can_coordinate(user),
-        **(
-            ending_context(selectors.coordinated_sites(user))
-            if selectors.can_coordinate(user)
-            else {}
-        ),
+        "can_coordinate": can_coordinate,
+        **(ending_context(selectors.coordinated_sites(user)) if can_coordinate else {}),
         "own_feed": own_feed,
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "here": request.get_full_path(),
@@ -179,28 +176,16 @@ def unmet(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
-    check_kind(kind)
-    booking = (
-        selectors.session_for(user, public_id, write=True)
-        if kind == "session"
-        else selectors.appointment_for(user, public_id, write=True)
-    )
+    booking = booking_for(user, kind, public_id)
     services.booking_pin(actor=user, booking=booking, pinned=not booking.pinned)
     return go_back(request, reverse("scheduling:week"))
 
 
 def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
-    check_kind(kind)
-    session: GroupSession | None = None
-    appointment: Appointment | None = None
-    booking: GroupSession | Appointment
-    if kind == "session":
-        session = selectors.session_for(user, public_id, write=True)
-        booking = session
-    else:
-        appointment = selectors.appointment_for(user, public_id, write=True)
-        booking = appointment
+    booking = booking_for(user, kind, public_id)
+    session = booking if isinstance(booking, GroupSession) else None
+    appointment = booking if isinstance(booking, Appointment) else None
     initial = {"date": booking.date, "start": booking.start, "room": booking.room}
     form = MoveForm(
         request.POST or None, initial=initial, site=booking.site, session=session is not None
@@ -316,12 +301,7 @@ def session_remove_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     """Cancel a booking: the page says what it is and asks why; nothing changes until sent."""
     user = coordinator(request)
-    check_kind(kind)
-    booking: GroupSession | Appointment = (
-        selectors.session_for(user, public_id, write=True)
-        if kind == "session"
-        else selectors.appointment_for(user, public_id, write=True)
-    )
+    booking = booking_for(user, kind, public_id)
     form = CancelForm(request.POST or None)
     problems = ""
     if request.method == "POST" and form.is_valid():
