@@ -15,7 +15,7 @@ from trellis.organization.models import Population, Room, RoomKind, Site
 from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
-from .models import AppointmentKind, GroupType
+from .models import CANCEL_REASON_MAX, AppointmentKind, GroupType
 from .selectors import patients_by_name, staff_by_name
 from .services.catalogue import FIELDS as CATALOGUE_FIELDS
 from .weeks import WeekOutOfRange, check_week
@@ -144,7 +144,7 @@ class SessionForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it cancelled?"),
-        max_length=200,
+        max_length=CANCEL_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept with the booking and in the audit trail, e.g. “Facilitator ill”."),
         error_messages={"required": _("Say why it is cancelled.")},

@@ -107,6 +107,9 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+CANCEL_REASON_MAX = 200  # characters of a cancellation's reason
+
+
 class CancelRecord(models.Model):
     """A cancelled booking stays, with who cancelled it, when and why
     (services.booking_cancel)."""
@@ -115,7 +118,7 @@ class CancelRecord(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=CANCEL_REASON_MAX, blank=True)
 
     class Meta:
         abstract = True

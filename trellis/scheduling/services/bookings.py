@@ -24,6 +24,7 @@ from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 from .. import rules
 from ..instance_builder import build_instance, hhmm, monday_of
 from ..models import (
+    CANCEL_REASON_MAX,
     Appointment,
     BookingStatus,
     GroupSession,
@@ -36,8 +37,6 @@ from ..selectors import names_for, week_as_format
 from ..weeks import check_not_past
 from ..windows import Window, backwards, clash
 from .runs import add_minutes
-
-CANCEL_REASON_MAX = 200  # the models' cancel_reason
 
 
 class BookingNotScheduled(ValidationFailed):
