@@ -326,16 +326,18 @@ def schedule_extend(
     horizon = monday_of(today) + datetime.timedelta(
         weeks=settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
     )
-    wanted = None if sites is None else {site.code for site in sites}
+    wanted = {site.code for site in (Site.objects.all() if sites is None else sites)}
     seen: set[str] = set()
     continued: list[Publication] = []
     for latest in Publication.objects.order_by("-created_at").only(
         "pk", "sites", "week_start", "weeks", "created_at"
     ):
+        if wanted <= seen:
+            break  # every site's newest publication has been looked at; the rest are older
         codes = set(latest.sites)
         superseded = codes & seen
         seen |= codes
-        if not codes or superseded or (wanted is not None and not codes & wanted):
+        if not codes or superseded or not codes & wanted:
             continue
         end = latest.week_start + datetime.timedelta(weeks=latest.weeks)
         if end >= horizon:
