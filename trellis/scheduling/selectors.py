@@ -266,12 +266,18 @@ def _minutes(start: datetime.time, end: datetime.time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-def week_sessions(sites: Iterable[Site], week_start: datetime.date) -> QuerySet[GroupSession]:
+def week_sessions(
+    sites: Iterable[Site], week_start: datetime.date, *, with_cancelled: bool = False
+) -> QuerySet[GroupSession]:
+    """The week's scheduled group sessions; ``with_cancelled`` adds the cancelled ones."""
+    statuses = [BookingStatus.SCHEDULED]
+    if with_cancelled:
+        statuses.append(BookingStatus.CANCELLED)
     return (
         GroupSession.objects.filter(
             site__in=list(sites),
             date__range=(week_start, week_start + datetime.timedelta(days=6)),
-            status=BookingStatus.SCHEDULED,
+            status__in=statuses,
         )
         .select_related("group_type", "site", "room")
         .prefetch_related("facilitators", "members__patient")
@@ -279,12 +285,19 @@ def week_sessions(sites: Iterable[Site], week_start: datetime.date) -> QuerySet[
     )
 
 
-def week_appointments(sites: Iterable[Site], week_start: datetime.date) -> QuerySet[Appointment]:
+def week_appointments(
+    sites: Iterable[Site], week_start: datetime.date, *, with_cancelled: bool = False
+) -> QuerySet[Appointment]:
+    """The week's scheduled appointments; ``with_cancelled`` adds the cancelled ones of
+    patients still in treatment (not those a discharge or transfer released)."""
+    wanted = Q(status=BookingStatus.SCHEDULED)
+    if with_cancelled:
+        wanted |= Q(status=BookingStatus.CANCELLED, episode__status__in=IN_TREATMENT_STATUSES)
     return (
         Appointment.objects.filter(
+            wanted,
             site__in=list(sites),
             date__range=(week_start, week_start + datetime.timedelta(days=6)),
-            status=BookingStatus.SCHEDULED,
         )
         .select_related("patient", "clinician", "site", "room")
         .order_by("date", "start")
@@ -321,16 +334,26 @@ def appointment_as_format(a: Appointment) -> dict[str, Any]:
 
 
 def week_as_format(
-    sites: Sequence[Site], week_start: datetime.date, *, instance_name: str = ""
+    sites: Sequence[Site],
+    week_start: datetime.date,
+    *,
+    instance_name: str = "",
+    pattern: bool = False,
 ) -> dict[str, Any]:
-    """The published week as a ``trellis-week-solution/1`` dict (ids are public ids)."""
+    """The published week as a ``trellis-week-solution/1`` dict (ids are public ids).
+
+    As the week takes place: cancelled bookings are left out. With ``pattern``, the week as it
+    repeats: a booking cancelled on one date is in it as if it took place, because the weeks
+    after keep it (a repair run starts from this, and its preview compares against it);
+    appointments released by a discharge or transfer stay out.
+    """
+    sessions = week_sessions(sites, week_start, with_cancelled=pattern)
+    appointments = week_appointments(sites, week_start, with_cancelled=pattern)
     return {
         "format": "trellis-week-solution/1",
         "instance": instance_name,
-        "sessions": [session_as_format(s) for s in week_sessions(sites, week_start) if s.room_id],
-        "appointments": [
-            appointment_as_format(a) for a in week_appointments(sites, week_start) if a.room_id
-        ],
+        "sessions": [session_as_format(s) for s in sessions if s.room_id],
+        "appointments": [appointment_as_format(a) for a in appointments if a.room_id],
     }
 
 

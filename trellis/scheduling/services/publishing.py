@@ -73,7 +73,9 @@ def solution_publish(
 
     The week repeats weekly until changed: every unpinned scheduled booking of the instance's
     sites from the publish week on (and not before today) is replaced; pinned bookings stay, and
-    a new booking that would share a room or a person with a kept pinned one is left out. A
+    a new booking that would share a room or a person with a kept pinned one is left out.
+    Cancelled bookings stay as they are, and on a cancelled booking's date the solution's
+    matching booking is left out (recorded as such), so a one-date cancellation survives. A
     pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
     in the following weeks like every other booking of the week.
 
@@ -149,6 +151,27 @@ def solution_publish(
         kept.append((a.date, a.start, a.end, things, label))
         kept_ids.add((str(a.public_id), a.date))
 
+    # A booking cancelled on one date stays cancelled there: the solution's booking that
+    # matches it (a session of the type at that start, an appointment of the patient of that
+    # kind at that start) is left out on that date, once per cancelled one.
+    cancelled: dict[tuple[object, ...], list[str]] = {}
+    for s in GroupSession.objects.filter(
+        site__in=sites, date__range=(first, last_day), status=BookingStatus.CANCELLED
+    ):
+        key = ("session", s.site_id, s.group_type_id, s.date, s.start)
+        cancelled.setdefault(key, []).append(s.cancel_reason)
+    for a in Appointment.objects.filter(
+        site__in=sites, date__range=(first, last_day), status=BookingStatus.CANCELLED
+    ):
+        key = (a.kind, a.site_id, a.patient_id, a.date, a.start)
+        cancelled.setdefault(key, []).append(a.cancel_reason)
+
+    def cancelled_there(key: tuple[object, ...]) -> str | None:
+        reasons = cancelled.get(key)
+        if not reasons:
+            return None
+        return _("cancelled on this date: %(why)s") % {"why": reasons.pop()}
+
     type_names = {t["id"]: t.get("name", t["id"]) for t in instance.get("group_types", [])}
     dropped: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -171,6 +194,11 @@ def solution_publish(
             end = add_minutes(start, group_type.minutes)
             things = {s["room"], *s["facilitators"], *s["patients"]}
             what = describe(s, type_names)
+            site = ids.sites[s["site"]]
+            stays = cancelled_there(("session", site.pk, group_type.pk, day, start))
+            if stays:
+                drop(s, what, stays, day)
+                continue
             clash = _overlaps(kept, day, start, end, things)
             if clash:
                 drop(s, what, clash_reason % {"b": clash}, day)
@@ -182,7 +210,7 @@ def solution_publish(
                     drop(s, what, why, day)
             session = GroupSession.objects.create(
                 group_type=group_type,
-                site=ids.sites[s["site"]],
+                site=site,
                 room=ids.rooms.get(s["room"]),
                 date=day,
                 start=start,
@@ -206,6 +234,12 @@ def solution_publish(
                 continue
             start = datetime.time.fromisoformat(a["start"])
             end = add_minutes(start, int(a["minutes"]))
+            site = ids.sites[a["site"]]
+            patient = ids.patients[a["patient"]]
+            stays = cancelled_there((a["kind"], site.pk, patient.pk, day, start))
+            if stays:
+                drop(a, what, stays, day)
+                continue
             things = {a["room"], a["clinician"], a["patient"]}
             clash = _overlaps(kept, day, start, end, things)
             if clash:
@@ -213,10 +247,10 @@ def solution_publish(
                 continue
             Appointment.objects.create(
                 kind=a["kind"],
-                patient=ids.patients[a["patient"]],
+                patient=patient,
                 episode=episode,
                 clinician=ids.clinicians[a["clinician"]],
-                site=ids.sites[a["site"]],
+                site=site,
                 room=ids.rooms.get(a["room"]),
                 date=day,
                 start=start,

@@ -205,9 +205,14 @@ def _week_fingerprint(week: dict[str, Any]) -> str:
 
 
 def _published_week(run: ScheduleRun) -> dict[str, Any]:
-    """The currently published week, for repair mode: pinned bookings stay, others move little."""
+    """The currently published week as it repeats, for repair mode: pinned bookings stay,
+    others move little. A booking cancelled on one date is part of it (the weeks after keep
+    it); publishing leaves it cancelled on its date."""
     return week_as_format(
-        list(run.sites.all()), run.week_start, instance_name=run.instance.get("name", "")
+        list(run.sites.all()),
+        run.week_start,
+        instance_name=run.instance.get("name", ""),
+        pattern=True,
     )
 
 

@@ -114,7 +114,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         sites = list(run.sites.all())
         names = selectors.names_for(run.instance)
         type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
-        current = selectors.week_as_format(sites, run.week_start)
+        # Against the week as it repeats: a one-date cancellation is not a change of the week.
+        current = selectors.week_as_format(sites, run.week_start, pattern=True)
         diff = week_diff(current, run.solution)
         # The solver checks its week as it makes it: no need to re-check the rules here.
         unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
