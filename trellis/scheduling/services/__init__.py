@@ -17,7 +17,14 @@ from .bookings import (
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, token_hash
 from .publishing import run_publish, schedule_extend, solution_publish
-from .runs import RunAlreadyActive, RunNotActive, run_create, run_execute, run_stop
+from .runs import (
+    RunAlreadyActive,
+    RunNotActive,
+    run_changes,
+    run_create,
+    run_execute,
+    run_stop,
+)
 
 __all__ = [
     "BookingNotScheduled",
@@ -34,6 +41,7 @@ __all__ = [
     "feed_revoke",
     "group_type_create",
     "group_type_update",
+    "run_changes",
     "run_create",
     "run_execute",
     "run_publish",

@@ -283,9 +283,7 @@ def run_changes(run: ScheduleRun) -> list[str]:
             % {"t": timezone.localtime(newer[0].created_at).strftime("%Y-%m-%d %H:%M")}
         )
     elif stored is not None and stored != _week_fingerprint(_published_week(run)):
-        changes.append(
-            _("the published week changed (a booking was moved, pinned, added or cancelled)")
-        )
+        changes.append(_("the published week changed (a booking was moved, pinned or added)"))
     return changes
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -136,6 +137,10 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sessions=len(run.solution.get("sessions", [])),
             appointments=len(run.solution.get("appointments", [])),
         )
+        if run.status == RunStatus.DONE:
+            # Said before the coordinator presses Publish, not only after (run_publish refuses).
+            context["out_of_date"] = services.run_changes(run)
+            context["publish_weeks"] = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
     if run.status == RunStatus.PUBLISHED:
         context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)

@@ -110,6 +110,28 @@ def test_the_page_refuses_a_stale_run_and_offers_to_run_it_again(cast, week, log
     services.run_publish(actor=cast.charlie, run=fresh)
 
 
+def test_the_run_page_says_a_run_is_out_of_date_before_publish_is_pressed(
+    cast, week, login
+) -> None:
+    run = _solved(cast, week)
+    client = login(cast.charlie)
+    url = reverse("scheduling:run", args=[run.public_id])
+    publish = reverse("scheduling:publish", args=[run.public_id])
+    current = client.get(url).content.decode()
+    assert publish in current
+    assert "every week for 8 weeks from this week on" in current
+    assert "out of date" not in current
+
+    EpisodeOfCare.objects.filter(pk=week.episodes[0].pk).update(status=EpisodeStatus.DISCHARGED)
+    stale = client.get(url).content.decode()
+    assert publish not in stale
+    assert (
+        "This run is out of date and cannot be published: 1 patient is no longer in treatment"
+        in stale
+    )
+    assert 'class="primary">Run this week again with today' in stale
+
+
 def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, login) -> None:
     run = _solved(cast, week)
     assert run.solution is not None
