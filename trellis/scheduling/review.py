@@ -209,10 +209,19 @@ def unmet_reasons(
         if family and pw.family < int(family.get("count", 0)):
             reasons.append("no family session fitted the family's availability")
         if not reasons and not rules_broken:
-            reasons.append(
-                f"the groups that fit their hours are full or too small "
-                f"({_hours(pw.minutes)} of {_hours(int(plan.get('min_minutes', 0)))} booked)"
-            )
+            # What is still short: the week's minutes, or days long enough to count.
+            need = int(plan.get("min_minutes", 0))
+            if pw.minutes < need:
+                reasons.append(
+                    f"the groups that fit their hours are full or too small "
+                    f"({_hours(pw.minutes)} of {_hours(need)} booked)"
+                )
+            long_enough = sum(1 for m in pw.by_day.values() if m >= day_need)
+            if long_enough < min_days:
+                reasons.append(
+                    f"booked for at least {_hours(day_need)} on {long_enough} "
+                    f"{'day' if long_enough == 1 else 'days'}; needs {min_days} such days"
+                )
         out[patient["id"]] = rules_broken + reasons
     return out
 

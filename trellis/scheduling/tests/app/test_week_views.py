@@ -446,3 +446,49 @@ def test_unmet_reasons_count_sessions_in_plain_words(count, said) -> None:
     }
     reasons = unmet_reasons(instance, {"sessions": [], "appointments": []})["p1"]
     assert f"Relapse prevention: {said}" in reasons
+
+
+def _evening_patient(**plan: int) -> dict:
+    hours = {d: [["08:00", "21:00"]] for d in ("mon", "tue", "wed")}
+    return {
+        "sites": [{"id": "s1", "hours": hours}],
+        "group_types": [],
+        "clinicians": [],
+        "patients": [
+            {
+                "id": "p1",
+                "site": "s1",
+                "population": "adult-sud",
+                "availability": {d: [["17:00", "21:00"]] for d in ("mon", "tue", "wed")},
+                "plan": plan,
+            }
+        ],
+    }
+
+
+def _appointment(day: str, minutes: int) -> dict:
+    return {"patient": "p1", "kind": "individual", "day": day, "start": "17:00", "minutes": minutes}
+
+
+def test_an_unmet_plan_short_only_of_days_says_days_not_hours() -> None:
+    # 11 hours booked of 9 needed, but only two days long enough: the reason is the days.
+    instance = _evening_patient(min_minutes=540, min_days=3, min_day_minutes=120)
+    week = {
+        "sessions": [],
+        "appointments": [
+            _appointment("mon", 240),
+            _appointment("tue", 240),
+            _appointment("wed", 60),
+        ],
+    }
+    assert unmet_reasons(instance, week, check_rules=False)["p1"] == [
+        "booked for at least 2 h on 2 days; needs 3 such days"
+    ]
+
+
+def test_an_unmet_plan_short_of_hours_says_hours() -> None:
+    instance = _evening_patient(min_minutes=540, min_days=2, min_day_minutes=60)
+    week = {"sessions": [], "appointments": [_appointment("mon", 120), _appointment("tue", 120)]}
+    assert unmet_reasons(instance, week, check_rules=False)["p1"] == [
+        "the groups that fit their hours are full or too small (4 h of 9 h booked)"
+    ]
