@@ -75,8 +75,9 @@ class MyWeek:
 
     @property
     def zones(self) -> list[str]:
-        """The sites and time zones the week's times are in (normally one)."""
-        seen = {f"{b.site} ({b.starts.tzinfo})" for _day, bookings in self.days for b in bookings}
+        """The sites and their time zones' abbreviations that week ("Downtown (EST)"; a week
+        across a clock change names both)."""
+        seen = {f"{b.site} ({b.starts.tzname()})" for _day, bookings in self.days for b in bookings}
         return sorted(seen)
 
 

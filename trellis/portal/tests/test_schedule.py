@@ -78,7 +78,8 @@ def test_times_are_the_sites_wall_clock_with_its_zone(cast, portal_week, login):
     ).tzname()
     page = login(cast.erin).get(schedule_url(portal_week.monday)).content.decode()
     assert f"17:00–18:30 {abbreviation}" in page
-    assert "Northside (America/Los_Angeles)" in page
+    assert f"Times are local to the site: Northside ({abbreviation})" in page
+    assert "America/Los_Angeles" not in page  # a patient is not shown the zone's code
 
 
 def test_reading_the_schedule_is_audited(cast, portal_week, login):
@@ -187,3 +188,14 @@ def test_the_portal_address_opens_the_patients_schedule(cast, portal_week, login
     response = login(cast.erin).get("/portal/", follow=True)
     assert response.redirect_chain == [(reverse("portal:schedule"), 302)]
     assert response.status_code == 200
+
+
+def test_on_a_phone_each_booking_reads_as_labelled_lines(cast, portal_week, login):
+    # Below 640 px a `responsive` table shows each cell on its own line with its label.
+    client = login(cast.erin)
+    for url in (schedule_url(portal_week.monday), reverse("home")):
+        page = client.get(url).content.decode()
+        assert '<table class="responsive">' in page
+        assert 'data-label="What">' in page
+    # The top bar names the patient's home page as its heading does.
+    assert ">My care</a>" in page
