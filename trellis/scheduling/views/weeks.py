@@ -64,7 +64,8 @@ def week(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     week_start = weeks.week_param(request)
     choices = selectors.grid_choices(user)
-    view = request.GET.get("view") or "site"
+    # A clinician opens on their own week; others on their first site.
+    view = request.GET.get("view") or ("clinician" if user.role == "clinician" else "site")
     key = request.GET.get("key", "").strip()
     if view not in selectors.VIEWS:
         messages.warning(request, _("There is no such view; showing a site."))

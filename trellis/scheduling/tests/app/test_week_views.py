@@ -492,3 +492,15 @@ def test_an_unmet_plan_short_of_hours_says_hours() -> None:
     assert unmet_reasons(instance, week, check_rules=False)["p1"] == [
         "the groups that fit their hours are full or too small (4 h of 9 h booked)"
     ]
+
+
+def test_a_clinician_opens_the_schedule_on_their_own_week(cast, week, booked, login) -> None:
+    clinician = login(cast.alice).get(WEEK)
+    assert (clinician.context["view"], clinician.context["key"]) == (
+        "clinician",
+        str(cast.alice.public_id),
+    )
+    # A coordinator still opens on a site; the clinician's home page links to their week.
+    assert login(cast.charlie).get(WEEK).context["view"] == "site"
+    home = login(cast.alice).get(reverse("home")).content.decode()
+    assert f'href="{WEEK}?view=clinician">My week</a>' in home
