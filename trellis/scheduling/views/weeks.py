@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.models import User
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
-from trellis.patients.models import Patient
+from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
@@ -194,8 +194,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
     if booking.status != BookingStatus.SCHEDULED:
         messages.error(request, str(_("This booking was cancelled and can no longer be moved.")))
         return go_back(request, reverse("scheduling:week"))
-    patients = patients_visible_to(user).filter(site=booking.site)
-    add_form = AddPatientForm(patients=patients) if session else None
+    add_form = AddPatientForm(patients=_addable(user, session)) if session else None
     members, others = _members(user, session) if session else ([], 0)
     problems = ""
     # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
@@ -251,9 +250,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
 def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     session = selectors.session_for(user, public_id, write=True)
-    form = AddPatientForm(
-        request.POST, patients=patients_visible_to(user).filter(site=session.site)
-    )
+    form = AddPatientForm(request.POST, patients=_addable(user, session))
     if not form.is_valid():
         messages.error(request, _("Choose a patient."))
     else:
@@ -264,8 +261,29 @@ def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         except TrellisError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Added to the session."))
-    return redirect("scheduling:move", "session", session.public_id)
+            messages.success(
+                request,
+                _("%(p)s was added to the session.")
+                % {"p": form.cleaned_data["patient"].display_name},
+            )
+    return _back_to_session(request, session)
+
+
+def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpResponse:
+    """The session's page again, keeping where the coordinator came from (`next`)."""
+    back = reverse("scheduling:move", args=["session", session.public_id])
+    nxt = request.POST.get("next", "")
+    return redirect(f"{back}?{urlencode({'next': nxt})}" if nxt else back)
+
+
+def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
+    """Patients the coordinator may add: at the session's site, in treatment, not in it."""
+    in_treatment = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
+    return (
+        patients_visible_to(user)
+        .filter(site=session.site, pk__in=in_treatment.values("patient_id"))
+        .exclude(pk__in=session.members.values("patient_id"))
+    )
 
 
 def _members(user: User, session: GroupSession) -> tuple[list[Patient], int]:
@@ -294,9 +312,7 @@ def session_remove_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
                 request,
                 _("%(p)s was taken out of the session.") % {"p": patient.display_name},
             )
-    back = reverse("scheduling:move", args=["session", session.public_id])
-    nxt = request.POST.get("next", "")
-    return redirect(f"{back}?{urlencode({'next': nxt})}" if nxt else back)
+    return _back_to_session(request, session)
 
 
 def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:

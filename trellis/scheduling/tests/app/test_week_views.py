@@ -12,14 +12,15 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 
 from trellis.accounts.models import Role
 from trellis.core.durations import hours_minutes
 from trellis.core.tests import factories as f
-from trellis.patients.models import EpisodeStatus
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 from trellis.scheduling import services, weeks
 from trellis.scheduling.instance_builder import monday_of
-from trellis.scheduling.models import Appointment, ScheduleRun
+from trellis.scheduling.models import Appointment, PatientAvailability, ScheduleRun
 from trellis.scheduling.review import unmet_reasons
 
 pytestmark = pytest.mark.django_db
@@ -239,7 +240,35 @@ def test_the_move_page_names_facilitators_and_patients_by_name(
 ) -> None:
     page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
     assert _options(page, "facilitator") == CLINICIANS
-    assert _options(page, "patient") == PATIENTS
+    # Offered to add: patients in treatment at the site and not in the session already.
+    assert _options(page, "patient") == ["Zack Able"]
+
+
+def test_a_session_offers_only_patients_in_treatment_and_keeps_where_you_came_from(
+    cast, week, booked, more_people, login
+) -> None:
+    booked.members.filter(patient=cast.olive).delete()
+    client = login(cast.charlie)
+    url = reverse("scheduling:move", args=["session", booked.public_id])
+    assert _options(client.get(url), "patient") == ["Olive Stone", "Zack Able"]
+    EpisodeOfCare.objects.filter(patient=cast.olive).update(status=EpisodeStatus.DISCHARGED)
+    page = client.get(url)
+    assert _options(page, "patient") == ["Zack Able"]
+    assert "<h1>Relapse prevention" in page.content.decode()
+
+    zack = Patient.objects.get(first_name="Aaron")
+    PatientAvailability.objects.create(
+        patient=zack, weekday=0, start=datetime.time(16), end=datetime.time(21)
+    )
+    back = f"{WEEK}?view=site&key=north&week={week.monday}"
+    added = client.post(
+        reverse("scheduling:session_add_patient", args=[booked.public_id]),
+        {"patient": zack.pk, "next": back},
+        follow=True,
+    )
+    assert added.redirect_chain[-1][0] == f"{url}?{urlencode({'next': back})}"
+    assert "Zack Able was added to the session." in _messages(added)
+    assert booked.members.filter(patient=zack).exists()
 
 
 def test_the_appointment_form_names_clinicians_and_patients_by_name(
