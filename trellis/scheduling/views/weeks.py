@@ -399,11 +399,22 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     problems = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_add(actor=user, **form.cleaned_data)
+            booked = services.appointment_add(actor=user, **form.cleaned_data)
         except TrellisError as error:
             problems = str(error)
         else:
-            messages.success(request, _("Booked."))
-            return redirect(f"{reverse('scheduling:week')}?view=site&key={site.code}")
+            messages.success(
+                request,
+                _("Booked: %(what)s of %(who)s, %(day)s %(start)s.")
+                % {
+                    "what": booked.get_kind_display().lower(),
+                    "who": booked.patient.display_name,
+                    "day": date_format(booked.date, "l j F"),
+                    "start": booked.start.strftime("%H:%M"),
+                },
+            )
+            # The week it is in, where the coordinator sees it.
+            week_url = reverse("scheduling:week")
+            return redirect(f"{week_url}?view=site&key={site.code}&week={booked.date}")
     context = {"form": form, "site": site, "sites": sites, "problems": problems}
     return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})

@@ -533,3 +533,27 @@ def test_a_clinician_opens_the_schedule_on_their_own_week(cast, week, booked, lo
     assert login(cast.charlie).get(WEEK).context["view"] == "site"
     home = login(cast.alice).get(reverse("home")).content.decode()
     assert f'href="{WEEK}?view=clinician">My week</a>' in home
+
+
+def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, week, login):
+    client = login(cast.charlie)
+    form = client.get(reverse("scheduling:appointment_new") + "?site=north").content.decode()
+    assert reverse("scheduling:session_new") in form  # the schedule's tabs are there
+    later = week.monday + datetime.timedelta(weeks=3)
+    page = client.post(
+        reverse("scheduling:appointment_new") + "?site=north",
+        {
+            "patient": cast.olive.pk,
+            "kind": "individual",
+            "clinician": week.gus.pk,
+            "date": str(later),
+            "start": "17:00",
+            "minutes": 60,
+            "room": week.office.pk,
+        },
+        follow=True,
+    )
+    assert page.redirect_chain[-1][0] == f"{WEEK}?view=site&key=north&week={later}"
+    assert page.context["week_start"] == later
+    day = date_format(later, "l j F")
+    assert f"Booked: individual session of Olive Stone, {day} 17:00." in _messages(page)
