@@ -485,12 +485,17 @@ def week_grid(
         appointments = appointments.filter(clinician=person)
         title = person.display_name
     elif view == "track":
-        track = Track.objects.filter(public_id=_public_id(key), site__in=sites).first()
+        track = (
+            Track.objects.filter(public_id=_public_id(key), site__in=sites)
+            .select_related("site")
+            .first()
+        )
         if track is None:
             raise Http404
         sessions = sessions.filter(members__episode__track=track)
         appointments = appointments.filter(episode__track=track)
-        title = track.name
+        # Tracks of the same name run at several sites: the title says which.
+        title = f"{track.name} ({track.site.name})"
     else:
         patient = scheduled_patient(user, _public_id(key))
         sessions = sessions.filter(members__patient=patient)

@@ -557,3 +557,8 @@ def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, 
     assert page.context["week_start"] == later
     day = date_format(later, "l j F")
     assert f"Booked: individual session of Olive Stone, {day} 17:00." in _messages(page)
+
+
+def test_a_tracks_week_names_its_site(cast, week, booked, login) -> None:
+    page = login(cast.charlie).get(f"{WEEK}?view=track&key={cast.track_a.public_id}")
+    assert page.context["grid"].title == f"{cast.track_a.name} (Northside)"
