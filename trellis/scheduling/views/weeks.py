@@ -179,6 +179,12 @@ def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     booking = booking_for(user, kind, public_id)
     services.booking_pin(actor=user, booking=booking, pinned=not booking.pinned)
+    if booking.pinned:
+        said = _("Pinned: it stays as it is when a run is published over its week.")
+    else:
+        said = _("Unpinned: a run published over its week may move or replace it.")
+    messages.success(request, said)
+    # Back to the card itself (`#b-<id>` in `next`), not to the top of a long week.
     return go_back(request, reverse("scheduling:week"))
 
 

@@ -562,3 +562,18 @@ def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, 
 def test_a_tracks_week_names_its_site(cast, week, booked, login) -> None:
     page = login(cast.charlie).get(f"{WEEK}?view=track&key={cast.track_a.public_id}")
     assert page.context["grid"].title == f"{cast.track_a.name} (Northside)"
+
+
+def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, login) -> None:
+    client = login(cast.charlie)
+    here = f"{WEEK}?view=site&key=north&week={week.monday}"
+    page = client.get(here).content.decode()
+    card = f"#b-{booked.public_id}"
+    assert f'id="b-{booked.public_id}"' in page
+    assert f'name="next" value="{html.escape(here)}{card}"' in page
+    pin = reverse("scheduling:pin", args=["session", booked.public_id])
+    response = client.post(pin, {"next": here + card})
+    assert response["Location"] == here + card
+    assert _messages(client.get(here))[0].startswith("Pinned: it stays as it is")
+    client.post(pin, {"next": here + card})
+    assert _messages(client.get(here))[0].startswith("Unpinned: a run published")
