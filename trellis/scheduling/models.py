@@ -64,6 +64,17 @@ class GroupType(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def requires_labels(self) -> list[str]:
+        """The competencies a facilitator holds, as people read them ("CBT", not "cbt")."""
+        labels = dict(Competency.choices)
+        return [str(labels.get(c, c)) for c in self.requires or []]
+
+    @property
+    def population_labels(self) -> list[str]:
+        labels = dict(Population.choices)
+        return [str(labels.get(p, p)) for p in self.populations or []]
+
     def clean(self) -> None:
         """The catalogue's rules (FORMAT.md ``group_types``), in plain words per field."""
         errors: dict[str, object] = {}

@@ -5,7 +5,8 @@ clinicians, group types, patients with their availability and plan) and the week
 solution ``sessions`` and ``appointments``. ``violations(...)`` checks one proposed session or
 appointment against the rest of the week (the booking with the same ``id`` is the one being
 moved, so it is left out) and returns one sentence per broken rule; an empty list means the
-booking may be made. ``names`` maps ids to what people call them.
+booking may be made. ``names`` maps ids to what people call them, and ``competency:<code>``
+to a competency's label.
 """
 
 from __future__ import annotations
@@ -170,10 +171,19 @@ def violations(
             if c in clinicians and needed <= set(clinicians[c].get("competencies", []))
         ]
         if not qualified:
-            problems.append(
-                f"No facilitator holds every competency {group_type.get('name', group_type['id'])}"
-                f" requires ({', '.join(sorted(needed))})."
-            )
+            group = group_type.get("name", group_type["id"])
+
+            def skills(codes: set[str]) -> str:
+                return ", ".join(name(f"competency:{c}") for c in sorted(codes))
+
+            if len(clinician_ids) == 1:
+                (cid,) = clinician_ids
+                held = set(clinicians.get(cid, {}).get("competencies", []))
+                problems.append(f"{name(cid)} cannot lead {group}: lacks {skills(needed - held)}.")
+            else:
+                problems.append(
+                    f"No facilitator holds every competency {group} requires ({skills(needed)})."
+                )
     if not is_session:
         cid = proposed["clinician"]
         if proposed.get("kind") == "family" and "family" not in clinicians.get(cid, {}).get(

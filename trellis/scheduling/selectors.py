@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from trellis.accounts.models import DAY_CODES, Role, User
+from trellis.accounts.models import DAY_CODES, Competency, Role, User
 from trellis.organization.models import Room, Site, Track
 from trellis.organization.selectors import sites_of
 from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
@@ -386,6 +386,8 @@ def names_for(instance: dict[str, Any]) -> dict[str, str]:
         names[site["id"]] = site.get("name", site["id"])
     for group_type in instance.get("group_types", []):
         names[group_type["id"]] = group_type.get("name", group_type["id"])
+    for code, label in Competency.choices:
+        names[f"competency:{code}"] = str(label)
     return names
 
 

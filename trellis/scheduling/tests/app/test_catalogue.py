@@ -254,3 +254,13 @@ def test_the_catalogue_page_queries_do_not_grow_with_the_catalogue(cast, login):
         page = client.get(LIST)
     assert "Extra 4" in page.content.decode()
     assert len(after) == len(before)
+
+
+def test_the_catalogue_names_competencies_and_populations_by_their_labels(cast, login):
+    body = login(cast.charlie).get(LIST).content.decode()
+    rp = GroupType.objects.get(code="rp")
+    row = body[body.index("<td>Relapse prevention</td>") :]
+    row = row[: row.index("</tr>")]
+    assert "Group facilitation, Substance use disorders" in row
+    assert "Adults, substance use" in row
+    assert f"<td>{', '.join(rp.requires)}</td>" not in row
