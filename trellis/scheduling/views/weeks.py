@@ -111,67 +111,92 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 def unmet(request: HttpRequest) -> HttpResponse:
-    """Patients whose plan the *published* week does not meet, with reasons, so staff can act."""
+    """Patients whose plan the *published* week does not meet, with reasons, so staff can act.
+
+    Without a site asked for, the page opens on the first of the user's sites (by name) whose
+    week leaves a plan unmet, so that nobody has to look site by site; when every plan at
+    every site is met it says so."""
     user = coordinator(request)
     week_start = weeks.week_param(request)
     sites = list(selectors.coordinated_sites(user).order_by("name"))
     asked = request.GET.get("site", "")
-    chosen = [s for s in sites if s.code == asked] or sites[:1]
-    if asked and chosen and chosen[0].code != asked:
+    chosen = [s for s in sites if s.code == asked]
+    if asked and not chosen and sites:
         messages.warning(
             request,
-            _("That site is not one of your sites; showing %(name)s.") % {"name": chosen[0].name},
+            _("That site is not one of your sites; showing %(name)s.") % {"name": sites[0].name},
         )
+        chosen = sites[:1]
     rows: list[dict[str, object]] = []
+    every_site = False
     if chosen:
-        built = build_instance(chosen, week_start)
-        published = selectors.week_as_format(chosen, week_start)
-        # Hand moves and later changes (availability, discharges) can leave a published booking
-        # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
-        names = selectors.names_for(built.instance)
-        booked = {p for s in published["sessions"] for p in s["patients"]}
-        booked |= {a["patient"] for a in published["appointments"]}
-        names.update(selectors.patient_names(booked - names.keys()))
-        reasons = unmet_reasons(built.instance, published, names=names)
-        cancelled = selectors.cancellations_by_patient(chosen, week_start)
-        patient_week = patient_weeks(built.instance, published)
-        visible = patients_visible_to(user).filter(public_id__in=list(reasons))
-        patients = {str(p.public_id): p for p in visible}
-        # Link each patient to a page the user may open: their availability and schedule page
-        # needs the full chart; otherwise the chart itself (restricted header, break-glass).
-        full = {str(p) for p in with_full_chart(user, visible).values_list("public_id", flat=True)}
-        for entry in built.instance.get("patients", []):
-            pid = entry["id"]
-            if pid not in reasons:
-                continue
-            plan = entry.get("plan") or {}
-            pw = patient_week.get(pid)
-            link = ""
-            if pid in patients:
-                page = "scheduling:patient" if pid in full else "patients:chart"
-                link = reverse(page, args=[patients[pid].public_id])
-            rows.append(
-                {
-                    "link": link,
-                    "name": patients[pid].display_name
-                    if pid in patients
-                    else _("A patient outside your sites"),
-                    "scheduled_minutes": pw.minutes if pw else 0,
-                    "needed_minutes": plan.get("min_minutes", 0),
-                    "reasons": cancelled.get(pid, []) + reasons[pid] + built.notes.get(pid, []),
-                    "default_plan": pid in built.default_plans,
-                }
-            )
-        rows.sort(key=lambda r: str(r["name"]))
+        rows = _unmet_rows(user, chosen[0], week_start)
+    elif sites:
+        for site in sites:
+            rows = _unmet_rows(user, site, week_start)
+            if rows:
+                chosen = [site]
+                break
+        else:
+            chosen, every_site = sites[:1], len(sites) > 1
     context = {
         "rows": rows,
         "sites": sites,
         "site": chosen[0] if chosen else None,
+        "every_site": every_site,
         "week_start": week_start,
         **weeks.week_nav(week_start),
         "can_coordinate": True,
     }
     return render(request, "scheduling/unmet.html", context)
+
+
+def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[str, object]]:
+    """One row per patient of `site` whose plan the published week does not meet, by name."""
+    chosen = [site]
+    built = build_instance(chosen, week_start)
+    published = selectors.week_as_format(chosen, week_start)
+    # Hand moves and later changes (availability, discharges) can leave a published booking
+    # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
+    names = selectors.names_for(built.instance)
+    booked = {p for s in published["sessions"] for p in s["patients"]}
+    booked |= {a["patient"] for a in published["appointments"]}
+    names.update(selectors.patient_names(booked - names.keys()))
+    reasons = unmet_reasons(built.instance, published, names=names)
+    if not reasons:
+        return []
+    cancelled = selectors.cancellations_by_patient(chosen, week_start)
+    patient_week = patient_weeks(built.instance, published)
+    visible = patients_visible_to(user).filter(public_id__in=list(reasons))
+    patients = {str(p.public_id): p for p in visible}
+    # Link each patient to a page the user may open: their availability and schedule page
+    # needs the full chart; otherwise the chart itself (restricted header, break-glass).
+    full = {str(p) for p in with_full_chart(user, visible).values_list("public_id", flat=True)}
+    rows: list[dict[str, object]] = []
+    for entry in built.instance.get("patients", []):
+        pid = entry["id"]
+        if pid not in reasons:
+            continue
+        plan = entry.get("plan") or {}
+        pw = patient_week.get(pid)
+        link = ""
+        if pid in patients:
+            page = "scheduling:patient" if pid in full else "patients:chart"
+            link = reverse(page, args=[patients[pid].public_id])
+        rows.append(
+            {
+                "link": link,
+                "name": patients[pid].display_name
+                if pid in patients
+                else _("A patient outside your sites"),
+                "scheduled_minutes": pw.minutes if pw else 0,
+                "needed_minutes": plan.get("min_minutes", 0),
+                "reasons": cancelled.get(pid, []) + reasons[pid] + built.notes.get(pid, []),
+                "default_plan": pid in built.default_plans,
+            }
+        )
+    rows.sort(key=lambda r: str(r["name"]))
+    return rows
 
 
 @require_POST

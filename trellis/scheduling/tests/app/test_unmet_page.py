@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from trellis.accounts.models import Role
 from trellis.core.tests import factories as f
 from trellis.scheduling.models import Appointment, PatientAvailability
 
@@ -158,3 +159,20 @@ def test_a_cancellation_is_named_as_a_reason(cast, login, week, booked, appointm
     erin = body[body.index(cast.erin_record.display_name) :]
     erin = erin[: erin.index("</tr>")]
     assert "Individual session, Tuesday 16:00 was cancelled: no reason given" in erin
+
+
+def test_without_a_site_the_page_opens_on_the_first_site_with_a_plan_unmet(
+    cast, login, week
+) -> None:
+    # Eastside (nobody in treatment) sorts before Northside, whose patients are unmet.
+    east = f.SiteFactory(organization=cast.site_a.organization, name="Eastside", code="east")
+    cast.charlie.staff_profile.sites.add(east)
+    page = login(cast.charlie).get(reverse("scheduling:unmet") + f"?week={week.monday}")
+    assert page.context["site"] == cast.site_a
+    assert len(page.context["rows"]) == len(week.patients)
+
+    # A coordinator whose every site has every plan met is told so, for all of them.
+    west = f.SiteFactory(organization=cast.site_a.organization, name="Westside", code="west")
+    director = f.UserFactory(username="dee", role=Role.DIRECTOR, sites=[east, west])
+    body = login(director).get(reverse("scheduling:unmet")).content.decode()
+    assert "At every one of your sites, every scheduled patient's plan is met" in body
