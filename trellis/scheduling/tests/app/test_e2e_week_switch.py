@@ -1,0 +1,33 @@
+"""End to end in headless Chromium: changing what the week shows offers that view's choices at
+once, without pressing Show."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from trellis.core.tests.browser import sign_in
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_the_which_list_follows_the_show_switch(
+    audit_truncate_for_flush: None,
+    django_db_serialized_rollback: None,
+    e2e_server: LiveServer,
+    browser_page: Page,
+    cast,
+    week,
+    booked,
+) -> None:
+    page = browser_page
+    sign_in(page, e2e_server, cast.charlie)
+    page.goto(f"{e2e_server.url}/schedule/?view=site&key=north&week={week.monday}")
+    expect(page.get_by_label("Which")).to_contain_text("Northside")
+
+    page.get_by_label("Show").select_option("clinician")
+    expect(page.get_by_label("Which")).to_contain_text("Gus Grant")
+    expect(page.locator("h1")).to_contain_text("Alice Archer")  # the view's first choice
+    assert "view=clinician" in page.url
+    expect(page.get_by_label("Week of")).to_have_value(str(week.monday))
