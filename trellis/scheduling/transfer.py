@@ -34,14 +34,38 @@ def _setup() -> None:
 def configure(parser: argparse.ArgumentParser) -> None:
     command = parser.prog.rsplit(" ", 1)[-1]
     if command == "export":
+        parser.description = (
+            "Write the week's instance (trellis-week/1) built from the database: the sites' "
+            "hours, rooms, clinicians, group catalogue and patients in treatment with their plans."
+        )
         parser.add_argument("sites", nargs="+", metavar="SITE", help="site code(s)")
-        parser.add_argument("--week", required=True, help="the Monday of the week, YYYY-MM-DD")
+        parser.add_argument(
+            "--week",
+            required=True,
+            help="the Monday of the week, YYYY-MM-DD (within the schedule's range: a year "
+            "back, two years ahead)",
+        )
         parser.add_argument("-o", "--output", required=True, help="where to write the instance")
     else:
+        parser.description = (
+            "Publish a solution of an exported instance: create its sessions and appointments "
+            "every week from the instance's week on, replacing unpinned bookings (not before "
+            "today). Bookings that cannot be made are left out and listed."
+        )
         parser.add_argument("solution", help="solution JSON (trellis-week-solution/1)")
         parser.add_argument("--instance", required=True, help="the instance it solves")
-        parser.add_argument("--weeks", type=int, default=None, help="weeks to repeat it")
-        parser.add_argument("--actor", default="", help="username recorded in the audit trail")
+        parser.add_argument(
+            "--weeks",
+            type=int,
+            default=None,
+            help="weeks to repeat it (default: the setting SCHEDULE_PUBLISH_WEEKS, 8; at most "
+            "two years)",
+        )
+        parser.add_argument(
+            "--actor",
+            default="",
+            help="username recorded in the audit trail (default: none, recorded as the system)",
+        )
     parser.set_defaults(transfer=command)
 
 
@@ -58,6 +82,7 @@ def _load(path: str, what: str) -> Any:
 def export(args: argparse.Namespace) -> int:
     from trellis.organization.models import Site
 
+    from . import weeks
     from .instance_builder import build_instance
 
     try:
@@ -66,6 +91,9 @@ def export(args: argparse.Namespace) -> int:
         raise ValueError(f"--week {args.week!r} is not a YYYY-MM-DD date") from None
     if week.weekday() != 0:
         raise ValueError(f"--week {args.week} is not a Monday")
+    first, last = weeks.week_bounds()
+    if not first <= week <= last:
+        raise ValueError(f"--week {args.week} is outside {first} to {last}")
     sites = list(Site.objects.filter(code__in=args.sites))
     unknown = sorted(set(args.sites) - {s.code for s in sites})
     if unknown:
@@ -112,9 +140,12 @@ def import_(args: argparse.Namespace) -> int:
     print(
         f"published the week of {publication.week_start} for {publication.span}: "
         f"{publication.sessions_created} sessions, {publication.appointments_created} "
-        f"appointments, {publication.bookings_replaced} replaced",
+        f"appointments, {publication.bookings_replaced} replaced, "
+        f"{publication.dropped_count} left out",
         file=sys.stderr,
     )
+    for entry in publication.dropped:
+        print(f"  left out: {entry['what']}: {entry['why']} ({', '.join(entry['dates'])})")
     return 0
 
 

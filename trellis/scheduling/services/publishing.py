@@ -33,6 +33,7 @@ from ..models import (
     ScheduleRun,
 )
 from ..review import describe
+from ..weeks import WEEKS_AHEAD
 from .runs import RunOutOfDate, add_minutes, run_changes
 
 
@@ -89,6 +90,12 @@ def solution_publish(
     """
     from ..solver import SchedulingError, parse_instance, parse_schedule
 
+    for key in ("sessions", "appointments"):
+        # A missing list would publish an empty part of the week over the bookings there.
+        if not isinstance(solution.get(key), list):
+            raise ValidationFailed(
+                _("The solution cannot be published: it has no %(k)s list.") % {"k": key}
+            )
     try:
         parsed = parse_instance(instance)
         parse_schedule(solution, parsed)
@@ -107,6 +114,11 @@ def solution_publish(
     if week_start.weekday() != 0:
         raise ValidationFailed(_("The instance's week_start is not a Monday."))
     weeks = weeks or settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
+    if not 1 <= weeks <= WEEKS_AHEAD:
+        raise ValidationFailed(
+            _("A week is published for 1 to %(n)d weeks, not %(w)d.")
+            % {"n": WEEKS_AHEAD, "w": weeks}
+        )
     ids = IdMap.for_instance(instance)
     missing = [s["id"] for s in instance.get("sites", []) if s["id"] not in ids.sites]
     if missing:
@@ -294,6 +306,7 @@ def solution_publish(
 def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap) -> None:
     """Every reference resolves and no booking breaks a hard rule, or ValidationFailed."""
     bookings = [*solution.get("sessions", []), *solution.get("appointments", [])]
+    listed = {p.get("id") for p in instance.get("patients", [])}
     for b in bookings:
         where = f"booking {b.get('id')!r}"
         people = [*b.get("facilitators", []), b.get("clinician")]
@@ -308,6 +321,17 @@ def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap)
         for person in people:
             if person is not None and person not in ids.clinicians:
                 raise ValidationFailed(_("%(w)s: unknown clinician") % {"w": where})
+        for patient in [*b.get("patients", []), b.get("patient")]:
+            if patient is None:
+                continue
+            if patient not in listed:
+                raise ValidationFailed(
+                    _("%(w)s: patient %(p)r is not in the instance") % {"w": where, "p": patient}
+                )
+            if patient not in ids.patients:
+                raise ValidationFailed(
+                    _("%(w)s: unknown patient %(p)r") % {"w": where, "p": patient}
+                )
     names = {**{k: str(v) for k, v in ids.rooms.items()}}
     names |= {k: u.display_name for k, u in ids.clinicians.items()}
     names |= {k: p.display_name for k, p in ids.patients.items()}

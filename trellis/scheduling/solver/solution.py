@@ -48,9 +48,12 @@ def _time(text: Any, where: str) -> int:
     if not isinstance(text, str) or len(text) != 5 or text[2] != ":":
         raise SolutionError(f"{where}: {text!r} is not an HH:MM time")
     try:
-        return int(text[:2]) * 60 + int(text[3:])
+        hours, minutes = int(text[:2]), int(text[3:])
     except ValueError:
         raise SolutionError(f"{where}: {text!r} is not an HH:MM time") from None
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise SolutionError(f"{where}: {text!r} is not an HH:MM time")
+    return hours * 60 + minutes
 
 
 def _day(text: Any, where: str) -> int:

@@ -6,6 +6,7 @@ import datetime
 import json
 
 from trellis.accounts.models import DAY_CODES
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus
 from trellis.scheduling.models import Appointment, GroupSession, Publication
 from trellis.scheduling.solver import parse_instance
 from trellis.scheduling.solver.cli import main
@@ -108,3 +109,87 @@ def test_a_publication_of_one_week_says_one_week(week) -> None:
     assert (
         str(Publication(week_start=week.monday, weeks=8)) == f"Published {week.monday} for 8 weeks"
     )
+
+
+def _exported_and_solved(week, tmp_path) -> tuple[dict, dict]:
+    instance_path, solution_path = tmp_path / "week.json", tmp_path / "solution.json"
+    assert _run("export", "north", "--week", str(week.monday), "-o", str(instance_path)) == 0
+    argv = ("solve", str(instance_path), "-o", str(solution_path), "--time-limit", "2", "--quiet")
+    assert _run(*argv) == 0
+    return json.loads(instance_path.read_text()), json.loads(solution_path.read_text())
+
+
+def _import(tmp_path, instance: dict, solution: dict, *extra: str) -> int:
+    (tmp_path / "i.json").write_text(json.dumps(instance))
+    (tmp_path / "s.json").write_text(json.dumps(solution))
+    return _run("import", str(tmp_path / "s.json"), "--instance", str(tmp_path / "i.json"), *extra)
+
+
+def test_import_refuses_what_would_publish_a_wrong_week(week, booked, tmp_path, capsys):
+    instance, solution = _exported_and_solved(week, tmp_path)
+    patient = instance["patients"][0]["id"]
+    broken = {
+        # No sessions list: publishing it would replace the week's groups with nothing.
+        "no sessions": ({k: v for k, v in solution.items() if k != "sessions"}, instance, ()),
+        "an hour past midnight": (
+            {**solution, "appointments": [{**solution["appointments"][0], "start": "25:00"}]},
+            instance,
+            (),
+        ),
+        "a patient the instance does not list": (
+            {
+                **solution,
+                "appointments": [
+                    {
+                        **solution["appointments"][0],
+                        "patient": "0" * 8 + "-0000-0000-0000-" + "0" * 12,
+                    }
+                ],
+            },
+            instance,
+            (),
+        ),
+        "an instance of other ids": (
+            solution,
+            {**instance, "patients": [{**instance["patients"][0], "id": "p1"}]},
+            (),
+        ),
+        "ten years": (solution, instance, ("--weeks", "500")),
+    }
+    said = {
+        "no sessions": "it has no sessions list",
+        "an hour past midnight": "'25:00' is not an HH:MM time",
+        "a patient the instance does not list": "is not in the instance",
+        "an instance of other ids": f"patient {patient!r} is not in the instance",
+        "ten years": "A week is published for 1 to 104 weeks, not 500.",
+    }
+    for case, (bad, inst, extra) in broken.items():
+        assert _import(tmp_path, inst, bad, *extra) == 2, case
+        err = capsys.readouterr().err
+        assert said[case] in err, (case, err)
+        assert "Traceback" not in err
+    assert GroupSession.objects.get() == booked  # nothing replaced
+    assert not Publication.objects.exists()
+
+
+def test_import_lists_what_it_left_out(week, tmp_path, capsys):
+    instance, solution = _exported_and_solved(week, tmp_path)
+    assert solution["appointments"]
+    first = solution["appointments"][0]
+    EpisodeOfCare.objects.filter(patient__public_id=first["patient"]).update(
+        status=EpisodeStatus.DISCHARGED
+    )
+    assert _import(tmp_path, instance, solution, "--weeks", "1") == 0
+    captured = capsys.readouterr()
+    left = Publication.objects.get().dropped_count
+    assert left >= 1
+    assert f"{left} left out" in captured.err
+    listed = [line for line in captured.out.splitlines() if line.startswith("  left out: ")]
+    assert len(listed) == len(Publication.objects.get().dropped)
+    assert any("no longer in treatment" in line for line in listed)
+
+
+def test_export_refuses_a_week_outside_the_schedules_range(week, tmp_path, capsys):
+    far = week.monday + datetime.timedelta(weeks=520)
+    assert _run("export", "north", "--week", str(far), "-o", str(tmp_path / "x")) == 2
+    assert f"--week {far} is outside" in capsys.readouterr().err
