@@ -143,8 +143,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         instance = _load(args.instance, "instance")
         previous = _load(args.previous, "previous solution") if args.previous else None
-        if args.time_limit <= 0 or args.workers < 1:
-            raise SchedulingError("--time-limit must be positive and --workers at least 1")
+        if args.time_limit <= 0:
+            raise SchedulingError(f"--time-limit must be positive, not {args.time_limit:g}")
+        if args.workers < 1:
+            raise SchedulingError(f"--workers must be at least 1, not {args.workers}")
         solution = _interruptible(
             lambda stop: solve(
                 instance,

@@ -137,12 +137,25 @@ def _obj(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
+# What JSON calls the Python types a field may need to be.
+_JSON_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a whole number"}
+
+
+def _json_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return _JSON_NAMES.get(type(value), "a number" if isinstance(value, float) else "a value")
+
+
 def _field(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in obj:
         raise InstanceError(f"{where} lacks {key!r}")
     value = obj[key]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise InstanceError(f"{where}.{key} must be {kind.__name__}, not {type(value).__name__}")
+        wanted = _JSON_NAMES.get(kind, kind.__name__)
+        raise InstanceError(f"{where}.{key} must be {wanted}, not {_json_name(value)}")
     return value
 
 

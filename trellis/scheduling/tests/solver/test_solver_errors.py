@@ -46,6 +46,16 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("avoid", lambda d: d["patients"][0].update(avoid=["p999"]), "'p999' does not exist"),
     ("room kind", lambda d: d["rooms"][0].update(kind="gym"), "kind 'gym'"),
     ("missing", lambda d: d.pop("patients"), "lacks 'patients'"),
+    (
+        "null",
+        lambda d: d["patients"][0].update(availability=None),
+        r"availability must be an object, not null",
+    ),
+    (
+        "text for a number",
+        lambda d: d["group_types"][0].update(minutes="90"),
+        r"minutes must be a whole number, not a string",
+    ),
 ]
 
 
