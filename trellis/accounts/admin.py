@@ -1,11 +1,23 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from trellis.scheduling.windows import problem
 
-from .models import StaffAvailability, StaffProfile, User
+from .models import (
+    STAFF_ROLES,
+    Competency,
+    LicenseStatus,
+    Role,
+    StaffAvailability,
+    StaffProfile,
+    User,
+)
 
 
 @admin.register(User)
@@ -39,8 +51,51 @@ class StaffAvailabilityInline(admin.TabularInline):
     extra = 0
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person by the name staff know them by, not their username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.username})"
+
+
+class StaffProfileForm(forms.ModelForm):
+    """Competencies as the choices the scheduler knows (not raw JSON); the profile's person
+    among staff, and a supervisor among licensed clinicians, by name."""
+
+    competencies = forms.MultipleChoiceField(
+        choices=Competency.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the schedule optimizer lets this person lead or see."),
+    )
+
+    class Meta:
+        model = StaffProfile
+        fields = [
+            "user",
+            "sites",
+            "credentials",
+            "license_status",
+            "supervisor",
+            "competencies",
+            "max_weekly_minutes",
+        ]
+        field_classes = {"user": PersonChoiceField, "supervisor": PersonChoiceField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        by_name = ("last_name", "first_name")
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role__in=STAFF_ROLES
+        ).order_by(*by_name)
+        self.fields["supervisor"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role=Role.CLINICIAN, staff_profile__license_status=LicenseStatus.LICENSED
+        ).order_by(*by_name)
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    form = StaffProfileForm
     list_display = ["user", "credentials", "license_status", "supervisor", "max_weekly_minutes"]
     list_filter = ["license_status", "sites"]
     filter_horizontal = ["sites"]

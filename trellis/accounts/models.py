@@ -108,6 +108,10 @@ class StaffProfile(BaseModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        if not isinstance(self.competencies, list) or not all(
+            isinstance(c, str) for c in self.competencies
+        ):
+            raise ValidationError({"competencies": _("Competencies are a list of codes.")})
         unknown = set(self.competencies) - set(Competency.values)
         if unknown:
             raise ValidationError(

@@ -1,11 +1,13 @@
-"""The admin's staff availability refuses windows of one day that overlap or touch."""
+"""The admin's staff profile: availability windows of one day that overlap or touch are refused;
+competencies are chosen from the scheduler's list; people are offered by name and role."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from trellis.accounts.admin import StaffAvailabilityInline
+from trellis.accounts.admin import StaffAvailabilityInline, StaffProfileForm
 from trellis.accounts.models import StaffProfile
 
 
@@ -63,3 +65,45 @@ def test_separate_staff_windows_are_accepted(cast, rf, admin_user):
     assert formset.is_valid(), formset.non_form_errors()
     formset.save()
     assert cast.alice.staff_profile.availability.count() == 3
+
+
+def _profile_form(cast, **over):
+    profile = cast.alice.staff_profile
+    data = {
+        "user": cast.alice.pk,
+        "sites": [s.pk for s in profile.sites.all()],
+        "credentials": "LCSW",
+        "license_status": "licensed",
+        "supervisor": "",
+        "competencies": ["group", "sud"],
+        "max_weekly_minutes": "2400",
+    }
+    data.update(over)
+    return StaffProfileForm(data, instance=profile)
+
+
+def test_competencies_are_chosen_from_the_schedulers_list(cast):
+    form = _profile_form(cast)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert cast.alice.staff_profile.competencies == ["group", "sud"]
+    # Not raw JSON any more: a code the scheduler does not know is refused by name.
+    assert "competencies" in _profile_form(cast, competencies=["juggling"]).errors
+
+
+def test_a_supervisor_is_a_licensed_clinician_named_by_name(cast):
+    form = _profile_form(cast)
+    offered = list(form.fields["supervisor"].queryset)
+    assert cast.erin not in offered  # a patient account
+    assert all(u.role == "clinician" for u in offered)
+    label = form.fields["user"].label_from_instance(cast.alice)
+    assert label == f"{cast.alice.display_name} ({cast.alice.username})"
+    assert cast.erin not in list(form.fields["user"].queryset)
+
+
+@pytest.mark.parametrize("value", [None, 5, "group", {"group": 1}])
+def test_a_profile_with_competencies_that_are_not_a_list_is_refused(cast, value):
+    profile = cast.alice.staff_profile
+    profile.competencies = value
+    with pytest.raises(ValidationError, match="a list of codes"):
+        profile.clean()
