@@ -199,3 +199,11 @@ def test_on_a_phone_each_booking_reads_as_labelled_lines(cast, portal_week, logi
         assert 'data-label="What">' in page
     # The top bar names the patient's home page as its heading does.
     assert ">My care</a>" in page
+
+
+def test_the_top_bar_marks_my_schedule_only_on_my_schedule(cast, portal_week, login):
+    client = login(cast.erin)
+    schedule = client.get(schedule_url(portal_week.monday)).content.decode()
+    assert 'aria-current="page">My schedule</a>' in schedule
+    availability = client.get(reverse("portal:availability")).content.decode()
+    assert 'aria-current="page">My schedule</a>' not in availability

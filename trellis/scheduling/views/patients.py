@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.patients.selectors import patient_for_write
 
-from .. import selectors, services
+from .. import selectors, services, weeks
 from ..forms import AvailabilityForm, windows_text
 from ..ical import feed as ical_feed
 from ..instance_builder import monday_of
@@ -79,7 +80,20 @@ def feed_new(request: HttpRequest) -> HttpResponse:
     )
     if patient is not None:
         return redirect("scheduling:patient", patient.public_id)
-    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+    messages.success(
+        request, _("Your calendar link is ready below. Copy it now: it is shown only once.")
+    )
+    return _own_week(request)
+
+
+def _own_week(request: HttpRequest) -> HttpResponse:
+    """Back to the clinician's own week they were looking at, at its calendar-feed section."""
+    week = request.POST.get("week", "")
+    try:
+        shown = f"&week={weeks.clamp_week(datetime.date.fromisoformat(week))[0]}"
+    except ValueError:
+        shown = ""
+    return redirect(f"{reverse('scheduling:week')}?view=clinician{shown}#feed-h")
 
 
 @require_POST
@@ -96,7 +110,7 @@ def feed_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     messages.success(request, _("The calendar link no longer works."))
     if feed.patient is not None:
         return redirect("scheduling:patient", feed.patient.public_id)
-    return redirect(f"{reverse('scheduling:week')}?view=clinician")
+    return _own_week(request)
 
 
 @login_not_required

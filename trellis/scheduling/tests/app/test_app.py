@@ -227,9 +227,13 @@ def test_calendar_feed_works_with_its_token_and_404s_after_revoke(cast, week, bo
 
 def test_clinician_makes_their_own_feed(cast, week, booked, login):
     client = login(cast.alice)
-    client.post(reverse("scheduling:feed_new"))
-    page = client.get(reverse("scheduling:week") + "?view=clinician")
+    made = client.post(reverse("scheduling:feed_new"), {"week": str(week.monday)})
+    # Back to the week they were on, at the link, with a message pointing to it.
+    here = f"{reverse('scheduling:week')}?view=clinician&week={week.monday}"
+    assert made["Location"] == f"{here}#feed-h"
+    page = client.get(here)
     assert b"/schedule/feed/" in page.content
+    assert "Your calendar link is ready below" in page.content.decode()
 
 
 def test_availability_is_edited_on_the_patients_page(cast, week, login):
