@@ -29,7 +29,10 @@ LINE = re.compile(r"^\s*([a-z]{3})[a-z]*\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\
 
 class RunForm(forms.Form):
     sites = forms.ModelMultipleChoiceField(
-        queryset=Site.objects.none(), label=_("Sites"), widget=forms.CheckboxSelectMultiple
+        queryset=Site.objects.none(),
+        label=_("Sites"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one site.")},
     )
     week = forms.DateField(
         label=_("Week"), widget=DATE_WIDGET, help_text=_("Any day of the week; it starts Monday.")

@@ -130,6 +130,11 @@ def solution_publish(
     written_from = week_start + datetime.timedelta(weeks=from_week)
     first = max(written_from, today)
     last_day = week_start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
+    if first > last_day and not extending:
+        raise ValidationFailed(
+            _("The weeks this would publish (to %(u)s) have passed: nothing is left to publish.")
+            % {"u": last_day.isoformat()}
+        )
 
     session_rows = GroupSession.objects.filter(
         site__in=sites, date__range=(first, last_day), status=BookingStatus.SCHEDULED

@@ -3,6 +3,7 @@ continuing the published weeks."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -140,7 +142,15 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if run.status == RunStatus.DONE:
             # Said before the coordinator presses Publish, not only after (run_publish refuses).
             context["out_of_date"] = services.run_changes(run)
-            context["publish_weeks"] = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
+            span = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
+            context["publish_weeks"] = span
+            # A week that has begun is published from today on (nothing is written in the past).
+            today = timezone.localdate()
+            until = run.week_start + datetime.timedelta(weeks=span, days=-1)
+            if today > run.week_start:
+                context["publish_from"] = today
+                context["publish_until"] = until
+                context["nothing_to_publish"] = today > until
     if run.status == RunStatus.PUBLISHED:
         context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)

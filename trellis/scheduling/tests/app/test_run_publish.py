@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from trellis.accounts.models import DAY_CODES, StaffAvailability
+from trellis.core.errors import ValidationFailed
 from trellis.organization.models import Room
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus
 from trellis.scheduling import services
@@ -178,3 +179,40 @@ def test_a_progress_write_that_fails_does_not_fail_the_run(cast, week, monkeypat
     monkeypatch.setattr(runs, "_write_progress", locked)
     run = _solved(cast, week)
     assert run.plans_met is not None
+
+
+def _solved_for(cast, week, monday: datetime.date) -> ScheduleRun:
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    return run
+
+
+def test_a_run_of_a_week_that_has_begun_says_from_when_it_publishes(cast, week, login) -> None:
+    this_monday = week.monday - datetime.timedelta(weeks=1)
+    last_monday = this_monday - datetime.timedelta(weeks=1)
+    run = _solved_for(cast, week, last_monday)
+    body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
+    assert "has begun: publishing writes its bookings from today" in body.decode()
+    assert reverse("scheduling:publish", args=[run.public_id]) in body.decode()
+
+
+def test_a_run_whose_weeks_have_all_passed_offers_nothing_to_publish(cast, week, login) -> None:
+    long_ago = week.monday - datetime.timedelta(weeks=12)
+    run = _solved_for(cast, week, long_ago)
+    body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
+    assert "there is nothing left to publish" in body.decode()
+    assert reverse("scheduling:publish", args=[run.public_id]) not in body.decode()
+    with pytest.raises(ValidationFailed, match="nothing is left to publish"):
+        services.run_publish(actor=cast.charlie, run=run)
+    assert not GroupSession.objects.exists()
+
+
+def test_a_run_without_a_site_is_asked_for_one(cast, week, login) -> None:
+    page = login(cast.charlie).post(
+        reverse("scheduling:runs"), {"week": str(week.monday), "time_limit": "5"}
+    )
+    assert "Choose at least one site." in page.content.decode()
