@@ -25,6 +25,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
 DAY_WORDS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 LINE = re.compile(r"^\s*([a-z]{3})[a-z]*\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$", re.I)
+# "9am", "12:00pm", "5 p.m.": a 12-hour time, which the lines do not take.
+TWELVE_HOUR = re.compile(r"\d\s*[ap]\.?\s?m\b\.?", re.I)
 
 
 class RunForm(forms.Form):
@@ -162,17 +164,25 @@ def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
             continue
         match = LINE.match(line)
         day = DAY_WORDS.get(match.group(1).lower()) if match else None
+        if match is None and TWELVE_HOUR.search(line):
+            raise forms.ValidationError(
+                _("Line %(n)s: use the 24-hour clock, like “Tue 09:00-12:00” or “Mon 17:30-21:00”.")
+                % {"n": number}
+            )
         if match is None or day is None:
             raise forms.ValidationError(
                 _("Line %(n)s: write a day and two times, like “Mon 17:30-21:00”.") % {"n": number}
             )
-        try:
-            start = datetime.time.fromisoformat(match.group(2).zfill(5))
-            end = datetime.time.fromisoformat(match.group(3).zfill(5))
-        except ValueError:
-            raise forms.ValidationError(
-                _("Line %(n)s: %(t)s is not a time of day.") % {"n": number, "t": line.strip()}
-            ) from None
+        times = []
+        for text in (match.group(2), match.group(3)):
+            try:
+                times.append(datetime.time.fromisoformat(text.zfill(5)))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)s: %(t)s is not a time of day (00:00 to 23:59).")
+                    % {"n": number, "t": text}
+                ) from None
+        start, end = times
         if backwards((day, start, end)):
             raise forms.ValidationError(
                 _("Line %(n)s: the window must end after it starts.") % {"n": number}
@@ -193,13 +203,16 @@ class AvailabilityForm(forms.Form):
         label=_("When the patient can attend"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One window a line, like “Mon 17:30-21:00”."),
+        help_text=_(
+            "One window a line, like “Mon 17:30-21:00”: the 24-hour clock, in quarter hours "
+            "(:00, :15, :30, :45)."
+        ),
     )
     family = forms.CharField(
         label=_("When the family can attend family sessions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One window a line, like “Thu 18:00-20:00”."),
+        help_text=_("One window a line, like “Thu 18:00-20:00”, as above."),
     )
 
     def clean_patient(self) -> list[tuple[int, datetime.time, datetime.time]]:

@@ -46,7 +46,17 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         except TrellisError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Availability saved."))
+            if form.cleaned_data[WindowKind.PATIENT]:
+                messages.success(request, _("Availability saved."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Saved with no times for %(name)s: the schedule optimizer will not book "
+                        "them until some are entered."
+                    )
+                    % {"name": patient.display_name},
+                )
             return redirect("scheduling:patient", patient.public_id)
     context = {
         "patient": patient,
@@ -59,6 +69,7 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         ),
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "week_start": monday_of(timezone.localdate()),
+        "has_windows": any(r.kind == WindowKind.PATIENT for r in rows),
     }
     return render(request, "scheduling/patient.html", context)
 

@@ -91,6 +91,16 @@ def week(request: HttpRequest) -> HttpResponse:
         )
     elif problem:
         messages.warning(request, problem)
+    availability_url = ""
+    if view == "patient" and grid is not None:
+        offered = choices.get("patient", [])
+        if all(k != key for k, _label in offered):
+            # A patient not (or no longer) in treatment, opened from their page: the list
+            # shows them rather than another patient's name beside their week.
+            choices = {**choices, "patient": [(key, grid.title), *offered]}
+        shown = patients_visible_to(user).filter(public_id=key)
+        if with_full_chart(user, shown).exists():
+            availability_url = reverse("scheduling:patient", args=[key])
     own_feed = selectors.active_feeds(user=user).first()
     can_coordinate = selectors.can_coordinate(user)
     context = {
@@ -104,6 +114,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "can_coordinate": can_coordinate,
         **(ending_context(selectors.coordinated_sites(user)) if can_coordinate else {}),
         "own_feed": own_feed,
+        "availability_url": availability_url,
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "here": request.get_full_path(),
     }

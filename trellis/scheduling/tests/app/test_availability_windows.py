@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from trellis.accounts.models import StaffAvailability
 from trellis.scheduling import services
 from trellis.scheduling import windows as windows_rules
+from trellis.scheduling.forms import parse_windows
 from trellis.scheduling.instance_builder import build_instance
 from trellis.scheduling.models import PatientAvailability, WindowKind
 from trellis.scheduling.services.bookings import InvalidWindow, OverlappingWindows
@@ -188,3 +190,30 @@ def test_joined_makes_one_stretch_of_windows_that_overlap_or_touch():
         3: [(T(18), T(20))],
     }
     assert windows_rules.joined([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("Mon 25:00-26:00", "Line 1: 25:00 is not a time of day (00:00 to 23:59)."),
+        ("Fri 17:00-21:70", "Line 1: 21:70 is not a time of day (00:00 to 23:59)."),
+        ("Tue 9:00-12:00pm", "Line 1: use the 24-hour clock"),
+        ("Tue 9am-12pm", "Line 1: use the 24-hour clock"),
+        ("Wed 5 p.m.-9 p.m.", "Line 1: use the 24-hour clock"),
+        ("Someday 17:00-21:00", "Line 1: write a day and two times"),
+    ],
+)
+def test_a_line_that_cannot_be_read_says_what_is_wrong_with_it(line, said):
+    with pytest.raises(forms.ValidationError) as error:
+        parse_windows(line)
+    assert error.value.messages[0].startswith(said)
+
+
+def test_clearing_every_time_warns_that_the_patient_will_not_be_booked(cast, login):
+    client = login(cast.alice)
+    page = client.post(_url(cast), {"patient": "", "family": ""}, follow=True)
+    body = page.content.decode()
+    name = cast.erin_record.display_name
+    assert f"Saved with no times for {name}" in body
+    assert f"No times are recorded for {name}" in body
+    assert not cast.erin_record.availability.exists()

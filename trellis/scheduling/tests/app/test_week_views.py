@@ -577,3 +577,19 @@ def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, 
     assert _messages(client.get(here))[0].startswith("Pinned: it stays as it is")
     client.post(pin, {"next": here + card})
     assert _messages(client.get(here))[0].startswith("Unpinned: a run published")
+
+
+def test_a_patients_week_links_their_availability_and_lists_them_in_the_switch(
+    cast, week, booked, login
+) -> None:
+    client = login(cast.alice)
+    url = f"{WEEK}?view=patient&key={cast.erin_record.public_id}&week={week.monday}"
+    body = client.get(url).content.decode()
+    availability = reverse("scheduling:patient", args=[cast.erin_record.public_id])
+    assert f'href="{availability}">Erin Marsh\'s availability</a>' in body
+
+    # Erin is referred again, no longer in treatment: her week still names her in the switch.
+    EpisodeOfCare.objects.filter(patient=cast.erin_record).update(status=EpisodeStatus.REFERRED)
+    page = client.get(url)
+    assert page.context["grid"].title == "Erin Marsh"
+    assert _options(page, "key")[0] == "Erin Marsh"
