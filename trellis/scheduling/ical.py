@@ -55,6 +55,9 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Trellis//Schedule//EN")
     calendar.add("version", "2.0")
+    # The name calendar apps show for the subscription (otherwise its secret URL). Neutral on
+    # purpose: a calendar list is seen by others, and a patient's care is theirs to tell.
+    calendar.add("x-wr-calname", "Trellis schedule")
     sessions = GroupSession.objects.filter(date__range=span)
     appointments = Appointment.objects.filter(date__range=span)
     if user is not None:

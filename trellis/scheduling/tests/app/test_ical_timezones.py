@@ -68,3 +68,10 @@ def test_a_cancelled_booking_stays_in_the_feed_marked_cancelled(cast, week, book
     assert after["STATUS"] == "CANCELLED"
     assert after["SUMMARY"] == "Cancelled: Relapse prevention"
     assert b"Facilitator ill" not in client.get(reverse("scheduling:ical", args=[token])).content
+
+
+def test_a_feed_has_a_neutral_name_for_calendar_apps(cast, week, booked, client):
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    calendar = _parsed(client, token)
+    assert str(calendar["X-WR-CALNAME"]) == "Trellis schedule"
+    assert cast.erin_record.last_name not in str(calendar["X-WR-CALNAME"])
