@@ -105,6 +105,12 @@ class StaffProfile(BaseModel):
             else str(self.user.display_name)
         )
 
+    @property
+    def competency_labels(self) -> list[str]:
+        """The competencies as people read them ("Family therapy", not "family")."""
+        labels = dict(Competency.choices)
+        return [str(labels.get(c, c)) for c in sorted(self.competencies or [])]
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

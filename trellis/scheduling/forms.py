@@ -268,3 +268,40 @@ class GroupTypeForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Plans and schedule files name the type by it.")
+
+
+class StaffScheduleForm(forms.Form):
+    """What the optimizer knows of a clinician: competencies, weekly limit, weekly windows."""
+
+    competencies = forms.MultipleChoiceField(
+        choices=Competency.choices,
+        required=False,
+        label=_("Competencies"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Groups a clinician may lead need every competency their type lists."),
+    )
+    weekly_hours = forms.DecimalField(
+        label=_("Weekly limit (hours)"),
+        min_value=0.25,
+        max_value=168,
+        decimal_places=2,
+        help_text=_("The most they may be booked in a week, in quarter hours (like 37.5)."),
+    )
+    availability = forms.CharField(
+        label=_("When they can be booked"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One window a line, like “Mon 13:00-21:30”: the 24-hour clock, in quarter hours."
+        ),
+    )
+
+    def clean_weekly_hours(self) -> int:
+        """The limit in minutes, a multiple of 15."""
+        minutes = self.cleaned_data["weekly_hours"] * 60
+        if minutes % 15:
+            raise forms.ValidationError(_("Use quarter hours, like 37.25 or 37.5."))
+        return int(minutes)
+
+    def clean_availability(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return parse_windows(self.cleaned_data["availability"])

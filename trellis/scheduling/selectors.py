@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import DAY_CODES, Competency, Role, User
+from trellis.core.errors import NotPermitted
 from trellis.organization.models import Room, Site, Track
 from trellis.organization.selectors import sites_of
 from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
@@ -173,6 +174,38 @@ def appointment_for(user: User, public_id: uuid.UUID, *, write: bool = False) ->
     if appointment is None:
         raise Http404
     return appointment
+
+
+def can_edit_staff(user: User) -> bool:
+    """Directors and administrators edit what the optimizer knows of their sites' clinicians."""
+    return user.is_authenticated and user.role in CATALOGUE_EDITOR_ROLES
+
+
+def schedule_staff(user: User) -> QuerySet[User]:
+    """The clinicians of the coordinator's sites, whom the optimizer schedules, by name, with
+    their profiles, windows and sites."""
+    if not can_coordinate(user):
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            role=Role.CLINICIAN, is_active=True, staff_profile__sites__in=sites_of(user)
+        )
+        .distinct()
+        .select_related("staff_profile")
+        .prefetch_related("staff_profile__availability", "staff_profile__sites")
+        .order_by("last_name", "first_name")
+    )
+
+
+def staff_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> User:
+    """One clinician of the user's sites (404 otherwise); ``write``: NotPermitted unless the
+    user may edit them."""
+    if write and not can_edit_staff(user):
+        raise NotPermitted(_("Only a director or an administrator changes staff details."))
+    person = schedule_staff(user).filter(public_id=public_id).first()
+    if person is None:
+        raise Http404
+    return person
 
 
 def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:

@@ -25,9 +25,11 @@ from .runs import (
     run_execute,
     run_stop,
 )
+from .staff import InvalidWeeklyLimit, staff_schedule_update
 
 __all__ = [
     "BookingNotScheduled",
+    "InvalidWeeklyLimit",
     "ReasonRequired",
     "RunAlreadyActive",
     "RunNotActive",
@@ -52,5 +54,6 @@ __all__ = [
     "session_move",
     "session_remove_patient",
     "solution_publish",
+    "staff_schedule_update",
     "token_hash",
 ]

@@ -90,11 +90,11 @@ def solution_publish(
     """
     from ..solver import SchedulingError, parse_instance, parse_schedule
 
-    for key in ("sessions", "appointments"):
+    for part in ("sessions", "appointments"):
         # A missing list would publish an empty part of the week over the bookings there.
-        if not isinstance(solution.get(key), list):
+        if not isinstance(solution.get(part), list):
             raise ValidationFailed(
-                _("The solution cannot be published: it has no %(k)s list.") % {"k": key}
+                _("The solution cannot be published: it has no %(k)s list.") % {"k": part}
             )
     try:
         parsed = parse_instance(instance)
