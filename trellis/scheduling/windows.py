@@ -68,3 +68,28 @@ def clash(windows: Iterable[Window]) -> str | None:
             "ab": _span(start_a, max(end_a, end_b)),
         }
     return None
+
+
+DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def summary(windows: Iterable[Window]) -> list[str]:
+    """Weekly windows in few words: consecutive days with the same windows share a line.
+
+    ``Mon–Fri 13:00–21:30``, ``Sat 08:30–13:30``; Monday and Wednesday alike are two lines,
+    because the days are not consecutive."""
+    by_day = joined(windows)
+    runs: list[list[int]] = []
+    for day in sorted(by_day):
+        last = runs[-1] if runs else None
+        if last and day == last[-1] + 1 and by_day[day] == by_day[last[-1]]:
+            last.append(day)
+        else:
+            runs.append([day])
+    lines = []
+    for days in runs:
+        named = (
+            DAY_SHORT[days[0]] if len(days) == 1 else f"{DAY_SHORT[days[0]]}–{DAY_SHORT[days[-1]]}"
+        )
+        lines.append(f"{named} {', '.join(_span(s, e) for s, e in by_day[days[0]])}")
+    return lines

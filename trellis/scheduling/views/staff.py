@@ -16,13 +16,23 @@ from trellis.core.errors import TrellisError
 
 from .. import selectors, services
 from ..forms import StaffScheduleForm, windows_text
+from ..windows import summary
 from .common import coordinator
 
 
 def staff_list(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
+    staff = list(selectors.schedule_staff(user))
+    rows = [
+        (
+            person,
+            summary((w.weekday, w.start, w.end) for w in person.staff_profile.availability.all()),
+        )
+        for person in staff
+    ]
     context = {
-        "staff": list(selectors.schedule_staff(user)),
+        "staff": staff,
+        "rows": rows,
         "can_edit": selectors.can_edit_staff(user),
         "can_coordinate": True,
     }
@@ -38,7 +48,7 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     minutes = profile.max_weekly_minutes
     initial = {
         "competencies": profile.competencies,
-        "weekly_hours": minutes / 60,
+        "weekly_hours": minutes // 60 if minutes % 60 == 0 else minutes / 60,
         "availability": windows_text(profile.availability.all()),
     }
     form = StaffScheduleForm(request.POST or None, initial=initial)

@@ -217,3 +217,15 @@ def test_clearing_every_time_warns_that_the_patient_will_not_be_booked(cast, log
     assert f"Saved with no times for {name}" in body
     assert f"No times are recorded for {name}" in body
     assert not cast.erin_record.availability.exists()
+
+
+def test_a_summary_joins_consecutive_days_with_the_same_windows():
+    week = [(d, T(13), T(21, 30)) for d in range(5)] + [(5, T(8, 30), T(13, 30))]
+    assert windows_rules.summary(week) == ["Mon–Fri 13:00–21:30", "Sat 08:30–13:30"]
+    apart = [(0, T(9), T(12)), (2, T(9), T(12)), (3, T(9), T(12)), (3, T(17), T(20))]
+    assert windows_rules.summary(apart) == [
+        "Mon 09:00–12:00",
+        "Wed 09:00–12:00",
+        "Thu 09:00–12:00, 17:00–20:00",
+    ]
+    assert windows_rules.summary([]) == []

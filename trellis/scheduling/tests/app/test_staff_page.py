@@ -44,7 +44,7 @@ def test_a_director_sees_the_clinicians_of_their_sites(cast, week, login) -> Non
     assert names == ["Alice Archer", "Gus Grant"]  # not Bob, who works at Southside
     body = page.content.decode()
     assert "Group facilitation" in body
-    assert "Monday 16:00–21:00" in body
+    assert "Mon–Wed 16:00–21:00" in body
     assert _edit(cast.alice) in body
 
 
