@@ -50,9 +50,16 @@ def main() -> int:
         ("director", "audit trail", "/audit/"),
         ("director", "plan reviews worklist", "/plans/"),
         ("director", "schedule week (site)", "/schedule/"),
+        ("director", "plans not met", "/schedule/unmet/"),
+        ("director", "schedule staff", "/schedule/staff/"),
         ("intake", "waitlist", "/intake/"),
         ("billing", "billing roster", "/"),
     ]
+    from trellis.scheduling.models import ScheduleRun
+
+    run = ScheduleRun.objects.filter(solution__isnull=False).order_by("-created_at").first()
+    if run is not None:  # the run page re-checks the run against today's data (run_changes)
+        pages.append(("director", "schedule run (preview)", f"/schedule/runs/{run.public_id}/"))
     print(f"{'page':<26} {'role':<10} {'status':>6} {'queries':>8} {'median ms':>10} {'p90 ms':>8}")
     for username, label, path in pages:
         client = Client()

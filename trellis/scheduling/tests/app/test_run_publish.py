@@ -6,14 +6,23 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trellis.accounts.models import DAY_CODES, StaffAvailability
 from trellis.core.errors import ValidationFailed
+from trellis.core.tests import factories as f
 from trellis.organization.models import Room
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus
 from trellis.scheduling import services
-from trellis.scheduling.models import GroupSession, GroupType, RunStatus, ScheduleRun
+from trellis.scheduling.models import (
+    GroupSession,
+    GroupType,
+    PatientAvailability,
+    RunStatus,
+    ScheduleRun,
+)
 from trellis.scheduling.services.runs import RunOutOfDate
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +225,26 @@ def test_a_run_without_a_site_is_asked_for_one(cast, week, login) -> None:
         reverse("scheduling:runs"), {"week": str(week.monday), "time_limit": "5"}
     )
     assert "Choose at least one site." in page.content.decode()
+
+
+def test_the_run_page_makes_as_many_queries_for_more_patients(cast, week, login) -> None:
+    # It builds the week's instance again to say whether the run is out of date.
+    run = _solved(cast, week)
+    client = login(cast.charlie)
+    url = reverse("scheduling:run", args=[run.public_id])
+    client.get(url)
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = counted()
+    for n in range(3):
+        patient = f.PatientFactory(site=cast.site_a, first_name=f"More{n}", last_name="Late")
+        f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+        PatientAvailability.objects.create(
+            patient=patient, weekday=0, start=datetime.time(16), end=datetime.time(21)
+        )
+    after = counted()
+    assert after == before, (before, after)
