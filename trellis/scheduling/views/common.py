@@ -58,9 +58,14 @@ def booking_for(user: User, kind: str, public_id: uuid.UUID) -> GroupSession | A
     return selectors.appointment_for(user, public_id, write=True)
 
 
-def go_back(request: HttpRequest, fallback: str) -> HttpResponse:
-    """To the page the form came from (`next`, on this host only), else to `fallback`."""
+def safe_next(request: HttpRequest) -> str:
+    """The page the form came from (`next`), when it is on this host; else ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+        return target
+    return ""
+
+
+def go_back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """To the page the form came from (`next`, on this host only), else to `fallback`."""
+    return redirect(safe_next(request) or fallback)

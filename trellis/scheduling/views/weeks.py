@@ -30,7 +30,7 @@ from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
 from ..selectors import patients_by_name
-from .common import booking_for, coordinator, ending_context, go_back, viewer
+from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
 
 VIEW_LABELS = {
     "site": _lazy("Site"),
@@ -283,7 +283,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         "members": members,
         "other_members": others,
         "problems": problems,
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "next": safe_next(request),
     }
     return render(request, "scheduling/move.html", context)
 
@@ -314,16 +314,20 @@ def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpResponse:
     """The session's page again, keeping where the coordinator came from (`next`)."""
     back = reverse("scheduling:move", args=["session", session.public_id])
-    nxt = request.POST.get("next", "")
+    nxt = safe_next(request)
     return redirect(f"{back}?{urlencode({'next': nxt})}" if nxt else back)
 
 
 def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
-    """Patients the coordinator may add: at the session's site, in treatment, not in it."""
-    in_treatment = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
+    """Patients the coordinator may add: at the session's site, in treatment on a track of a
+    population the group serves, and not in it already."""
+    in_group = EpisodeOfCare.objects.filter(
+        status__in=IN_TREATMENT_STATUSES,
+        track__population__in=session.group_type.populations,
+    )
     return (
         patients_visible_to(user)
-        .filter(site=session.site, pk__in=in_treatment.values("patient_id"))
+        .filter(site=session.site, pk__in=in_group.values("patient_id"))
         .exclude(pk__in=session.members.values("patient_id"))
     )
 
@@ -388,7 +392,7 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
         "members": members,
         "other_members": others,
         "cancelled": booking.status != BookingStatus.SCHEDULED,
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "next": safe_next(request),
     }
     return render(request, "scheduling/cancel.html", context)
 
@@ -436,7 +440,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
 def appointment_new(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     sites, site = _site_to_book(request, user)
-    patients = patients_visible_to(user).filter(site=site)
+    in_treatment = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
+    patients = patients_visible_to(user).filter(site=site, pk__in=in_treatment.values("patient_id"))
     form = AppointmentForm(request.POST or None, site=site, patients=patients)
     problems = ""
     if request.method == "POST" and form.is_valid():
@@ -457,6 +462,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             )
             # The week it is in, where the coordinator sees it.
             week_url = reverse("scheduling:week")
-            return redirect(f"{week_url}?view=site&key={site.code}&week={booked.date}")
+            card = f"#b-{booked.public_id}"
+            return redirect(f"{week_url}?view=site&key={site.code}&week={booked.date}{card}")
     context = {"form": form, "site": site, "sites": sites, "problems": problems}
     return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})

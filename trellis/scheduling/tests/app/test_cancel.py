@@ -245,3 +245,14 @@ def test_a_session_short_of_its_minimum_can_still_be_filled_and_moved(cast, week
     )
     booked.refresh_from_db()
     assert booked.start == datetime.time(18)
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "https://elsewhere.example/"])
+def test_a_back_link_to_another_site_is_not_offered(cast, week, booked, login, target):
+    client = login(cast.charlie)
+    for url in (
+        _cancel_url("session", booked),
+        reverse("scheduling:move", args=["session", booked.public_id]),
+    ):
+        body = client.get(url, {"next": target}).content.decode()
+        assert target not in body

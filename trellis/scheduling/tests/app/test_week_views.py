@@ -252,8 +252,14 @@ def test_a_session_offers_only_patients_in_treatment_and_keeps_where_you_came_fr
     url = reverse("scheduling:move", args=["session", booked.public_id])
     assert _options(client.get(url), "patient") == ["Olive Stone", "Zack Able"]
     EpisodeOfCare.objects.filter(patient=cast.olive).update(status=EpisodeStatus.DISCHARGED)
+    teens = f.TrackFactory(site=cast.site_a, name="Teens", population="adolescent")
+    teen = f.PatientFactory(site=cast.site_a, first_name="Tia", last_name="Young")
+    f.EpisodeFactory(patient=teen, track=teens, status=EpisodeStatus.ACTIVE)
     page = client.get(url)
+    # Not Olive (discharged), nor Tia (relapse prevention serves adults).
     assert _options(page, "patient") == ["Zack Able"]
+    booking = client.get(reverse("scheduling:appointment_new") + "?site=north")
+    assert "Olive Stone" not in _options(booking, "patient")
     assert "<h1>Relapse prevention" in page.content.decode()
 
     zack = Patient.objects.get(first_name="Aaron")
@@ -393,7 +399,7 @@ def test_the_unmet_page_shows_a_half_hour(cast, week, booked, login) -> None:
     url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
     body = login(cast.charlie).get(url).content.decode()
     row = body[body.index(cast.olive.display_name) :]
-    assert "1 h 30 min / 9 h" in row[: row.index("</tr>")]
+    assert '"nowrap">1 h 30 min</span> / <span class="nowrap">9 h<' in row[: row.index("</tr>")]
 
 
 def test_unmet_reasons_give_hours_and_minutes() -> None:
@@ -553,7 +559,11 @@ def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, 
         },
         follow=True,
     )
-    assert page.redirect_chain[-1][0] == f"{WEEK}?view=site&key=north&week={later}"
+    booked = Appointment.objects.get(date=later)
+    assert (
+        page.redirect_chain[-1][0]
+        == f"{WEEK}?view=site&key=north&week={later}#b-{booked.public_id}"
+    )
     assert page.context["week_start"] == later
     day = date_format(later, "l j F")
     assert f"Booked: individual session of Olive Stone, {day} 17:00." in _messages(page)
