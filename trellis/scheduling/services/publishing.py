@@ -354,6 +354,14 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
     """Publish a finished run, unless what it was built from changed since (RunOutOfDate)."""
     if run.status != RunStatus.DONE or not run.solution:
         raise ValidationFailed(_("Only a finished run that has not been published can be."))
+    if timezone.localdate() >= run.week_start + datetime.timedelta(weeks=1):
+        raise ValidationFailed(
+            _(
+                "The week of %(w)s has passed: a run of it is not published. Run this week or "
+                "a later one."
+            )
+            % {"w": run.week_start.isoformat()}
+        )
     changes = run_changes(run)
     if changes:
         raise RunOutOfDate(

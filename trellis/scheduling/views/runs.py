@@ -112,7 +112,15 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if not run.is_active and request.GET.get("was") == "active":
             response["HX-Refresh"] = "true"
         return response
-    context: dict[str, object] = {"run": run, "can_coordinate": True, "starting": _starting()}
+    # A run of a week that has ended is a record to look at, not to publish or run again.
+    today = timezone.localdate()
+    week_over = today >= run.week_start + datetime.timedelta(weeks=1)
+    context: dict[str, object] = {
+        "run": run,
+        "can_coordinate": True,
+        "starting": _starting(),
+        "week_over": week_over,
+    }
     if run.solution:
         sites = list(run.sites.all())
         names = selectors.names_for(run.instance)
@@ -139,18 +147,15 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sessions=len(run.solution.get("sessions", [])),
             appointments=len(run.solution.get("appointments", [])),
         )
-        if run.status == RunStatus.DONE:
+        if run.status == RunStatus.DONE and not week_over:
             # Said before the coordinator presses Publish, not only after (run_publish refuses).
             context["out_of_date"] = services.run_changes(run)
             span = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
             context["publish_weeks"] = span
             # A week that has begun is published from today on (nothing is written in the past).
-            today = timezone.localdate()
-            until = run.week_start + datetime.timedelta(weeks=span, days=-1)
             if today > run.week_start:
                 context["publish_from"] = today
-                context["publish_until"] = until
-                context["nothing_to_publish"] = today > until
+                context["publish_until"] = run.week_start + datetime.timedelta(weeks=span, days=-1)
     if run.status == RunStatus.PUBLISHED:
         context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)

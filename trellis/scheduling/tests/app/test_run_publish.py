@@ -200,22 +200,31 @@ def _solved_for(cast, week, monday: datetime.date) -> ScheduleRun:
     return run
 
 
-def test_a_run_of_a_week_that_has_begun_says_from_when_it_publishes(cast, week, login) -> None:
+def test_a_run_of_a_week_that_has_begun_says_from_when_it_publishes(
+    cast, week, login, monkeypatch
+) -> None:
     this_monday = week.monday - datetime.timedelta(weeks=1)
-    last_monday = this_monday - datetime.timedelta(weeks=1)
-    run = _solved_for(cast, week, last_monday)
+    run = _solved_for(cast, week, this_monday)
+    wednesday = this_monday + datetime.timedelta(days=2)
+    monkeypatch.setattr("trellis.scheduling.views.runs.timezone.localdate", lambda: wednesday)
     body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
-    assert "has begun: publishing writes its bookings from today" in body.decode()
+    last = this_monday + datetime.timedelta(weeks=8, days=-1)
+    assert (
+        f"has begun: publishing writes its bookings from today, {wednesday:%-d %B %Y}, "
+        f"to {last:%-d %B %Y}" in body.decode()
+    )
     assert reverse("scheduling:publish", args=[run.public_id]) in body.decode()
 
 
-def test_a_run_whose_weeks_have_all_passed_offers_nothing_to_publish(cast, week, login) -> None:
-    long_ago = week.monday - datetime.timedelta(weeks=12)
-    run = _solved_for(cast, week, long_ago)
+def test_a_run_of_a_week_that_has_ended_is_not_published(cast, week, login) -> None:
+    three_weeks_ago = week.monday - datetime.timedelta(weeks=4)
+    run = _solved_for(cast, week, three_weeks_ago)
     body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
-    assert "there is nothing left to publish" in body.decode()
-    assert reverse("scheduling:publish", args=[run.public_id]) not in body.decode()
-    with pytest.raises(ValidationFailed, match="nothing is left to publish"):
+    text = body.decode()
+    assert "has passed. This run shows what the optimizer would have made of it" in text
+    assert reverse("scheduling:publish", args=[run.public_id]) not in text
+    assert "Run this week again" not in text
+    with pytest.raises(ValidationFailed, match="has passed: a run of it is not published"):
         services.run_publish(actor=cast.charlie, run=run)
     assert not GroupSession.objects.exists()
 
