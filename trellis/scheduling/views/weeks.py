@@ -115,6 +115,7 @@ def week(request: HttpRequest) -> HttpResponse:
         **(ending_context(selectors.coordinated_sites(user)) if can_coordinate else {}),
         "own_feed": own_feed,
         "availability_url": availability_url,
+        "card_note": request.session.pop("card_note", ["", ""]),
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "here": request.get_full_path(),
     }
@@ -219,8 +220,9 @@ def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
         said = _("Pinned: it stays as it is when a run is published over its week.")
     else:
         said = _("Unpinned: a run published over its week may move or replace it.")
-    messages.success(request, said)
-    # Back to the card itself (`#b-<id>` in `next`), not to the top of a long week.
+    # Back to the card itself (`#b-<id>` in `next`), not to the top of a long week, so the
+    # confirmation is shown in the card, where the coordinator is looking.
+    request.session["card_note"] = [str(booking.public_id), said]
     return go_back(request, reverse("scheduling:week"))
 
 
