@@ -285,7 +285,17 @@ class StaffScheduleForm(forms.Form):
         min_value=0.25,
         max_value=168,
         decimal_places=2,
-        help_text=_("The most they may be booked in a week, in quarter hours (like 37.5)."),
+        help_text=_(
+            "The most they may be booked in a week, in quarter hours (like 37.5). To stop "
+            "booking someone, leave their times empty."
+        ),
+        error_messages={
+            "required": _("Give the weekly limit in hours, like 37.5."),
+            "invalid": _("Give the weekly limit in hours, like 37.5."),
+            "min_value": _("The limit is at least a quarter hour (0.25)."),
+            "max_value": _("A week has 168 hours."),
+            "max_decimal_places": _("Use quarter hours, like 37.25 or 37.5."),
+        },
     )
     availability = forms.CharField(
         label=_("When they can be booked"),

@@ -64,10 +64,26 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         except TrellisError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                _("Saved %(name)s: the next run uses it.") % {"name": person.display_name},
-            )
+            name = person.display_name
+            if not form.cleaned_data["availability"]:
+                messages.warning(
+                    request,
+                    _("Saved %(name)s with no times: the next run books them for nothing.")
+                    % {"name": name},
+                )
+            elif not form.cleaned_data["competencies"]:
+                messages.warning(
+                    request,
+                    _(
+                        "Saved %(name)s with no competencies: the next run gives them no "
+                        "groups, only appointments of patients they are the clinician of."
+                    )
+                    % {"name": name},
+                )
+            else:
+                messages.success(
+                    request, _("Saved %(name)s: the next run uses it.") % {"name": name}
+                )
             return redirect("scheduling:staff")
     context = {
         "person": person,

@@ -151,6 +151,13 @@ def unmet(request: HttpRequest) -> HttpResponse:
                 break
         else:
             chosen, every_site = sites[:1], len(sites) > 1
+        met = [s.name for s in sites[: sites.index(chosen[0])]]
+        if met:
+            messages.info(
+                request,
+                _("Every plan is met at %(met)s; showing %(name)s.")
+                % {"met": ", ".join(met), "name": chosen[0].name},
+            )
     context = {
         "rows": rows,
         "sites": sites,

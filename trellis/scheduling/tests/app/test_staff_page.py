@@ -80,7 +80,9 @@ def test_a_director_changes_what_the_next_run_uses(cast, week, login) -> None:
         ),
         ({"availability": "Mon 4pm-9pm"}, "use the 24-hour clock"),
         ({"weekly_hours": "37.1"}, "Use quarter hours"),
-        ({"weekly_hours": "0"}, "greater than or equal to 0.25"),
+        ({"weekly_hours": "0"}, "The limit is at least a quarter hour (0.25)."),
+        ({"weekly_hours": "abc"}, "Give the weekly limit in hours, like 37.5."),
+        ({"weekly_hours": "200"}, "A week has 168 hours."),
     ],
 )
 def test_bad_input_keeps_what_was_typed_and_changes_nothing(cast, week, login, over, said) -> None:
@@ -148,3 +150,13 @@ def test_the_staff_page_makes_as_many_queries_for_more_clinicians(cast, week, lo
             staff=person.staff_profile, weekday=n, start=datetime.time(9), end=datetime.time(12)
         )
     assert counted() == before
+
+
+def test_saving_no_times_or_no_competencies_says_what_it_means(cast, week, login) -> None:
+    client = login(cast.charlie)
+    empty = client.post(_edit(cast.alice), _form(availability=""), follow=True)
+    assert "Saved Alice Archer with no times: the next run books them for nothing." in (
+        empty.content.decode()
+    )
+    none = client.post(_edit(cast.alice), _form(competencies=[]), follow=True)
+    assert "Saved Alice Archer with no competencies" in none.content.decode()

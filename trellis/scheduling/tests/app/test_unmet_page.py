@@ -175,6 +175,9 @@ def test_without_a_site_the_page_opens_on_the_first_site_with_a_plan_unmet(
     cast.charlie.staff_profile.sites.add(east)
     page = login(cast.charlie).get(reverse("scheduling:unmet") + f"?week={week.monday}")
     assert page.context["site"] == cast.site_a
+    assert [str(m) for m in page.context["messages"]] == [
+        "Every plan is met at Eastside; showing Northside."
+    ]
     assert len(page.context["rows"]) == len(week.patients)
 
     # A coordinator whose every site has every plan met is told so, for all of them.
