@@ -115,7 +115,14 @@ def violations(
         if is_session and room["kind"] != "group":
             problems.append(f"{name(room['id'])} is an office; groups need a group room.")
         need = len(patient_ids) if is_session else (4 if proposed.get("kind") == "family" else 2)
-        if room["capacity"] < need:
+        smallest = int(group_type.get("min_size", 0)) if group_type is not None else 0
+        if is_session and group_type is not None and room["capacity"] < smallest:
+            # Never enough seats for the session to run, however it is filled.
+            problems.append(
+                f"{name(room['id'])} holds {room['capacity']} people; "
+                f"{group_type.get('name', group_type['id'])} needs at least {smallest}."
+            )
+        elif room["capacity"] < need:
             problems.append(
                 f"{name(room['id'])} holds {room['capacity']} people; this booking needs {need}."
             )

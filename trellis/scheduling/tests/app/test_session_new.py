@@ -116,3 +116,20 @@ def test_adding_a_session_is_for_coordinators_only(cast, week, login):
     assert client.get(NEW).status_code == 404
     assert client.post(NEW, _form(week)).status_code == 404
     assert not GroupSession.objects.exists()
+
+
+def test_a_session_is_not_added_in_a_room_smaller_than_its_group_minimum(cast, week):
+    small = GroupType.objects.get(code="rp")
+    small.min_size, small.max_size = 14, 20
+    small.save()
+    with pytest.raises(ValidationFailed, match="Group A holds 10 people; Relapse prevention"):
+        services.session_add(
+            actor=cast.charlie,
+            site=cast.site_a,
+            group_type=small,
+            date=week.monday + datetime.timedelta(days=2),
+            start=datetime.time(18),
+            room=week.group_room,
+            facilitator=week.gus,
+        )
+    assert not GroupSession.objects.exists()
