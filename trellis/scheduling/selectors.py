@@ -424,6 +424,14 @@ def names_for(instance: dict[str, Any]) -> dict[str, str]:
     return names
 
 
+def published_until(sites: Iterable[Site]) -> datetime.date | None:
+    """The last day any group session is scheduled at these sites (None when none is)."""
+    found = GroupSession.objects.filter(
+        site__in=list(sites), status=BookingStatus.SCHEDULED
+    ).aggregate(last=Max("date"))["last"]
+    return found if isinstance(found, datetime.date) else None
+
+
 # --- week grids ---------------------------------------------------------------------------------
 @dataclass
 class Entry:
@@ -467,6 +475,10 @@ class WeekGrid:
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
         return list(zip(self.days, self.columns, strict=True))
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.columns)
 
     @property
     def total_minutes(self) -> int:

@@ -115,10 +115,12 @@ def week_param(request: HttpRequest) -> datetime.date:
 
 
 def week_nav(week_start: datetime.date) -> dict[str, datetime.date | None]:
-    """The previous and next weeks (None past the range's ends) and the range, for the pages."""
+    """This week, the previous and next weeks (None past the range's ends) and the range, for
+    the pages."""
     first, last = week_bounds()
     previous, following = (week_start + datetime.timedelta(weeks=n) for n in (-1, 1))
     return {
+        "this_week": monday_of(timezone.localdate()),
         "previous_week": previous if previous >= first else None,
         "next_week": following if following <= last else None,
         "first_week": first,

@@ -115,6 +115,10 @@ def week(request: HttpRequest) -> HttpResponse:
         **(ending_context(selectors.coordinated_sites(user)) if can_coordinate else {}),
         "own_feed": own_feed,
         "availability_url": availability_url,
+        # An empty week after the last published one reads as "not published yet", not "free".
+        "published_until": selectors.published_until(selectors.schedule_sites(user))
+        if grid is not None and grid.empty
+        else None,
         "card_note": request.session.pop("card_note", ["", ""]),
         "new_feed_url": request.session.pop("new_feed_url", ""),
         "here": request.get_full_path(),

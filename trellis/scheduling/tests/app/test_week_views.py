@@ -607,3 +607,17 @@ def test_a_patients_week_links_their_availability_and_lists_them_in_the_switch(
     page = client.get(url)
     assert page.context["grid"].title == "Erin Marsh"
     assert _options(page, "key")[0] == "Erin Marsh"
+
+
+def test_a_week_after_the_published_schedule_says_nothing_is_published_yet(
+    cast, week, booked, login
+) -> None:
+    client = login(cast.charlie)
+    later = week.monday + datetime.timedelta(weeks=5)
+    body = client.get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
+    last = date_format(booked.date, "j F Y")
+    assert f"Nothing is published for this week yet: the published schedule ends on {last}." in body
+    assert f'week={monday_of(timezone.localdate())}">This week</a>' in body
+    # A week with bookings says neither.
+    booked_week = client.get(f"{WEEK}?view=site&key=north&week={week.monday}").content.decode()
+    assert "Nothing is" not in booked_week
