@@ -44,6 +44,12 @@ class RunForm(forms.Form):
         min_value=1,
         max_value=settings.TRELLIS["SCHEDULE_MAX_TIME_LIMIT"],
         initial=30,
+        error_messages={
+            "required": _("Give a time limit in seconds, like 30."),
+            "invalid": _("Give a time limit in seconds, like 30."),
+            "min_value": _("Give the run at least 1 second."),
+            "max_value": _("A run may take at most %(limit_value)s seconds."),
+        },
     )
 
     def __init__(self, *args: Any, sites: QuerySet[Site], **kwargs: Any) -> None:
@@ -262,6 +268,19 @@ class GroupTypeForm(forms.ModelForm):
             "minutes": _("A multiple of 15."),
             "min_size": _("A session runs only with at least this many patients."),
         }
+
+    def clean_code(self) -> str:
+        """Codes are lower case, so "RP" is refused where "rp" exists, naming the type."""
+        code = str(self.cleaned_data["code"]).strip().lower()
+        if self.instance.pk:
+            return code
+        taken = GroupType.objects.filter(code=code).first()
+        if taken is not None:
+            raise forms.ValidationError(
+                _("“%(code)s” is already the code of %(name)s.")
+                % {"code": code, "name": taken.name}
+            )
+        return code
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -48,7 +48,9 @@ class GroupType(BaseModel):
     minutes = models.PositiveSmallIntegerField()
     min_size = models.PositiveSmallIntegerField(default=3)
     max_size = models.PositiveSmallIntegerField(default=12)
-    requires = models.JSONField(default=list, help_text=_("Competencies one facilitator holds."))
+    requires = models.JSONField(
+        default=list, blank=True, help_text=_("Competencies one facilitator holds (none: anyone).")
+    )
     populations = models.JSONField(default=list, help_text=_("Populations the group serves."))
     active = models.BooleanField(default=True)
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -422,6 +423,20 @@ def names_for(instance: dict[str, Any]) -> dict[str, str]:
     for code, label in Competency.choices:
         names[f"competency:{code}"] = str(label)
     return names
+
+
+@dataclass
+class Ahead:
+    count: int
+    last: datetime.date | None
+
+
+def sessions_booked_ahead(group_type: GroupType) -> Ahead:
+    """How many sessions of the type are booked from today on, and the last one's date."""
+    found = GroupSession.objects.filter(
+        group_type=group_type, status=BookingStatus.SCHEDULED, date__gte=timezone.localdate()
+    ).aggregate(n=Count("id"), last=Max("date"))
+    return Ahead(found["n"], found["last"])
 
 
 def published_until(sites: Iterable[Site]) -> datetime.date | None:

@@ -91,7 +91,13 @@ def group_type_create(
     """Add a group type to the catalogue. Its code is its id in schedules and plans, so it is
     fixed once made."""
     _require_editor(actor)
-    group_type = GroupType(code=code.strip())
+    code = code.strip().lower()  # "RP" and "rp" would be two types plans could not tell apart
+    taken = GroupType.objects.filter(code=code).first()
+    if taken is not None:
+        raise ValidationFailed(
+            _("“%(code)s” is already the code of %(name)s.") % {"code": code, "name": taken.name}
+        )
+    group_type = GroupType(code=code)
     _assign(
         group_type,
         name=name,

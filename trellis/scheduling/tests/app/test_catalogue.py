@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from trellis.audit.models import AuditEvent
 from trellis.core.errors import NotPermitted, ValidationFailed
@@ -114,7 +115,8 @@ def test_adding_a_group_type_reaches_the_instance_and_is_audited(cast, login):
         ({"minutes": "600"}, "A group lasts at most 480 minutes."),
         ({"min_size": "0"}, "A group needs at least 1 patient."),
         ({"populations": []}, "Choose at least one population the group serves."),
-        ({"code": "rp"}, "already exists"),
+        ({"code": "rp"}, "“rp” is already the code of Relapse prevention."),
+        ({"code": "RP"}, "“rp” is already the code of Relapse prevention."),
         ({"code": "not a code!"}, "Enter a valid “slug”"),
     ],
 )
@@ -264,3 +266,23 @@ def test_the_catalogue_names_competencies_and_populations_by_their_labels(cast, 
     assert "Group facilitation, Substance use disorders" in row
     assert "Adults, substance use" in row
     assert f"<td>{', '.join(rp.requires)}</td>" not in row
+
+
+def test_a_group_type_anyone_may_lead_needs_no_competency(cast, login):
+    page = login(cast.charlie).post(NEW, _form(code="walk", name="Walking group", requires=[]))
+    assert page.status_code == 302, page.content.decode()[:2000]
+    walk = GroupType.objects.get(code="walk")
+    assert walk.requires == []
+    built = build_instance([cast.site_a], next_monday())
+    parse_instance(built.instance)  # the optimizer reads it: any clinician may lead it
+    assert _types(built.instance)["walk"]["requires"] == []
+
+
+def test_a_type_no_longer_offered_says_how_many_sessions_stay_booked(cast, login, booked):
+    client = login(cast.charlie)
+    data = _form(code="rp", name="Relapse prevention", requires=["group", "sud"])
+    data.pop("active")  # unticked
+    page = client.post(_edit_url("rp"), data, follow=True)
+    said = [str(m) for m in page.context["messages"]]
+    last = date_format(booked.date)
+    assert f"1 session of Relapse prevention is still booked, to {last}" in said[-1]

@@ -257,3 +257,19 @@ def test_the_run_page_makes_as_many_queries_for_more_patients(cast, week, login)
         )
     after = counted()
     assert after == before, (before, after)
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [
+        ("601", "A run may take at most 600 seconds."),
+        ("0", "Give the run at least 1 second."),
+        ("", "Give a time limit in seconds, like 30."),
+    ],
+)
+def test_a_time_limit_out_of_range_is_explained_in_seconds(cast, week, login, limit, said):
+    page = login(cast.charlie).post(
+        reverse("scheduling:runs"),
+        {"sites": [week.group_room.site.pk], "week": str(week.monday), "time_limit": limit},
+    )
+    assert said in page.content.decode()
