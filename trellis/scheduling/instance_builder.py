@@ -240,7 +240,7 @@ def build_instance(
     return built
 
 
-def _public_ids(values: Iterable[object]) -> list[uuid.UUID]:
+def public_ids(values: Iterable[object]) -> list[uuid.UUID]:
     """The values that are public ids (UUIDs); others cannot name a row."""
     found: list[uuid.UUID] = []
     for value in values:
@@ -267,9 +267,9 @@ class IdMap:
         """The rows the instance's ids name; an id that names none (not even a valid public
         id, like a generated instance's "p1") is simply not in the map."""
         site_codes = [s["id"] for s in instance.get("sites", [])]
-        room_ids = _public_ids(r["id"] for r in instance.get("rooms", []))
-        user_ids = _public_ids(c["id"] for c in instance.get("clinicians", []))
-        patient_ids = _public_ids(p["id"] for p in instance.get("patients", []))
+        room_ids = public_ids(r["id"] for r in instance.get("rooms", []))
+        user_ids = public_ids(c["id"] for c in instance.get("clinicians", []))
+        patient_ids = public_ids(p["id"] for p in instance.get("patients", []))
         patients = {str(p.public_id): p for p in Patient.objects.filter(public_id__in=patient_ids)}
         episodes = {
             str(e.patient.public_id): e

@@ -19,9 +19,10 @@ from trellis.accounts.models import DAY_CODES, Competency, Role, User
 from trellis.core.errors import NotPermitted
 from trellis.organization.models import Room, Site, Track
 from trellis.organization.selectors import sites_of
-from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
+from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to
 
+from .instance_builder import public_ids
 from .models import (
     Appointment,
     BookingStatus,
@@ -209,6 +210,17 @@ def staff_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> User:
     return person
 
 
+def patients_to_book(
+    user: User, site: Site, populations: Sequence[str] | None = None
+) -> QuerySet[Patient]:
+    """The patients the user may see at `site` who are in treatment (on a track of one of
+    `populations`, when given): the ones a booking by hand may take."""
+    episodes = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
+    if populations is not None:
+        episodes = episodes.filter(track__population__in=populations)
+    return patients_visible_to(user).filter(site=site, pk__in=episodes.values("patient_id"))
+
+
 def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
     """A patient whose week the user may see (the patient list's scope), or 404."""
     if not can_view_schedule(user):
@@ -230,6 +242,22 @@ def week_dates(week_start: datetime.date) -> list[datetime.date]:
 SCHEDULE_ENDS_WARNING_DAYS = 14
 
 
+def _last_booked(site_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """Per site (pk), the date of its last scheduled group session or appointment; sites with
+    none are left out. Two queries."""
+    last: dict[int, datetime.date] = {}
+    for model in (GroupSession, Appointment):
+        rows = (
+            model.objects.filter(site__in=list(site_ids), status=BookingStatus.SCHEDULED)
+            .values("site")
+            .annotate(last=Max("date"))
+        )
+        for row in rows:
+            site_id, day = row["site"], row["last"]
+            last[site_id] = max(day, last.get(site_id, day))
+    return last
+
+
 def schedules_ending(
     sites: Iterable[Site], today: datetime.date
 ) -> list[tuple[Site, datetime.date]]:
@@ -237,16 +265,7 @@ def schedules_ending(
     (or stopped before it), with the date of their last booking; a site with none at all was
     never published and is left out. Two queries."""
     chosen = {site.pk: site for site in sites}
-    last: dict[int, datetime.date] = {}
-    for model in (GroupSession, Appointment):
-        rows = (
-            model.objects.filter(site__in=list(chosen), status=BookingStatus.SCHEDULED)
-            .values("site")
-            .annotate(last=Max("date"))
-        )
-        for row in rows:
-            site_id, day = row["site"], row["last"]
-            last[site_id] = max(day, last.get(site_id, day))
+    last = _last_booked(chosen)
     horizon = today + datetime.timedelta(days=SCHEDULE_ENDS_WARNING_DAYS)
     return sorted(
         ((chosen[pk], day) for pk, day in last.items() if day < horizon),
@@ -393,12 +412,7 @@ def week_as_format(
 
 def patient_names(ids: Iterable[object]) -> dict[str, str]:
     """Display names of patients by public id (as strings); other ids are left out."""
-    valid: list[uuid.UUID] = []
-    for value in ids:
-        try:
-            valid.append(uuid.UUID(str(value)))
-        except ValueError:
-            continue
+    valid = public_ids(ids)
     if not valid:
         return {}
     return {str(p.public_id): p.display_name for p in Patient.objects.filter(public_id__in=valid)}
@@ -440,11 +454,8 @@ def sessions_booked_ahead(group_type: GroupType) -> Ahead:
 
 
 def published_until(sites: Iterable[Site]) -> datetime.date | None:
-    """The last day any group session is scheduled at these sites (None when none is)."""
-    found = GroupSession.objects.filter(
-        site__in=list(sites), status=BookingStatus.SCHEDULED
-    ).aggregate(last=Max("date"))["last"]
-    return found if isinstance(found, datetime.date) else None
+    """The last day anything is scheduled at these sites (None when nothing is)."""
+    return max(_last_booked(site.pk for site in sites).values(), default=None)
 
 
 # --- week grids ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.models import User
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
-from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
+from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
@@ -334,14 +334,8 @@ def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpRespons
 def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
     """Patients the coordinator may add: at the session's site, in treatment on a track of a
     population the group serves, and not in it already."""
-    in_group = EpisodeOfCare.objects.filter(
-        status__in=IN_TREATMENT_STATUSES,
-        track__population__in=session.group_type.populations,
-    )
-    return (
-        patients_visible_to(user)
-        .filter(site=session.site, pk__in=in_group.values("patient_id"))
-        .exclude(pk__in=session.members.values("patient_id"))
+    return selectors.patients_to_book(user, session.site, session.group_type.populations).exclude(
+        pk__in=session.members.values("patient_id")
     )
 
 
@@ -453,8 +447,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 def appointment_new(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     sites, site = _site_to_book(request, user)
-    in_treatment = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
-    patients = patients_visible_to(user).filter(site=site, pk__in=in_treatment.values("patient_id"))
+    patients = selectors.patients_to_book(user, site)
     form = AppointmentForm(request.POST or None, site=site, patients=patients)
     problems = ""
     if request.method == "POST" and form.is_valid():
