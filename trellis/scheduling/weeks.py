@@ -51,6 +51,11 @@ def week_bounds(today: datetime.date | None = None) -> tuple[datetime.date, date
     )
 
 
+def week_has_ended(week_start: datetime.date, today: datetime.date | None = None) -> bool:
+    """Whether the week starting `week_start` is over (its Sunday is before today)."""
+    return (today or timezone.localdate()) >= week_start + datetime.timedelta(weeks=1)
+
+
 def range_text(today: datetime.date | None = None) -> str:
     first, last = week_bounds(today)
     return _("from the week of %(first)s to the week of %(last)s") % {

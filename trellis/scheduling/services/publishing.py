@@ -33,7 +33,7 @@ from ..models import (
     ScheduleRun,
 )
 from ..review import describe
-from ..weeks import WEEKS_AHEAD
+from ..weeks import WEEKS_AHEAD, week_has_ended
 from .runs import RunOutOfDate, add_minutes, run_changes
 
 
@@ -354,7 +354,7 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
     """Publish a finished run, unless what it was built from changed since (RunOutOfDate)."""
     if run.status != RunStatus.DONE or not run.solution:
         raise ValidationFailed(_("Only a finished run that has not been published can be."))
-    if timezone.localdate() >= run.week_start + datetime.timedelta(weeks=1):
+    if week_has_ended(run.week_start):
         raise ValidationFailed(
             _(
                 "The week of %(w)s has passed: a run of it is not published. Run this week or "

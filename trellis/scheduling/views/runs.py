@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.core.errors import TrellisError
 
-from .. import selectors, services
+from .. import selectors, services, weeks
 from ..forms import RunForm
 from ..models import Publication, RunStatus
 from ..review import describe, unmet_reasons, week_diff
@@ -114,7 +114,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return response
     # A run of a week that has ended is a record to look at, not to publish or run again.
     today = timezone.localdate()
-    week_over = today >= run.week_start + datetime.timedelta(weeks=1)
+    week_over = weeks.week_has_ended(run.week_start, today)
     context: dict[str, object] = {
         "run": run,
         "can_coordinate": True,
