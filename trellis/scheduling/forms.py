@@ -18,6 +18,7 @@ from .instance_builder import monday_of
 from .models import CANCEL_REASON_MAX, AppointmentKind, GroupType
 from .selectors import patients_by_name, staff_by_name
 from .services.catalogue import FIELDS as CATALOGUE_FIELDS
+from .services.catalogue import code_in_use
 from .weeks import WeekOutOfRange, check_week
 from .windows import backwards, clash
 
@@ -272,14 +273,9 @@ class GroupTypeForm(forms.ModelForm):
     def clean_code(self) -> str:
         """Codes are lower case, so "RP" is refused where "rp" exists, naming the type."""
         code = str(self.cleaned_data["code"]).strip().lower()
-        if self.instance.pk:
-            return code
-        taken = GroupType.objects.filter(code=code).first()
-        if taken is not None:
-            raise forms.ValidationError(
-                _("“%(code)s” is already the code of %(name)s.")
-                % {"code": code, "name": taken.name}
-            )
+        taken = None if self.instance.pk else code_in_use(code)
+        if taken:
+            raise forms.ValidationError(taken)
         return code
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

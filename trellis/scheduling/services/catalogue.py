@@ -75,6 +75,14 @@ def _assign(
 
 
 @transaction.atomic
+def code_in_use(code: str) -> str | None:
+    """Why a new group type may not take `code` (lower case), or None when it is free."""
+    taken = GroupType.objects.filter(code=code).first()
+    if taken is None:
+        return None
+    return _("“%(code)s” is already the code of %(name)s.") % {"code": code, "name": taken.name}
+
+
 def group_type_create(
     *,
     actor: User,
@@ -92,11 +100,9 @@ def group_type_create(
     fixed once made."""
     _require_editor(actor)
     code = code.strip().lower()  # "RP" and "rp" would be two types plans could not tell apart
-    taken = GroupType.objects.filter(code=code).first()
-    if taken is not None:
-        raise ValidationFailed(
-            _("“%(code)s” is already the code of %(name)s.") % {"code": code, "name": taken.name}
-        )
+    taken = code_in_use(code)
+    if taken:
+        raise ValidationFailed(taken)
     group_type = GroupType(code=code)
     _assign(
         group_type,
