@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from trellis.core.models import BaseModel
+from trellis.core.models import BaseModel, choice_labels
 
 
 class Role(models.TextChoices):
@@ -108,8 +108,7 @@ class StaffProfile(BaseModel):
     @property
     def competency_labels(self) -> list[str]:
         """The competencies as people read them ("Family therapy", not "family")."""
-        labels = dict(Competency.choices)
-        return [str(labels.get(c, c)) for c in sorted(self.competencies or [])]
+        return choice_labels(Competency, sorted(self.competencies or []))
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.db import models
 
@@ -16,3 +17,10 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def choice_labels(choices: type[models.TextChoices], codes: Iterable[str]) -> list[str]:
+    """The labels people read for stored codes ("Family therapy" for "family"), in the codes'
+    order; a code the choices no longer hold is shown as it is."""
+    labels = dict(choices.choices)
+    return [str(labels.get(code, code)) for code in codes]

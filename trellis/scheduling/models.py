@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.accounts.models import Competency
-from trellis.core.models import BaseModel
+from trellis.core.models import BaseModel, choice_labels
 from trellis.organization.models import Population
 
 _WEEKDAY_LABELS = (
@@ -69,13 +69,11 @@ class GroupType(BaseModel):
     @property
     def requires_labels(self) -> list[str]:
         """The competencies a facilitator holds, as people read them ("CBT", not "cbt")."""
-        labels = dict(Competency.choices)
-        return [str(labels.get(c, c)) for c in self.requires or []]
+        return choice_labels(Competency, self.requires or [])
 
     @property
     def population_labels(self) -> list[str]:
-        labels = dict(Population.choices)
-        return [str(labels.get(p, p)) for p in self.populations or []]
+        return choice_labels(Population, self.populations or [])
 
     def clean(self) -> None:
         """The catalogue's rules (FORMAT.md ``group_types``), in plain words per field."""
