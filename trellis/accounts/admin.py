@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.scheduling.windows import problem
 
+from .forms import CompetenciesField
 from .models import (
     STAFF_ROLES,
-    Competency,
     LicenseStatus,
     Role,
     StaffAvailability,
@@ -62,10 +62,7 @@ class StaffProfileForm(forms.ModelForm):
     """Competencies as the choices the scheduler knows (not raw JSON); the profile's person
     among staff, and a supervisor among licensed clinicians, by name."""
 
-    competencies = forms.MultipleChoiceField(
-        choices=Competency.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    competencies = CompetenciesField(
         help_text=_("What the schedule optimizer lets this person lead or see."),
     )
 

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trellis.accounts.models import Competency, Role, User
+from trellis.accounts.forms import CompetenciesField
+from trellis.accounts.models import Role, User
 from trellis.organization.models import Population, Room, RoomKind, Site
 from trellis.patients.models import Patient
 
@@ -238,11 +239,8 @@ class GroupTypeForm(forms.ModelForm):
     """A group type of the catalogue. The model's ``clean`` holds the rules (sizes, minutes,
     populations); the code is fixed once the type exists, since plans and schedules name it."""
 
-    requires = forms.MultipleChoiceField(
-        choices=Competency.choices,
-        required=False,
+    requires = CompetenciesField(
         label=_("Competencies one facilitator holds"),
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Groups for adolescents also need a facilitator with the adolescent one."),
     )
     populations = forms.MultipleChoiceField(
@@ -288,11 +286,8 @@ class GroupTypeForm(forms.ModelForm):
 class StaffScheduleForm(forms.Form):
     """What the optimizer knows of a clinician: competencies, weekly limit, weekly windows."""
 
-    competencies = forms.MultipleChoiceField(
-        choices=Competency.choices,
-        required=False,
+    competencies = CompetenciesField(
         label=_("Competencies"),
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Groups a clinician may lead need every competency their type lists."),
     )
     weekly_hours = forms.DecimalField(
