@@ -1,0 +1,230 @@
+"""Week grids: one week, Monday to Sunday, by site, room, clinician, track or patient, and the
+choices of the view switch."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.http import Http404
+
+from trellis.accounts.models import Role, User
+from trellis.organization.models import Room, Site, Track
+from trellis.patients.models import IN_TREATMENT_STATUSES
+from trellis.patients.selectors import patients_visible_to
+
+from ..models import (
+    Appointment,
+    BookingStatus,
+    GroupSession,
+)
+from .access import patients_by_name, schedule_sites, scheduled_patient, staff_by_name
+from .week import _minutes, week_dates
+
+
+# --- week grids ---------------------------------------------------------------------------------
+@dataclass
+class Entry:
+    start: datetime.time
+    end: datetime.time
+    title: str
+    detail: str
+    room: str
+    pinned: bool
+    kind: str  # "session" | "appointment"
+    public_id: uuid.UUID
+    # A group session's booked patients and its group type's sizes (None for appointments).
+    size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    # A cancelled booking is shown, greyed, with its reason; it counts for nothing.
+    cancelled: bool = False
+    cancel_reason: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.start, self.end)
+
+    @property
+    def below_minimum(self) -> bool:
+        return (
+            not self.cancelled
+            and self.size is not None
+            and self.min_size is not None
+            and self.size < self.min_size
+        )
+
+
+@dataclass
+class WeekGrid:
+    title: str
+    week_start: datetime.date
+    days: list[datetime.date]
+    columns: list[list[Entry]] = field(default_factory=list)
+
+    @property
+    def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
+        return list(zip(self.days, self.columns, strict=True))
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.columns)
+
+    @property
+    def total_minutes(self) -> int:
+        """The length of every booking shown but the cancelled ones, added up (the week's
+        booked time)."""
+        return sum(e.minutes for column in self.columns for e in column if not e.cancelled)
+
+
+VIEWS = ("site", "room", "clinician", "track", "patient")
+
+
+def _public_id(key: uuid.UUID | str) -> uuid.UUID:
+    """The key of a room, clinician, track or patient view as a UUID; 404 when it is not one
+    (a site code left over from another view, a mistyped link)."""
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise Http404 from None
+
+
+def week_grid(
+    user: User, *, view: str, key: uuid.UUID | str, week_start: datetime.date
+) -> WeekGrid:
+    """One week, Monday to Sunday, for a site, room, clinician, track or patient; 404 outside
+    the user's scope, for an unknown view and for a key that is not a public id."""
+    sites = list(schedule_sites(user))
+    if not sites or view not in VIEWS:
+        raise Http404
+    sessions = GroupSession.objects.filter(site__in=sites)
+    appointments = Appointment.objects.filter(site__in=sites)
+    title = ""
+    if view == "site":
+        site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
+        if site is None:
+            raise Http404
+        sessions, appointments = sessions.filter(site=site), appointments.filter(site=site)
+        title = site.name
+    elif view == "room":
+        room = Room.objects.filter(public_id=_public_id(key), site__in=sites).first()
+        if room is None:
+            raise Http404
+        sessions, appointments = sessions.filter(room=room), appointments.filter(room=room)
+        title = str(room)
+    elif view == "clinician":
+        person = User.objects.filter(
+            public_id=_public_id(key), staff_profile__sites__in=sites
+        ).first()
+        if person is None:
+            raise Http404
+        sessions = sessions.filter(facilitators=person)
+        appointments = appointments.filter(clinician=person)
+        title = person.display_name
+    elif view == "track":
+        track = (
+            Track.objects.filter(public_id=_public_id(key), site__in=sites)
+            .select_related("site")
+            .first()
+        )
+        if track is None:
+            raise Http404
+        sessions = sessions.filter(members__episode__track=track)
+        appointments = appointments.filter(episode__track=track)
+        # Tracks of the same name run at several sites: the title says which.
+        title = f"{track.name} ({track.site.name})"
+    else:
+        patient = scheduled_patient(user, _public_id(key))
+        sessions = sessions.filter(members__patient=patient)
+        appointments = appointments.filter(patient=patient)
+        title = patient.display_name
+    days = week_dates(week_start)
+    grid = WeekGrid(title=title, week_start=week_start, days=days, columns=[[] for _ in days])
+    span = (week_start, days[-1])
+    # The size counts every member: the sessions are chosen first (by a patient or a track,
+    # which would otherwise narrow the count to the members that matched) and counted after.
+    chosen = sessions.filter(date__range=span).values("pk")
+    for s in (
+        GroupSession.objects.filter(pk__in=chosen)
+        .select_related("group_type", "room")
+        .prefetch_related("facilitators")
+        .annotate(size=Count("members"))
+    ):
+        grid.columns[s.date.weekday()].append(
+            Entry(
+                s.start,
+                s.end,
+                s.group_type.name,
+                ", ".join(u.display_name for u in s.facilitators.all()),
+                s.room.name if s.room else "",
+                s.pinned,
+                "session",
+                s.public_id,
+                size=s.size,
+                min_size=s.group_type.min_size,
+                # The most it can take: the group's largest size, or the room's seats.
+                max_size=min(s.group_type.max_size, s.room.capacity)
+                if s.room
+                else s.group_type.max_size,
+                cancelled=s.status == BookingStatus.CANCELLED,
+                cancel_reason=s.cancel_reason,
+            )
+        )
+    for a in appointments.filter(date__range=span).select_related("patient", "clinician", "room"):
+        grid.columns[a.date.weekday()].append(
+            Entry(
+                a.start,
+                a.end,
+                f"{a.get_kind_display()}: {a.patient.display_name}",
+                a.clinician.display_name,
+                a.room.name if a.room else "",
+                a.pinned,
+                "appointment",
+                a.public_id,
+                cancelled=a.status == BookingStatus.CANCELLED,
+                cancel_reason=a.cancel_reason,
+            )
+        )
+    for column in grid.columns:
+        column.sort(key=lambda e: (e.cancelled, e.start, e.title))
+    return grid
+
+
+def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
+    """What the week views can show, per view, as (key, label).
+
+    A user of several sites (a director of two, an administrator) sees each track and patient
+    with its site, "Adult evening (Northside)": track names repeat between sites, and a long
+    list of patients is easier to read with the site beside each name."""
+    sites = list(schedule_sites(user))
+    several = len(sites) > 1
+
+    def at(label: str, site: Site) -> str:
+        return f"{label} ({site.name})" if several else label
+
+    clinicians = staff_by_name(
+        User.objects.filter(
+            role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
+        ).distinct()
+    )
+    # Patients in treatment: the ones with weeks to show (the patient list's scope).
+    patients = patients_by_name(
+        patients_visible_to(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
+    ).select_related("site")
+    return {
+        "site": [(s.code, s.name) for s in sites],
+        "room": [
+            (str(r.public_id), str(r))
+            for r in Room.objects.filter(site__in=sites, active=True).select_related("site")
+        ],
+        "clinician": [(str(u.public_id), u.display_name) for u in clinicians],
+        "track": [
+            (str(t.public_id), at(t.name, t.site))
+            for t in Track.objects.filter(site__in=sites, active=True).select_related("site")
+        ],
+        "patient": [(str(p.public_id), at(p.display_name, p.site)) for p in patients]
+        if sites
+        else [],
+    }
