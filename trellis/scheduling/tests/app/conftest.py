@@ -106,3 +106,20 @@ def appointment(week) -> Appointment:
         start=datetime.time(16),
         end=datetime.time(17),
     )
+
+
+@pytest.fixture
+def more_people(cast, week) -> None:
+    """A clinician whose username is nothing like their name, and patients whose shown names
+    sort differently from their last names."""
+    f.UserFactory(
+        username="zz-locum",
+        first_name="Bella",
+        last_name="Zorn",
+        role=Role.CLINICIAN,
+        sites=[cast.site_a],
+    )
+    patient = f.PatientFactory(
+        site=cast.site_a, first_name="Aaron", preferred_name="Zack", last_name="Able"
+    )
+    f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)

@@ -1,0 +1,30 @@
+"""Helpers the schedule page tests share: the week page's address, flash messages, the options
+of a select, and the people of `more_people` (conftest.py) as the dropdowns name them."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.urls import reverse
+
+WEEK = reverse("scheduling:week")
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def options(response, name: str) -> list[str]:
+    body = response.content.decode()
+    select = re.search(rf'<select [^>]*name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    assert select, name
+    return [
+        html.unescape(label)
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select[1])
+        if value
+    ]
+
+
+CLINICIANS = ["Alice Archer", "Bella Zorn", "Gus Grant"]
+PATIENTS = ["Erin Marsh", "Olive Stone", "Pat0 Extra", "Pat1 Extra", "Zack Able"]

@@ -1,0 +1,209 @@
+"""Bookings changed by hand: the move, session and booking pages name people and offer only those
+who can be booked, nothing goes into the past, and each edit says what it did."""
+
+from __future__ import annotations
+
+import datetime
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+
+from trellis.core.tests import factories as f
+from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
+from trellis.scheduling import services, weeks
+from trellis.scheduling.models import Appointment, PatientAvailability
+from trellis.scheduling.tests.app.pages import (
+    CLINICIANS,
+    PATIENTS,
+    WEEK,
+    messages_of,
+    options,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- 1. dropdowns name people, sorted by name; only patients who can be added --------------------
+def test_the_move_page_names_facilitators_and_patients_by_name(
+    cast, week, booked, more_people, login
+) -> None:
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(page, "facilitator") == CLINICIANS
+    # Offered to add: patients in treatment at the site and not in the session already.
+    assert options(page, "patient") == ["Zack Able"]
+
+
+def test_a_session_offers_only_patients_in_treatment_and_keeps_where_you_came_from(
+    cast, week, booked, more_people, login
+) -> None:
+    booked.members.filter(patient=cast.olive).delete()
+    client = login(cast.charlie)
+    url = reverse("scheduling:move", args=["session", booked.public_id])
+    assert options(client.get(url), "patient") == ["Olive Stone", "Zack Able"]
+    EpisodeOfCare.objects.filter(patient=cast.olive).update(status=EpisodeStatus.DISCHARGED)
+    teens = f.TrackFactory(site=cast.site_a, name="Teens", population="adolescent")
+    teen = f.PatientFactory(site=cast.site_a, first_name="Tia", last_name="Young")
+    f.EpisodeFactory(patient=teen, track=teens, status=EpisodeStatus.ACTIVE)
+    page = client.get(url)
+    # Not Olive (discharged), nor Tia (relapse prevention serves adults).
+    assert options(page, "patient") == ["Zack Able"]
+    booking = client.get(reverse("scheduling:appointment_new") + "?site=north")
+    assert "Olive Stone" not in options(booking, "patient")
+    assert "<h1>Relapse prevention" in page.content.decode()
+
+    zack = Patient.objects.get(first_name="Aaron")
+    PatientAvailability.objects.create(
+        patient=zack, weekday=0, start=datetime.time(16), end=datetime.time(21)
+    )
+    back = f"{WEEK}?view=site&key=north&week={week.monday}"
+    added = client.post(
+        reverse("scheduling:session_add_patient", args=[booked.public_id]),
+        {"patient": zack.pk, "next": back},
+        follow=True,
+    )
+    assert added.redirect_chain[-1][0] == f"{url}?{urlencode({'next': back})}"
+    assert "Zack Able was added to the session." in messages_of(added)
+    assert booked.members.filter(patient=zack).exists()
+
+
+def test_the_appointment_form_names_clinicians_and_patients_by_name(
+    cast, week, more_people, login
+) -> None:
+    page = login(cast.charlie).get(reverse("scheduling:appointment_new") + "?site=north")
+    assert options(page, "clinician") == CLINICIANS
+    assert options(page, "patient") == PATIENTS
+
+
+# --- 2. no bookings moved or added into the past -------------------------------------------------
+def _yesterday(site) -> datetime.date:
+    return weeks.site_today(site) - datetime.timedelta(days=1)
+
+
+def test_moving_a_session_into_the_past_is_refused_in_plain_words(cast, week, booked, login):
+    yesterday = _yesterday(cast.site_a)
+    page = login(cast.charlie).post(
+        reverse("scheduling:move", args=["session", booked.public_id]),
+        {"date": str(yesterday), "start": "17:00", "room": week.group_room.pk},
+    )
+    assert page.status_code == 200
+    assert f"{date_format(yesterday)} has passed; bookings can be moved or added from today" in (
+        page.content.decode()
+    )
+    booked.refresh_from_db()
+    assert booked.date == week.monday
+
+
+def test_the_move_check_says_a_past_date_has_passed(cast, week, appointment, login):
+    response = login(cast.charlie).post(
+        reverse("scheduling:move", args=["appointment", appointment.public_id]),
+        {
+            "check": "1",
+            "date": str(_yesterday(cast.site_a)),
+            "start": "16:00",
+            "room": week.office.pk,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"has passed" in response.content
+
+
+def test_booking_an_appointment_in_the_past_is_refused(cast, week, login):
+    page = login(cast.charlie).post(
+        reverse("scheduling:appointment_new") + "?site=north",
+        {
+            "patient": cast.olive.pk,
+            "kind": "individual",
+            "clinician": week.gus.pk,
+            "date": str(_yesterday(cast.site_a)),
+            "start": "17:00",
+            "minutes": 60,
+            "room": week.office.pk,
+        },
+    )
+    assert b"has passed" in page.content
+    assert not Appointment.objects.exists()
+
+
+def test_adding_a_patient_to_a_past_session_is_refused(cast, week, booked):
+    booked.members.filter(patient=cast.olive).delete()
+    booked.date = _yesterday(cast.site_a)
+    booked.save()
+    with pytest.raises(weeks.DateInPast, match="has passed"):
+        services.session_add_patient(actor=cast.charlie, session=booked, patient=cast.olive)
+    assert not booked.members.filter(patient=cast.olive).exists()
+
+
+def test_today_is_the_sites_today(cast, week, appointment, monkeypatch) -> None:
+    # 10:00 UTC on a Monday: already Tuesday on Kiritimati (UTC+14), still Monday elsewhere.
+    monday = datetime.date(2030, 1, 7)
+    instant = datetime.datetime(2030, 1, 7, 10, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    site = cast.site_a
+    site.timezone = "Pacific/Kiritimati"
+    site.save()
+    assert weeks.site_today(site) == monday + datetime.timedelta(days=1)
+    with pytest.raises(weeks.DateInPast):
+        services.appointment_move(
+            actor=cast.charlie,
+            appointment=appointment,
+            date=monday,
+            start=datetime.time(16),
+            room=week.office,
+            dry_run=True,
+        )
+    site.timezone = "Pacific/Pago_Pago"  # UTC-11: still Sunday
+    assert weeks.site_today(site) == monday - datetime.timedelta(days=1)
+    site.timezone = "Not/AZone"
+    assert weeks.site_today(site) == timezone.localdate()
+
+
+# --- 3. booking an appointment and pinning say what they did, where the coordinator looks --------
+def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, week, login):
+    client = login(cast.charlie)
+    form = client.get(reverse("scheduling:appointment_new") + "?site=north").content.decode()
+    assert reverse("scheduling:session_new") in form  # the schedule's tabs are there
+    later = week.monday + datetime.timedelta(weeks=3)
+    page = client.post(
+        reverse("scheduling:appointment_new") + "?site=north",
+        {
+            "patient": cast.olive.pk,
+            "kind": "individual",
+            "clinician": week.gus.pk,
+            "date": str(later),
+            "start": "17:00",
+            "minutes": 60,
+            "room": week.office.pk,
+        },
+        follow=True,
+    )
+    booked = Appointment.objects.get(date=later)
+    assert (
+        page.redirect_chain[-1][0]
+        == f"{WEEK}?view=site&key=north&week={later}#b-{booked.public_id}"
+    )
+    assert page.context["week_start"] == later
+    day = date_format(later, "l j F")
+    assert f"Booked: individual session of Olive Stone, {day} 17:00." in messages_of(page)
+
+
+def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, login) -> None:
+    client = login(cast.charlie)
+    here = f"{WEEK}?view=site&key=north&week={week.monday}"
+    page = client.get(here).content.decode()
+    card = f"#b-{booked.public_id}"
+    assert f'id="b-{booked.public_id}"' in page
+    assert f'name="next" value="{html.escape(here)}{card}"' in page
+    pin = reverse("scheduling:pin", args=["session", booked.public_id])
+    response = client.post(pin, {"next": here + card})
+    assert response["Location"] == here + card
+    # Said in the card the page returns to, not at the top of a long week.
+    page = client.get(here).content.decode()
+    shown = page[page.index(f'id="b-{booked.public_id}"') :]
+    assert 'role="status">Pinned: it stays as it is' in shown[: shown.index("</div>")]
+    client.post(pin, {"next": here + card})
+    assert "Unpinned: a run published" in client.get(here).content.decode()
+    assert "Unpinned" not in client.get(here).content.decode()  # said once
