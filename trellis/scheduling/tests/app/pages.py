@@ -1,11 +1,14 @@
 """Helpers the schedule page tests share: the week page's address, flash messages, the options
-of a select, and the people of `more_people` (conftest.py) as the dropdowns name them."""
+of a select, the queries of a page, and the people of `more_people` (conftest.py) as the
+dropdowns name them."""
 
 from __future__ import annotations
 
 import html
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 WEEK = reverse("scheduling:week")
@@ -13,6 +16,13 @@ WEEK = reverse("scheduling:week")
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
+
+
+def queries_for(client, url: str) -> int:
+    """How many SQL queries one GET of `url` makes (it must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 def options(response, name: str) -> list[str]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trellis.accounts.models import DAY_CODES, StaffAvailability
@@ -24,6 +22,7 @@ from trellis.scheduling.models import (
     ScheduleRun,
 )
 from trellis.scheduling.services.runs import RunOutOfDate
+from trellis.scheduling.tests.app.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -243,19 +242,14 @@ def test_the_run_page_makes_as_many_queries_for_more_patients(cast, week, login)
     url = reverse("scheduling:run", args=[run.public_id])
     client.get(url)
 
-    def counted() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    before = counted()
+    before = queries_for(client, url)
     for n in range(3):
         patient = f.PatientFactory(site=cast.site_a, first_name=f"More{n}", last_name="Late")
         f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
         PatientAvailability.objects.create(
             patient=patient, weekday=0, start=datetime.time(16), end=datetime.time(21)
         )
-    after = counted()
+    after = queries_for(client, url)
     assert after == before, (before, after)
 
 

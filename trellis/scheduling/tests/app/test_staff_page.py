@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trellis.accounts.models import Role, StaffAvailability
@@ -18,6 +16,7 @@ from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.instance_builder import build_instance
 from trellis.scheduling.services.bookings import OverlappingWindows
+from trellis.scheduling.tests.app.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -136,12 +135,7 @@ def test_the_staff_page_makes_as_many_queries_for_more_clinicians(cast, week, lo
     client = login(cast.charlie)
     client.get(LIST)  # the session and permissions warmed up
 
-    def counted() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(LIST).status_code == 200
-        return len(queries)
-
-    before = counted()
+    before = queries_for(client, LIST)
     for n in range(3):
         person = f.UserFactory(
             username=f"extra{n}", role=Role.CLINICIAN, sites=[week.group_room.site]
@@ -149,7 +143,7 @@ def test_the_staff_page_makes_as_many_queries_for_more_clinicians(cast, week, lo
         StaffAvailability.objects.create(
             staff=person.staff_profile, weekday=n, start=datetime.time(9), end=datetime.time(12)
         )
-    assert counted() == before
+    assert queries_for(client, LIST) == before
 
 
 def test_saving_no_times_or_no_competencies_says_what_it_means(cast, week, login) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from trellis.accounts.models import Role
 from trellis.core.tests import factories as f
 from trellis.scheduling.models import Appointment, PatientAvailability
+from trellis.scheduling.tests.app.pages import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -102,28 +103,20 @@ def test_every_listed_patient_links_to_a_page_the_user_may_open(cast, login, wee
 
 
 def test_the_page_makes_as_many_queries_for_more_patients(cast, login, week, booked) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from trellis.core.tests import factories as f
     from trellis.patients.models import EpisodeStatus
 
     client = login(cast.ivy)
     url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    before = count()
+    before = queries_for(client, url)
     for n in range(3):
         patient = f.PatientFactory(site=cast.site_a, first_name=f"More{n}", last_name="Extra")
         f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
         PatientAvailability.objects.create(
             patient=patient, weekday=0, start=datetime.time(16), end=datetime.time(21)
         )
-    assert count() == before
+    assert queries_for(client, url) == before
 
 
 def test_a_week_with_every_plan_met_says_so_without_an_empty_table(cast, login, week) -> None:
