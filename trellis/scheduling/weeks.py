@@ -56,6 +56,18 @@ def week_has_ended(week_start: datetime.date, today: datetime.date | None = None
     return (today or timezone.localdate()) >= week_start + datetime.timedelta(weeks=1)
 
 
+def published_span(
+    week_start: datetime.date, weeks: int, today: datetime.date, from_week: int = 0
+) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day publishing ``weeks`` weeks from ``week_start`` writes.
+
+    Nothing is written before today; ``from_week`` > 0 starts that many weeks in (a
+    publication extended). The first day is after the last when nothing is left to write.
+    """
+    first = max(week_start + datetime.timedelta(weeks=from_week), today)
+    return first, week_start + datetime.timedelta(weeks=weeks, days=-1)
+
+
 def range_text(today: datetime.date | None = None) -> str:
     first, last = week_bounds(today)
     return _("from the week of %(first)s to the week of %(last)s") % {

@@ -21,7 +21,7 @@ from ..models import (
     GroupSession,
 )
 from .access import patients_by_name, schedule_sites, scheduled_patient, staff_by_name
-from .week import _minutes, week_dates
+from .week import clock_minutes, week_dates
 
 
 # --- week grids ---------------------------------------------------------------------------------
@@ -45,7 +45,7 @@ class Entry:
 
     @property
     def minutes(self) -> int:
-        return _minutes(self.start, self.end)
+        return clock_minutes(self.start, self.end)
 
     @property
     def below_minimum(self) -> bool:

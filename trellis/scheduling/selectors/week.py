@@ -111,7 +111,8 @@ def cancellations_by_patient(
     return found
 
 
-def _minutes(start: datetime.time, end: datetime.time) -> int:
+def clock_minutes(start: datetime.time, end: datetime.time) -> int:
+    """Minutes from ``start`` to ``end`` on the same day."""
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
@@ -176,7 +177,7 @@ def appointment_as_format(a: Appointment) -> dict[str, Any]:
         "site": a.site.code,
         "day": DAY_CODES[a.date.weekday()],
         "start": f"{a.start:%H:%M}",
-        "minutes": _minutes(a.start, a.end),
+        "minutes": clock_minutes(a.start, a.end),
         "room": str(a.room.public_id) if a.room else None,
         "pinned": a.pinned,
     }

@@ -33,7 +33,7 @@ from ..models import (
     ScheduleRun,
 )
 from ..review import describe
-from ..weeks import WEEKS_AHEAD, week_has_ended
+from ..weeks import WEEKS_AHEAD, published_span, week_has_ended
 from .runs import RunOutOfDate, add_minutes, run_changes
 
 
@@ -128,8 +128,7 @@ def solution_publish(
     today = today or timezone.localdate()
     extending = from_week > 0
     written_from = week_start + datetime.timedelta(weeks=from_week)
-    first = max(written_from, today)
-    last_day = week_start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
+    first, last_day = published_span(week_start, weeks, today, from_week)
     if first > last_day and not extending:
         raise ValidationFailed(
             _("The weeks this would publish (to %(u)s) have passed: nothing is left to publish.")

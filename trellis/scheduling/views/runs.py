@@ -3,7 +3,6 @@ continuing the published weeks."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django.conf import settings
@@ -154,8 +153,9 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             context["publish_weeks"] = span
             # A week that has begun is published from today on (nothing is written in the past).
             if today > run.week_start:
-                context["publish_from"] = today
-                context["publish_until"] = run.week_start + datetime.timedelta(weeks=span, days=-1)
+                context["publish_from"], context["publish_until"] = weeks.published_span(
+                    run.week_start, span, today
+                )
     if run.status == RunStatus.PUBLISHED:
         context["publication"] = run.publications.first()
     return render(request, "scheduling/run.html", context)
