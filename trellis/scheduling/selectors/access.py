@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -91,7 +91,11 @@ def coordinated_sites(user: User) -> QuerySet[Site]:
 def runs_visible_to(user: User) -> QuerySet[ScheduleRun]:
     if not can_coordinate(user):
         return ScheduleRun.objects.none()
-    outside = ScheduleRun.objects.filter(~Q(sites__in=sites_of(user)), sites__isnull=False)
+    # A run holding any site outside the user's is outside: its preview names that site's
+    # patients and publishing it rewrites that site's weeks. (``~Q(sites__in=…)`` on the
+    # many-to-many would only leave out runs with no site in common.)
+    others = Site.objects.exclude(pk__in=sites_of(user).values("pk"))
+    outside = ScheduleRun.objects.filter(sites__in=others)
     return (
         ScheduleRun.objects.exclude(pk__in=outside.values("pk"))
         .prefetch_related("sites")

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..review import describe
 from ..weeks import WEEKS_AHEAD, published_span, week_has_ended
-from .runs import RunOutOfDate, add_minutes, run_changes
+from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
 
 
 def _date(week_start: datetime.date, week: int, day: str) -> datetime.date:
@@ -350,7 +350,10 @@ def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap)
 
 @transaction.atomic
 def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> Publication:
-    """Publish a finished run, unless what it was built from changed since (RunOutOfDate)."""
+    """Publish a finished run, unless what it was built from changed since (RunOutOfDate).
+
+    Only someone who coordinates every site of the run may (NotPermitted)."""
+    check_coordinates(actor, run.sites.all())
     if run.status != RunStatus.DONE or not run.solution:
         raise ValidationFailed(_("Only a finished run that has not been published can be."))
     if week_has_ended(run.week_start):
@@ -391,7 +394,11 @@ def schedule_extend(
     (``solution_publish`` with ``from_week``). Each continuation is a Publication of source
     "extension", in its own transaction, audited. A publication is not continued when a newer
     one holds only some of its sites (it would write over their newer week), nor when it does
-    not hold its week (published before publications kept it)."""
+    not hold its week (published before publications kept it).
+
+    With ``sites`` (a coordinator continuing their sites), a publication that also holds
+    another site is not continued: it would write that site's weeks. The daily continuation
+    (no ``sites``) or a coordinator of all its sites continues it."""
     today = today or timezone.localdate()
     horizon = monday_of(today) + datetime.timedelta(
         weeks=settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
@@ -407,7 +414,7 @@ def schedule_extend(
         codes = set(latest.sites)
         superseded = codes & seen
         seen |= codes
-        if not codes or superseded or not codes & wanted:
+        if not codes or superseded or not codes <= wanted:
             continue
         end = latest.week_start + datetime.timedelta(weeks=latest.weeks)
         if end >= horizon:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop, ngettext
 from trellis.accounts.models import User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
-from trellis.core.errors import ValidationFailed
+from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Site
 
 from ..instance_builder import build_instance
@@ -33,7 +33,7 @@ from ..models import (
     RunStatus,
     ScheduleRun,
 )
-from ..selectors import week_as_format
+from ..selectors import coordinated_sites, week_as_format
 from ..weeks import check_week
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -44,6 +44,22 @@ def add_minutes(start: datetime.time, minutes: int) -> datetime.time:
     if total >= 24 * 60:
         raise ValidationFailed(_("A booking must end before midnight."))
     return datetime.time(total // 60, total % 60)
+
+
+def check_coordinates(actor: User | None, sites: Iterable[Site]) -> None:
+    """NotPermitted unless ``actor`` coordinates every one of ``sites`` (no actor: the system).
+
+    A run or a publication of several sites is started, stopped and published only by someone
+    who coordinates all of them: its preview names every site's patients, and publishing
+    rewrites every site's weeks."""
+    if actor is None:
+        return
+    mine = set(coordinated_sites(actor).values_list("pk", flat=True))
+    outside = sorted(site.name for site in sites if site.pk not in mine)
+    if outside:
+        raise NotPermitted(
+            _("You do not coordinate the schedule of %(s)s.") % {"s": ", ".join(outside)}
+        )
 
 
 # --- runs ---------------------------------------------------------------------------------------
@@ -57,6 +73,7 @@ def run_create(
     ``weeks.WEEKS_AHEAD``); otherwise ``WeekOutOfRange``."""
     if not sites:
         raise ValidationFailed(_("Choose at least one site."))
+    check_coordinates(actor, sites)
     if week_start.weekday() != 0:
         raise ValidationFailed(_("A schedule week starts on a Monday."))
     check_week(week_start)  # WeekOutOfRange names the range
@@ -161,6 +178,7 @@ def run_stop(*, actor: User, run: ScheduleRun) -> ScheduleRun:
     its worker ends the search within a few seconds (between timetable steps, or at the next
     better week), polishes the best week found so far and finishes it as usual (``run_execute``),
     so it can be previewed and published. A stale run is marked stopped."""
+    check_coordinates(actor, run.sites.all())
     locked = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if not locked.is_active:
         if locked.is_stale:

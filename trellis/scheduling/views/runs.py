@@ -96,8 +96,10 @@ def schedule_continue(request: HttpRequest) -> HttpResponse:
         messages.info(
             request,
             _(
-                "Nothing was continued: no published week that is kept in full ends within "
-                "the next weeks. Publish a run of a later week instead."
+                "Nothing was continued: no published week of only your sites, kept in "
+                "full, ends within the next weeks. A week published with other sites is "
+                "continued daily, or by someone who coordinates all its sites. Publish a run "
+                "of a later week instead."
             ),
         )
     return go_back(request, reverse("scheduling:runs"))
