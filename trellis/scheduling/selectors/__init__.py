@@ -25,6 +25,7 @@ from .access import (
     session_for,
     staff_by_name,
     staff_for,
+    week_patients,
 )
 from .feeds import (
     active_feeds,
@@ -105,5 +106,6 @@ __all__ = [
     "week_as_format",
     "week_dates",
     "week_grid",
+    "week_patients",
     "week_sessions",
 ]

@@ -16,7 +16,7 @@ from trellis.core.errors import NotPermitted
 from trellis.organization.models import Site
 from trellis.organization.selectors import sites_of
 from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
-from trellis.patients.selectors import patients_visible_to
+from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from ..models import (
     Appointment,
@@ -177,11 +177,21 @@ def patients_to_book(
     return patients_visible_to(user).filter(site=site, pk__in=episodes.values("patient_id"))
 
 
-def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
-    """A patient whose week the user may see (the patient list's scope), or 404."""
+def week_patients(user: User) -> QuerySet[Patient]:
+    """The patients whose week the user may see, which shows the groups they attend.
+
+    A coordinator sees their patient list's (scheduling them is their work, past admission
+    too); a clinician the patients whose full chart they may open: their care team's, the
+    groups they lead, a break-the-glass grant. Other roles see none."""
     if not can_view_schedule(user):
-        raise Http404
-    patient = patients_visible_to(user).filter(public_id=public_id).select_related("site").first()
+        return Patient.objects.none()
+    patients = patients_visible_to(user)
+    return patients if can_coordinate(user) else with_full_chart(user, patients)
+
+
+def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
+    """A patient whose week the user may see (``week_patients``), or 404."""
+    patient = week_patients(user).filter(public_id=public_id).select_related("site").first()
     if patient is None:
         raise Http404
     return patient

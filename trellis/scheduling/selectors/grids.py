@@ -13,14 +13,19 @@ from django.http import Http404
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
 from trellis.patients.models import IN_TREATMENT_STATUSES
-from trellis.patients.selectors import patients_visible_to
 
 from ..models import (
     Appointment,
     BookingStatus,
     GroupSession,
 )
-from .access import patients_by_name, schedule_sites, scheduled_patient, staff_by_name
+from .access import (
+    patients_by_name,
+    schedule_sites,
+    scheduled_patient,
+    staff_by_name,
+    week_patients,
+)
 from .week import clock_minutes, week_dates
 
 
@@ -209,9 +214,9 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
             role=Role.CLINICIAN, staff_profile__sites__in=sites, is_active=True
         ).distinct()
     )
-    # Patients in treatment: the ones with weeks to show (the patient list's scope).
+    # Patients in treatment: the ones with weeks to show (``week_patients``).
     patients = patients_by_name(
-        patients_visible_to(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
+        week_patients(user).filter(episodes__status__in=IN_TREATMENT_STATUSES).distinct()
     ).select_related("site")
     return {
         "site": [(s.code, s.name) for s in sites],

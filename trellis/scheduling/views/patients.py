@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
 from trellis.patients.selectors import patient_for_write
@@ -58,6 +60,15 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                     % {"name": patient.display_name},
                 )
             return redirect("scheduling:patient", patient.public_id)
+    if request.method == "GET":
+        # The page shows the patient's and their family's times, and their calendar link.
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=patient,
+            obj=patient,
+            summary="Availability and schedule",
+        )
     context = {
         "patient": patient,
         "form": form,

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
 from trellis.patients.models import Patient
@@ -98,7 +100,16 @@ def week(request: HttpRequest) -> HttpResponse:
             # A patient not (or no longer) in treatment, opened from their page: the list
             # shows them rather than another patient's name beside their week.
             choices = {**choices, "patient": [(key, grid.title), *offered]}
-        shown = patients_visible_to(user).filter(public_id=key)
+        patient = selectors.scheduled_patient(user, uuid.UUID(key))
+        # Which groups a patient attends is part of their record: every read is audited.
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=patient,
+            obj=patient,
+            summary=f"Schedule, week of {week_start:%Y-%m-%d}",
+        )
+        shown = patients_visible_to(user).filter(pk=patient.pk)
         if with_full_chart(user, shown).exists():
             availability_url = reverse("scheduling:patient", args=[key])
     own_feed = selectors.active_feeds(user=user).first()

@@ -1,0 +1,81 @@
+"""A patient's week shows the groups they attend: it follows the chart's rule for clinicians,
+every read of it is audited, and no signed-in page is kept by the browser's caches."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from trellis.audit.models import AuditAction, AuditEvent
+from trellis.scheduling import selectors
+
+from .pages import WEEK, messages_of, options
+
+pytestmark = pytest.mark.django_db
+
+
+def _week_of(patient, week) -> str:
+    return f"{WEEK}?view=patient&key={patient.public_id}&week={week.monday}"
+
+
+def _views_of(patient) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=AuditAction.VIEW, patient_id=patient.pk))
+
+
+def test_reading_a_patients_week_is_audited(cast, week, booked, login) -> None:
+    response = login(cast.ivy).get(_week_of(cast.olive, week))
+    assert response.status_code == 200
+    assert "Relapse prevention" in response.content.decode()
+    (event,) = _views_of(cast.olive)
+    assert event.actor == cast.ivy
+    assert event.summary == f"Schedule, week of {week.monday:%Y-%m-%d}"
+    # The site's week names no patient and writes no such event.
+    login(cast.ivy).get(f"{WEEK}?view=site&key={cast.site_a.code}&week={week.monday}")
+    assert len(_views_of(cast.olive)) == 1
+
+
+def test_a_clinician_sees_the_weeks_of_the_patients_they_treat_only(cast, week, login) -> None:
+    client = login(cast.alice)
+    # Erin is on alice's care team; Olive is not, and alice leads none of her groups.
+    assert "Erin Marsh" in options(client.get(f"{WEEK}?view=patient"), "key")
+    assert "Olive Stone" not in options(client.get(f"{WEEK}?view=patient"), "key")
+    response = client.get(_week_of(cast.olive, week))
+    assert response.status_code == 200
+    assert messages_of(response) == ["That patient is not one whose week you can see."]
+    assert "Olive Stone" not in response.content.decode()
+    assert _views_of(cast.olive) == []
+    assert client.get(_week_of(cast.erin_record, week)).status_code == 200
+    assert len(_views_of(cast.erin_record)) == 1
+
+
+def test_leading_the_patients_group_lets_a_clinician_see_their_week(
+    cast, week, booked, login
+) -> None:
+    assert cast.alice in booked.facilitators.all()
+    response = login(cast.alice).get(_week_of(cast.olive, week))
+    assert messages_of(response) == []
+    assert "Olive Stone" in response.content.decode()
+
+
+def test_a_coordinator_sees_every_patient_in_treatment_in_their_list(cast, week, login) -> None:
+    names = options(login(cast.ivy).get(f"{WEEK}?view=patient"), "key")
+    assert {"Erin Marsh", "Olive Stone"} <= set(names)
+    assert set(selectors.week_patients(cast.dana)) == set()  # billing sees no one's week
+
+
+def test_the_availability_page_read_is_audited(cast, week, login) -> None:
+    url = reverse("scheduling:patient", args=[cast.erin_record.public_id])
+    assert login(cast.alice).get(url).status_code == 200
+    (event,) = _views_of(cast.erin_record)
+    assert event.summary == "Availability and schedule"
+
+
+def test_signed_in_pages_are_not_cached_and_keep_no_htmx_history(cast, week, login) -> None:
+    response = login(cast.alice).get(WEEK)
+    assert "no-store" in response["Cache-Control"]
+    assert 'hx-history="false"' in response.content.decode()
+
+
+def test_the_sign_in_page_is_not_marked(client) -> None:
+    response = client.get(reverse("login"))
+    assert 'hx-history="false"' not in response.content.decode()
