@@ -28,7 +28,9 @@ from .access import (
     week_patients,
 )
 from .feeds import (
+    FEED_AFTER_CARE,
     active_feeds,
+    feed_serving,
     patient_availability,
 )
 from .grids import (
@@ -63,6 +65,7 @@ from .week import (
 __all__ = [
     "CATALOGUE_EDITOR_ROLES",
     "COORDINATOR_ROLES",
+    "FEED_AFTER_CARE",
     "SCHEDULE_ENDS_WARNING_DAYS",
     "VIEWER_ROLES",
     "VIEWS",
@@ -79,6 +82,7 @@ __all__ = [
     "can_view_schedule",
     "cancellations_by_patient",
     "coordinated_sites",
+    "feed_serving",
     "grid_choices",
     "group_type_for",
     "group_types_visible_to",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from trellis.accounts.models import User
-from trellis.patients.models import Patient
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from trellis.accounts.models import Role, User
+from trellis.patients.models import OPEN_STATUSES, EpisodeOfCare, Patient
 
 from ..models import (
     CalendarFeed,
@@ -23,3 +26,34 @@ def active_feeds(*, user: User | None = None, patient: Patient | None = None) ->
     if user is not None:
         return feeds.filter(user=user)
     return feeds.filter(patient=patient)
+
+
+# After a patient's care ends, their feed serves this long more: long enough for a calendar that
+# syncs it to receive the cancelled bookings (and so take them off the patient's calendar),
+# short enough that a forgotten link stops.
+FEED_AFTER_CARE = datetime.timedelta(days=14)
+
+
+def feed_serving(token_hash: str, today: datetime.date | None = None) -> CalendarFeed | None:
+    """The calendar feed a secret link opens, or None when it does not (404).
+
+    A clinician's feed serves while its owner is an active clinician. A patient's serves while
+    they have an episode of care open, or one that ended (discharge, transfer) within
+    ``FEED_AFTER_CARE``, and not once their portal account (if any) is switched off."""
+    today = today or timezone.localdate()
+    in_care = EpisodeOfCare.objects.filter(patient=OuterRef("patient")).filter(
+        Q(status__in=OPEN_STATUSES) | Q(discharged_on__gte=today - FEED_AFTER_CARE)
+    )
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .filter(
+            Q(patient__isnull=True, user__is_active=True, user__role=Role.CLINICIAN)
+            | Q(
+                Exists(in_care),
+                Q(patient__user__isnull=True) | Q(patient__user__is_active=True),
+                patient__isnull=False,
+            )
+        )
+        .select_related("user", "patient")
+        .first()
+    )

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,12 +136,7 @@ def feed_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_not_required
 def ical(request: HttpRequest, token: str) -> HttpResponse:
-    feed = (
-        CalendarFeed.objects.filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
-        .filter(Q(user__is_active=True) | Q(patient__isnull=False))
-        .select_related("user", "patient")
-        .first()
-    )
+    feed = selectors.feed_serving(services.token_hash(token))
     if feed is None:
         raise Http404
     body = ical_feed(user=feed.user, patient=feed.patient)

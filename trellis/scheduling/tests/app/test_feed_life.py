@@ -1,0 +1,61 @@
+"""A calendar link works while its owner is in care (a patient) or an active clinician, and a
+fortnight after a patient's care ends, so their calendar receives the cancellations."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.accounts.models import Role
+from trellis.patients.models import EpisodeStatus
+from trellis.scheduling import selectors, services
+
+pytestmark = pytest.mark.django_db
+
+
+def _status(client, token: str) -> int:
+    return client.get(reverse("scheduling:ical", args=[token])).status_code
+
+
+def _ended(episode, days_ago: int, status=EpisodeStatus.DISCHARGED) -> None:
+    episode.status = status
+    episode.discharged_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+    episode.save()
+
+
+@pytest.mark.parametrize("status", [EpisodeStatus.DISCHARGED, EpisodeStatus.TRANSFERRED])
+def test_a_patients_feed_serves_a_fortnight_after_care_ends_then_stops(
+    cast, week, client, status
+) -> None:
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.olive)
+    assert _status(client, token) == 200
+    days = selectors.FEED_AFTER_CARE.days
+    _ended(cast.olive_episode, days, status)
+    assert _status(client, token) == 200  # the cancellations still reach the calendar
+    _ended(cast.olive_episode, days + 1, status)
+    assert _status(client, token) == 404
+
+
+def test_a_patients_feed_stops_when_their_portal_account_is_switched_off(
+    cast, week, client
+) -> None:
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    assert _status(client, token) == 200
+    cast.erin.is_active = False
+    cast.erin.save()
+    assert _status(client, token) == 404
+
+
+def test_a_clinicians_feed_stops_when_they_are_no_longer_a_clinician(cast, week, client) -> None:
+    _feed, token = services.feed_create(actor=cast.alice, user=cast.alice)
+    assert _status(client, token) == 200
+    cast.alice.role = Role.DIRECTOR
+    cast.alice.save()
+    assert _status(client, token) == 404
+    cast.alice.role = Role.CLINICIAN
+    cast.alice.is_active = False
+    cast.alice.save()
+    assert _status(client, token) == 404
