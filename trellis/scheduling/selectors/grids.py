@@ -13,6 +13,7 @@ from django.http import Http404
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
 from trellis.patients.models import IN_TREATMENT_STATUSES
+from trellis.patients.selectors import patients_visible_to
 
 from ..models import (
     Appointment,
@@ -26,7 +27,7 @@ from .access import (
     staff_by_name,
     week_patients,
 )
-from .week import clock_minutes, week_dates
+from .week import OUTSIDE, clock_minutes, week_dates
 
 
 # --- week grids ---------------------------------------------------------------------------------
@@ -177,12 +178,22 @@ def week_grid(
                 cancel_reason=s.cancel_reason,
             )
         )
-    for a in appointments.filter(date__range=span).select_related("patient", "clinician", "room"):
+    booked = list(
+        appointments.filter(date__range=span).select_related("patient", "clinician", "room")
+    )
+    # A patient listed at another site but treated on this one's track is not named.
+    listed = set(
+        patients_visible_to(user)
+        .filter(pk__in={a.patient_id for a in booked})
+        .values_list("pk", flat=True)
+    )
+    for a in booked:
+        who = a.patient.display_name if a.patient_id in listed else OUTSIDE
         grid.columns[a.date.weekday()].append(
             Entry(
                 a.start,
                 a.end,
-                f"{a.get_kind_display()}: {a.patient.display_name}",
+                f"{a.get_kind_display()}: {who}",
                 a.clinician.display_name,
                 a.room.name if a.room else "",
                 a.pinned,

@@ -12,10 +12,12 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trellis.accounts.models import DAY_CODES, Competency, User
 from trellis.organization.models import Room, Site
 from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
+from trellis.patients.selectors import patients_visible_to
 
 from ..instance_builder import public_ids
 from ..models import (
@@ -26,8 +28,13 @@ from ..models import (
     GroupType,
 )
 
+# What a patient outside the user's patient list is called where a booking would name them.
+OUTSIDE = gettext_lazy("A patient outside your sites")
+
 
 # --- the week in the FORMAT.md shape ----------------------------------------------------------
+
+
 def week_dates(week_start: datetime.date) -> list[datetime.date]:
     return [week_start + datetime.timedelta(days=i) for i in range(7)]
 
@@ -207,16 +214,30 @@ def week_as_format(
     }
 
 
-def patient_names(ids: Iterable[object]) -> dict[str, str]:
-    """Display names of patients by public id (as strings); other ids are left out."""
+def patient_names(ids: Iterable[object], viewer: User | None = None) -> dict[str, str]:
+    """Display names of patients by public id (as strings); other ids are left out.
+
+    With ``viewer``, a patient outside the viewer's patient list (listed at another site,
+    treated on one of theirs) is "A patient outside your sites"."""
     valid = public_ids(ids)
     if not valid:
         return {}
-    return {str(p.public_id): p.display_name for p in Patient.objects.filter(public_id__in=valid)}
+    patients = Patient.objects.filter(public_id__in=valid)
+    names = {str(p.public_id): p.display_name for p in patients}
+    if viewer is not None:
+        listed = {
+            str(p)
+            for p in patients_visible_to(viewer)
+            .filter(public_id__in=valid)
+            .values_list("public_id", flat=True)
+        }
+        names = {k: v if k in listed else str(OUTSIDE) for k, v in names.items()}
+    return names
 
 
-def names_for(instance: dict[str, Any]) -> dict[str, str]:
-    """What people call the instance's ids (rooms, clinicians, patients, sites, group types)."""
+def names_for(instance: dict[str, Any], viewer: User | None = None) -> dict[str, str]:
+    """What people call the instance's ids (rooms, clinicians, patients, sites, group types);
+    with ``viewer``, patients outside their list as in ``patient_names``."""
     names: dict[str, str] = {}
     room_ids = [r["id"] for r in instance.get("rooms", [])]
     user_ids = [c["id"] for c in instance.get("clinicians", [])]
@@ -225,8 +246,7 @@ def names_for(instance: dict[str, Any]) -> dict[str, str]:
         names[str(room.public_id)] = room.name
     for user in User.objects.filter(public_id__in=user_ids):
         names[str(user.public_id)] = user.display_name
-    for patient in Patient.objects.filter(public_id__in=patient_ids):
-        names[str(patient.public_id)] = patient.display_name
+    names.update(patient_names(patient_ids, viewer))
     for site in instance.get("sites", []):
         names[site["id"]] = site.get("name", site["id"])
     for group_type in instance.get("group_types", []):

@@ -70,7 +70,7 @@ def booking_pin(*, actor: User, booking: GroupSession | Appointment, pinned: boo
     )
 
 
-def _check(site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
+def _check(actor: User, site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
     """Raise ValidationFailed listing, in plain words, every rule the booking would break;
     DateInPast first when the day is before today in the site's zone. A session's minimum
     size is not one of them here: no hand edit makes a session smaller (taking a patient out
@@ -81,7 +81,7 @@ def _check(site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
     current = week_as_format([site], week_start)
     bookings = [*current["sessions"], *current["appointments"]]
     problems = rules.violations(
-        built.instance, bookings, proposed, names_for(built.instance), below_minimum_ok=True
+        built.instance, bookings, proposed, names_for(built.instance, actor), below_minimum_ok=True
     )
     if problems:
         raise ValidationFailed(" ".join(problems))
@@ -116,7 +116,7 @@ def session_move(
     )
     if monday_of(date) != monday_of(session.date):
         proposed["id"] = None  # another week: nothing of this week is left out
-    _check(session.site, date, proposed)
+    _check(actor, session.site, date, proposed)
     if dry_run:
         return session
     before = {"date": session.date, "start": session.start, "room": session.room}
@@ -157,7 +157,7 @@ def appointment_move(
     )
     if monday_of(date) != monday_of(appointment.date):
         proposed["id"] = None
-    _check(appointment.site, date, proposed)
+    _check(actor, appointment.site, date, proposed)
     if dry_run:
         return appointment
     minutes = proposed["minutes"]
@@ -209,7 +209,7 @@ def appointment_add(
         "minutes": minutes,
         "room": str(room.public_id) if room else None,
     }
-    _check(site, date, proposed)
+    _check(actor, site, date, proposed)
     appointment = Appointment.objects.create(
         kind=kind,
         patient=patient,
@@ -256,7 +256,7 @@ def session_add(
         "facilitators": [str(facilitator.public_id)],
         "patients": [],
     }
-    _check(site, date, proposed)
+    _check(actor, site, date, proposed)
     session = GroupSession.objects.create(
         group_type=group_type,
         site=site,
@@ -286,7 +286,7 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
     if str(patient.public_id) in proposed["patients"]:
         raise ValidationFailed(_("%(p)s is already in this session.") % {"p": patient})
     proposed["patients"] = [*proposed["patients"], str(patient.public_id)]
-    _check(session.site, session.date, proposed)
+    _check(actor, session.site, session.date, proposed)
     GroupSessionPatient.objects.create(session=session, patient=patient, episode=episode)
     audit_record(
         actor=actor,

@@ -124,7 +124,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     }
     if run.solution:
         sites = list(run.sites.all())
-        names = selectors.names_for(run.instance)
+        names = selectors.names_for(run.instance, user)
         type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
         # Against the week as it repeats: a one-date cancellation is not a change of the week.
         current = selectors.week_as_format(sites, run.week_start, pattern=True)
@@ -133,7 +133,9 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
         # The current week can hold patients the run no longer schedules (discharged since):
         # name them too rather than show their ids.
-        names.update(selectors.patient_names(p for p in diff.patients_moved if p not in names))
+        names.update(
+            selectors.patient_names((p for p in diff.patients_moved if p not in names), user)
+        )
         notes = run.stats.get("notes", {})
         context.update(
             added=[describe(s, type_names) for s in diff.added],

@@ -192,10 +192,10 @@ def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[
     published = selectors.week_as_format(chosen, week_start)
     # Hand moves and later changes (availability, discharges) can leave a published booking
     # breaking a hard rule: unmet_reasons re-checks each one and names the rule.
-    names = selectors.names_for(built.instance)
+    names = selectors.names_for(built.instance, user)
     booked = {p for s in published["sessions"] for p in s["patients"]}
     booked |= {a["patient"] for a in published["appointments"]}
-    names.update(selectors.patient_names(booked - names.keys()))
+    names.update(selectors.patient_names(booked - names.keys(), user))
     reasons = unmet_reasons(built.instance, published, names=names)
     if not reasons:
         return []
@@ -301,6 +301,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         )
     context = {
         "booking": booking,
+        "patient_name": _patient_name(user, booking),
         "kind": kind,
         "form": form,
         "add_form": add_form,
@@ -395,7 +396,7 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
                 request,
                 _("Cancelled %(what)s on %(day)s at %(time)s.")
                 % {
-                    "what": _booking_title(booking),
+                    "what": _booking_title(user, booking),
                     "day": date_format(booking.date, "l j F"),
                     "time": f"{booking.start:%H:%M}",
                 },
@@ -404,6 +405,7 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
     members, others = _members(user, booking) if isinstance(booking, GroupSession) else ([], 0)
     context = {
         "booking": booking,
+        "patient_name": _patient_name(user, booking),
         "kind": kind,
         "form": form,
         "problems": problems,
@@ -415,10 +417,18 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
     return render(request, "scheduling/cancel.html", context)
 
 
-def _booking_title(booking: GroupSession | Appointment) -> str:
+def _patient_name(user: User, booking: GroupSession | Appointment) -> str:
+    """An appointment's patient as the user may call them (``patient_names``); "" for a session."""
+    if isinstance(booking, GroupSession):
+        return ""
+    key = str(booking.patient.public_id)
+    return selectors.patient_names([key], user).get(key, "")
+
+
+def _booking_title(user: User, booking: GroupSession | Appointment) -> str:
     if isinstance(booking, GroupSession):
         return booking.group_type.name
-    return f"{booking.get_kind_display()} ({booking.patient.display_name})"
+    return f"{booking.get_kind_display()} ({_patient_name(user, booking)})"
 
 
 def _site_to_book(request: HttpRequest, user: User) -> tuple[QuerySet[Site], Site]:

@@ -3,6 +3,8 @@ every read of it is audited, and no signed-in page is kept by the browser's cach
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -79,3 +81,53 @@ def test_signed_in_pages_are_not_cached_and_keep_no_htmx_history(cast, week, log
 def test_the_sign_in_page_is_not_marked(client) -> None:
     response = client.get(reverse("login"))
     assert 'hx-history="false"' not in response.content.decode()
+
+
+@pytest.fixture
+def treated_here(cast, week):
+    """An individual session at Northside of a patient listed at Southside (her episode is on a
+    Northside track), with gus, Thursday of the week."""
+    from trellis.core.tests import factories as f
+    from trellis.patients.models import EpisodeStatus
+
+    nia = f.PatientFactory(site=cast.site_b, first_name="Nia", last_name="Far")
+    episode = f.EpisodeFactory(patient=nia, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+    return f.AppointmentFactory(
+        episode=episode,
+        clinician=week.gus,
+        site=cast.site_a,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=10),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )
+
+
+def test_a_patient_outside_the_list_is_not_named_in_the_week_or_on_the_booking(
+    cast, week, treated_here, login
+) -> None:
+    client = login(cast.charlie)
+    monday = treated_here.date - datetime.timedelta(days=treated_here.date.weekday())
+    page = client.get(f"{WEEK}?view=site&key={cast.site_a.code}&week={monday}").content.decode()
+    assert "Individual session: A patient outside your sites" in page
+    assert "Nia Far" not in page
+    move = reverse("scheduling:move", args=["appointment", treated_here.public_id])
+    page = client.get(move).content.decode()
+    assert "A patient outside your sites" in page
+    assert "Nia Far" not in page
+    # An administrator lists every patient, and sees her name.
+    assert "Nia Far" in login(cast.adam).get(move).content.decode()
+    cancel = reverse("scheduling:cancel", args=["appointment", treated_here.public_id])
+    text = login(cast.charlie).post(cancel, {"reason": "Ill"}, follow=True).content.decode()
+    assert "Cancelled Individual session (A patient outside your sites)" in text
+
+
+def test_the_move_check_does_not_name_a_patient_outside_the_list(
+    cast, week, treated_here, login
+) -> None:
+    url = reverse("scheduling:move", args=["appointment", treated_here.public_id])
+    data = {"date": str(treated_here.date), "start": "18:00", "room": week.office.pk}
+    checked = login(cast.charlie).post(url, {"check": "1", **data}, HTTP_HX_REQUEST="true")
+    text = checked.content.decode()
+    assert "A patient outside your sites" in text  # she has no times on record
+    assert "Nia" not in text
