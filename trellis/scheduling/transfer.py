@@ -46,6 +46,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
             "back, two years ahead)",
         )
         parser.add_argument("-o", "--output", required=True, help="where to write the instance")
+        parser.add_argument(
+            "--actor",
+            default="",
+            help="username recorded in the audit trail (default: none, recorded as the command "
+            "line)",
+        )
     else:
         parser.description = (
             "Publish a solution of an exported instance: create its sessions and appointments "
@@ -79,7 +85,21 @@ def _load(path: str, what: str) -> Any:
         raise ValueError(f"{what} {path} is not valid JSON: {error}") from None
 
 
+def _actor(username: str) -> Any:
+    """The user named by ``--actor`` (None without one); ValueError for an unknown name."""
+    from trellis.accounts.models import User
+
+    if not username:
+        return None
+    actor = User.objects.filter(username=username).first()
+    if actor is None:
+        raise ValueError(f"no user {username!r}")
+    return actor
+
+
 def export(args: argparse.Namespace) -> int:
+    from trellis.audit.models import AuditAction
+    from trellis.audit.services import audit_record
     from trellis.organization.models import Site
 
     from . import weeks
@@ -98,6 +118,7 @@ def export(args: argparse.Namespace) -> int:
     unknown = sorted(set(args.sites) - {s.code for s in sites})
     if unknown:
         raise ValueError(f"no site with code {unknown[0]!r}")
+    actor = _actor(args.actor)
     built = build_instance(sites, week)
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
@@ -105,6 +126,14 @@ def export(args: argparse.Namespace) -> int:
             handle.write("\n")
     except OSError as error:
         raise ValueError(f"cannot write {args.output}: {error.strerror}") from None
+    # The file holds every patient's hours and plan: writing it is recorded like any export.
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        summary=f"Schedule instance of the week of {week} ({', '.join(args.sites)}; "
+        f"{len(built.instance['patients'])} patients) written to a file",
+        actor_label="" if actor else "command line",
+    )
     print(
         f"exported {len(built.instance['patients'])} patients, "
         f"{len(built.instance['clinicians'])} clinicians, {len(built.instance['rooms'])} rooms "
@@ -115,18 +144,13 @@ def export(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    from trellis.accounts.models import User
     from trellis.core.errors import TrellisError
 
     from .services import solution_publish
 
     instance = _load(args.instance, "instance")
     solution = _load(args.solution, "solution")
-    actor = None
-    if args.actor:
-        actor = User.objects.filter(username=args.actor).first()
-        if actor is None:
-            raise ValueError(f"no user {args.actor!r}")
+    actor = _actor(args.actor)
     if args.weeks is not None and args.weeks < 1:
         raise ValueError("--weeks must be at least 1")
     if not isinstance(instance, dict) or not isinstance(solution, dict):

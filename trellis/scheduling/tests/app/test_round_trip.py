@@ -193,3 +193,21 @@ def test_export_refuses_a_week_outside_the_schedules_range(week, tmp_path, capsy
     far = week.monday + datetime.timedelta(weeks=520)
     assert _run("export", "north", "--week", str(far), "-o", str(tmp_path / "x")) == 2
     assert f"--week {far} is outside" in capsys.readouterr().err
+
+
+def test_an_export_is_an_audit_event(cast, week, tmp_path, capsys):
+    from trellis.audit.models import AuditAction, AuditEvent
+
+    path = tmp_path / "week.json"
+    assert _run("export", "north", "--week", str(week.monday), "-o", str(path)) == 0
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.actor is None
+    assert event.actor_label == "command line"
+    assert event.summary == (
+        f"Schedule instance of the week of {week.monday} (north; 4 patients) written to a file"
+    )
+    args = ("export", "north", "--week", str(week.monday), "-o", str(path), "--actor")
+    assert _run(*args, "charlie") == 0
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("pk").actor == cast.charlie
+    assert _run(*args, "nobody") == 2
+    assert "no user 'nobody'" in capsys.readouterr().err
