@@ -16,6 +16,7 @@ urlpatterns = [
     path("runs/<uuid:public_id>/", views.run_detail, name="run"),
     path("runs/<uuid:public_id>/publish/", views.run_publish, name="publish"),
     path("runs/<uuid:public_id>/stop/", views.run_stop, name="stop"),
+    path("sessions/<uuid:public_id>/", views.session_roster, name="roster"),
     path("<slug:kind>/<uuid:public_id>/pin/", views.pin, name="pin"),
     path("<slug:kind>/<uuid:public_id>/move/", views.booking_move, name="move"),
     path("<slug:kind>/<uuid:public_id>/cancel/", views.booking_cancel, name="cancel"),

@@ -195,3 +195,11 @@ def scheduled_patient(user: User, public_id: uuid.UUID) -> Patient:
     if patient is None:
         raise Http404
     return patient
+
+
+def roster(user: User, session: GroupSession) -> tuple[list[Patient], int]:
+    """A session's patients whose week the user may see (``week_patients``: a facilitator sees
+    every member of the groups they lead), by name, and how many others it has."""
+    booked = list(session.members.values_list("patient_id", flat=True))
+    shown = list(patients_by_name(week_patients(user).filter(pk__in=booked)))
+    return shown, len(booked) - len(shown)

@@ -2,12 +2,14 @@
 
 runs.py: optimising a week (start, progress, preview, stop, publish); weeks.py: the week views,
 plans not met, pins, moves, cancellations and bookings added by hand; catalogue.py: the group
-catalogue; patients.py: a patient's schedule and availability, calendar feeds; staff.py: the
-clinicians as the optimizer sees them; common.py: who may see or coordinate.
+catalogue; patients.py: a patient's schedule and availability, calendar feeds; roster.py: who
+is in a group session; staff.py: the clinicians as the optimizer sees them; common.py: who may
+see or coordinate.
 """
 
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
+from .roster import session_roster
 from .runs import run_detail, run_list, run_publish, run_stop, schedule_continue
 from .staff import staff_edit, staff_list
 from .weeks import (
@@ -41,6 +43,7 @@ __all__ = [
     "session_add_patient",
     "session_new",
     "session_remove_patient",
+    "session_roster",
     "staff_edit",
     "staff_list",
     "unmet",

@@ -31,7 +31,6 @@ from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, Sessi
 from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
-from ..selectors import patients_by_name
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
 
 VIEW_LABELS = {
@@ -261,7 +260,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         messages.error(request, str(_("This booking was cancelled and can no longer be moved.")))
         return go_back(request, reverse("scheduling:week"))
     add_form = AddPatientForm(patients=_addable(user, session)) if session else None
-    members, others = _members(user, session) if session else ([], 0)
+    members, others = selectors.roster(user, session) if session else ([], 0)
     problems = ""
     # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
     checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
@@ -351,18 +350,11 @@ def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
     )
 
 
-def _members(user: User, session: GroupSession) -> tuple[list[Patient], int]:
-    """The session's patients the user may see, by name, and how many others it has."""
-    booked = list(session.members.values_list("patient_id", flat=True))
-    visible = list(patients_by_name(patients_visible_to(user).filter(pk__in=booked)))
-    return visible, len(booked) - len(visible)
-
-
 @require_POST
 def session_remove_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     session = selectors.session_for(user, public_id, write=True)
-    members, _others = _members(user, session)
+    members, _others = selectors.roster(user, session)
     chosen = request.POST.get("patient", "")
     patient = next((p for p in members if str(p.public_id) == chosen), None)
     if patient is None:
@@ -402,7 +394,9 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
                 },
             )
             return go_back(request, reverse("scheduling:week"))
-    members, others = _members(user, booking) if isinstance(booking, GroupSession) else ([], 0)
+    members, others = (
+        selectors.roster(user, booking) if isinstance(booking, GroupSession) else ([], 0)
+    )
     context = {
         "booking": booking,
         "patient_name": _patient_name(user, booking),
