@@ -23,7 +23,27 @@
     // Only server round trips renew the session, so only they reset the timer.
     document.addEventListener("htmx:afterRequest", reset);
     reset();
+    // Typing in a form is activity too: at most once every two minutes it renews the session
+    // (the warning's "Stay signed in" button does the same at once), so slow typing loses
+    // nothing. A page merely left open still signs out.
+    var lastPing = Date.now();
+    var keepAlive = document.getElementById("keep-alive");
+    document.addEventListener("input", function (event) {
+      if (!keepAlive || !event.target.form || Date.now() - lastPing < 120000) { return; }
+      lastPing = Date.now();
+      keepAlive.click();
+    });
+    if (warning) {
+      var shown = new MutationObserver(function () {
+        if (!warning.hidden && keepAlive) { keepAlive.focus(); }
+      });
+      shown.observe(warning, { attributes: true, attributeFilter: ["hidden"] });
+    }
   }
+
+  // A page that opens on one part of itself (a finished run's preview) marks it data-autofocus.
+  var first = document.querySelector("[data-autofocus]");
+  if (first) { first.focus(); }
 
   // Confirm before destructive or irreversible actions: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
@@ -32,18 +52,17 @@
   });
 
   // Slow posts (a schedule run, a publication): <form data-busy="Publishing…"> says the page is
-  // working in its [data-busy-note] and turns off its buttons once sent, so a second click does
-  // not send it twice. Turned off after the submission has started: a disabled button would
-  // leave its own name and value out of the form's data.
+  // working in its [data-busy-note] and marks its buttons busy once sent; a second click does
+  // not send it twice. Marked after the submission has started.
+  // The buttons are marked aria-disabled, not disabled, so the pressed one keeps the focus
+  // (data-busy-sent already refuses a second submission); the note is an empty status region
+  // from the start, so writing its text is announced.
   var setBusy = function (form, busy) {
     Array.prototype.forEach.call(form.querySelectorAll("button"), function (button) {
-      button.disabled = busy;
+      if (busy) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
     });
     var note = form.querySelector("[data-busy-note]");
-    if (note) {
-      note.textContent = busy ? form.getAttribute("data-busy") : "";
-      note.hidden = !busy;
-    }
+    if (note) { note.textContent = busy ? form.getAttribute("data-busy") : ""; }
   };
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import Role, User
 from trellis.assessments.selectors import open_alerts_for_home
@@ -123,3 +124,10 @@ def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Renew the signed-in session (every request does, SESSION_SAVE_EVERY_REQUEST): the idle
+    warning's "Stay signed in" button, and typing in a form, call it. Nothing is returned."""
+    return HttpResponse(status=204)

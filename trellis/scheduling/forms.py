@@ -278,6 +278,8 @@ class GroupTypeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Required in effect (GroupType.clean): shown as required (partials/_field.html).
+        self.fields["populations"].shown_required = True  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Plans and schedule files name the type by it.")

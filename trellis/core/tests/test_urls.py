@@ -21,6 +21,7 @@ EVERYONE = set(CAST_USERS)
 SPEC: dict[str, tuple[str, set[str], int, dict[str, str]]] = {
     "home": ("GET", EVERYONE, 200, {}),
     "healthz": ("GET", EVERYONE, 200, {}),
+    "keep_alive": ("POST", EVERYONE, 204, {}),
     "set_language": ("POST", EVERYONE, 302, {"language": "es", "next": "/"}),
     "patients:list": ("GET", {"alice", "bob", "charlie", "ivy", "adam"}, 200, {}),
     "patients:new": ("GET", {"alice", "bob", "charlie", "ivy", "adam"}, 200, {}),

@@ -109,10 +109,21 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     run = selectors.run_for(user, public_id)
     if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "scheduling/partials/_progress.html", {"run": run})
         if not run.is_active and request.GET.get("was") == "active":
-            response["HX-Refresh"] = "true"
-        return response
+            # Finished: the whole page again, which focuses its preview and says so.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = (
+                reverse("scheduling:run", args=[run.public_id]) + "?finished=1"
+            )
+            return response
+        # Announced only when the status or the stage changes, not every second.
+        now = f"{run.status}:{run.stage}"
+        announce = ""
+        if request.GET.get("seen", now) != now:
+            announce = f"{run.status_label}. {run.stage}" if run.stage else str(run.status_label)
+        return render(
+            request, "scheduling/partials/_progress.html", {"run": run, "announce": announce}
+        )
     # A run of a week that has ended is a record to look at, not to publish or run again.
     today = timezone.localdate()
     week_over = weeks.week_has_ended(run.week_start, today)
@@ -121,6 +132,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "can_coordinate": True,
         "starting": _starting(),
         "week_over": week_over,
+        "finished": request.GET.get("finished") == "1" and not run.is_active,
     }
     if run.solution:
         sites = list(run.sites.all())

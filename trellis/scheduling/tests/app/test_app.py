@@ -55,14 +55,33 @@ def test_a_run_solves_in_the_background_shows_a_preview_and_publishes(cast, week
     assert AuditEvent.objects.filter(object_type="scheduling.publication").exists()
 
 
-def test_htmx_progress_fragment_refreshes_the_page_when_done(cast, week, login):
+def test_htmx_progress_fragment_opens_the_finished_run_at_its_preview(cast, week, login):
     client = login(cast.charlie)
     _start_run(client, week)
     run = ScheduleRun.objects.get()
     fragment = client.get(
         reverse("scheduling:run", args=[run.public_id]) + "?was=active", HTTP_HX_REQUEST="true"
     )
-    assert fragment["HX-Refresh"] == "true"
+    url = reverse("scheduling:run", args=[run.public_id]) + "?finished=1"
+    assert fragment["HX-Redirect"] == url
+    page = client.get(url).content.decode()
+    assert "The run has finished:" in page
+    assert 'id="preview-h" tabindex="-1" data-autofocus' in page
+
+
+def test_htmx_progress_announces_a_change_of_stage_only(cast, week, login):
+    client = login(cast.charlie)
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=5
+    )
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="timetable")
+    url = reverse("scheduling:run", args=[run.public_id]) + "?was=active"
+    same = client.get(url + "&seen=running:timetable", HTTP_HX_REQUEST="true").content.decode()
+    assert "run-announce" not in same
+    changed = client.get(url + "&seen=running:construct", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="run-announce" class="visually-hidden" role="status" hx-swap-oob="true"' in changed
+    assert "Running. timetable" in changed
+    assert "aria-live" not in changed
 
 
 def test_publish_keeps_pinned_bookings(cast, week):

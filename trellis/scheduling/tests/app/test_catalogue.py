@@ -286,3 +286,12 @@ def test_a_type_no_longer_offered_says_how_many_sessions_stay_booked(cast, login
     said = [str(m) for m in page.context["messages"]]
     last = date_format(booked.date)
     assert f"1 session of Relapse prevention is still booked, to {last}" in said[-1]
+
+
+def test_a_group_of_choices_names_its_error_and_help_and_says_it_is_required(cast, login):
+    page = login(cast.charlie).post(NEW, _form(name="Teen art", populations=[])).content.decode()
+    assert 'aria-describedby="id_populations_error"' in page
+    assert 'aria-describedby="id_requires_helptext"' in page
+    assert 'id="id_requires_helptext"' in page
+    legend = page.split("Populations the group serves", 1)[1].split("</legend>", 1)[0]
+    assert "(required)" in legend  # required in effect, though the model checks it

@@ -24,10 +24,12 @@ def test_the_which_list_follows_the_show_switch(
     page = browser_page
     sign_in(page, e2e_server, cast.charlie)
     page.goto(f"{e2e_server.url}/schedule/?view=site&key=north&week={week.monday}")
-    expect(page.get_by_label("Which")).to_contain_text("Northside")
+    expect(page.get_by_label("Site", exact=True)).to_contain_text("Northside")
 
     page.get_by_label("Show").select_option("clinician")
-    expect(page.get_by_label("Which")).to_contain_text("Gus Grant")
+    # The second list is named by the view, and the tab's title follows the page.
+    expect(page.get_by_label("Clinician", exact=True)).to_contain_text("Gus Grant")
     expect(page.locator("h1")).to_contain_text("Alice Archer")  # the view's first choice
+    expect(page).to_have_title(f"Schedule: Alice Archer, week of {week.monday:%-d %b %Y} · Trellis")
     assert "view=clinician" in page.url
-    expect(page.get_by_label("Week of")).to_have_value(str(week.monday))
+    expect(page.get_by_label("Week of", exact=True)).to_have_value(str(week.monday))
