@@ -97,6 +97,14 @@ def availability(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("portal:availability")
+    if request.method == "GET":
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=patient,
+            obj=patient,
+            summary="Own availability in the portal",
+        )
     return render(request, "portal/availability.html", {"form": form, "family": family})
 
 
@@ -105,7 +113,14 @@ def availability(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest) -> HttpResponse:
     """The calendar-link page. A new link is shown here once, right after it is made."""
     user = acting_user(request)
-    _patient, active = selectors.my_feed(user)
+    patient, active = selectors.my_feed(user)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=patient,
+        summary="Own calendar link page in the portal",
+    )
     context = {"feed": active, "new_feed_url": request.session.pop(NEW_FEED_KEY, "")}
     return render(request, "portal/feed.html", context)
 

@@ -5,7 +5,8 @@ clinicians (users) and patients their ``public_id`` as a string — stable acros
 solution file maps back onto the same rows (``IdMap``).
 
 Which patients: those with an active episode on a track of the chosen sites. Their requirement is
-``trellis.plans.selectors.weekly_requirement(episode)`` when that app exists and returns one,
+``trellis.plans.selectors.weekly_requirements(episodes)`` (one query for every episode) when
+that app exists and returns one,
 otherwise ``settings.TRELLIS["DEFAULT_WEEKLY_REQUIREMENT"]`` for the track's population; the run
 records which patients used the default.
 """

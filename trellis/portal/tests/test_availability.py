@@ -17,6 +17,8 @@ def test_the_page_shows_the_windows_as_they_are(cast, portal_week, login):
     assert "Mon 16:00-21:00\nTue 16:00-21:00\nWed 16:00-21:00" in page
     assert "Thursday 18:00–20:00" in page  # the family's window, shown, not editable
     assert 'name="family"' not in page
+    (event,) = AuditEvent.objects.filter(action=AuditAction.VIEW, patient=cast.erin_record)
+    assert event.summary == "Own availability in the portal"
 
 
 def test_bad_input_is_refused_in_plain_words_and_kept(cast, portal_week, login):

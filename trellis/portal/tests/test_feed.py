@@ -21,6 +21,9 @@ def make_link(client) -> str:
 def test_a_patient_makes_a_feed_of_their_own_schedule_shown_once(cast, portal_week, login):
     client = login(cast.erin)
     assert "You have no calendar link." in client.get(reverse("portal:feed")).content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, summary="Own calendar link page in the portal"
+    ).exists()
     url = make_link(client)
     again = client.get(reverse("portal:feed")).content.decode()
     assert url not in again  # shown once only

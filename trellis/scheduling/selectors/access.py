@@ -15,9 +15,10 @@ from trellis.accounts.models import Role, User
 from trellis.core.errors import NotPermitted
 from trellis.organization.models import Site
 from trellis.organization.selectors import sites_of
-from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
+from trellis.patients.models import EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
+from ..instance_builder import SCHEDULED_STATUSES
 from ..models import (
     Appointment,
     GroupSession,
@@ -169,9 +170,10 @@ def staff_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> User:
 def patients_to_book(
     user: User, site: Site, populations: Sequence[str] | None = None
 ) -> QuerySet[Patient]:
-    """The patients the user may see at `site` who are in treatment (on a track of one of
-    `populations`, when given): the ones a booking by hand may take."""
-    episodes = EpisodeOfCare.objects.filter(status__in=IN_TREATMENT_STATUSES)
+    """The patients the user may see at `site` whose episode is active (on a track of one of
+    `populations`, when given): the ones a booking by hand may take, as the optimizer would
+    (``instance_builder.SCHEDULED_STATUSES``; the services refuse anyone else)."""
+    episodes = EpisodeOfCare.objects.filter(status__in=SCHEDULED_STATUSES)
     if populations is not None:
         episodes = episodes.filter(track__population__in=populations)
     return patients_visible_to(user).filter(site=site, pk__in=episodes.values("patient_id"))

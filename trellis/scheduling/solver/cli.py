@@ -1,9 +1,9 @@
-"""`python -m trellis.scheduling SUBCOMMAND ...`: solve (pure) and, later, export/import.
+"""`python -m trellis.scheduling SUBCOMMAND ...`: solve (pure), export and import.
 
 Subcommands live in `SUBCOMMANDS`: name -> (module, help). A module provides
 `configure(parser)` and `run(args) -> int`. `solve` is here and never imports Django; `export`
-and `import` (they need Django) will live in `trellis.scheduling.transfer` and are imported only
-when chosen, so adding them is one line each in `SUBCOMMANDS`.
+and `import` (they need Django) live in `trellis.scheduling.transfer`, imported only when one
+of them is chosen.
 """
 
 from __future__ import annotations

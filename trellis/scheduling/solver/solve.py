@@ -56,9 +56,10 @@ def solve(
     each patient whose bookings change costs a penalty below clinical quality. Bookings marked
     `"pinned": true` in `previous`, or whose id is in `pinned`, never move.
 
-    `should_stop` is asked between search steps and on each better week; once it returns True
-    the search ends, and each site only proves its bound and polishes the week it has (at most
-    POLISH_SECONDS each) before the week is returned, with `stats["stopped"]`.
+    `should_stop` is asked from a thread of the solver's own, at once and then every
+    STOP_POLL_SECONDS; once it returns True the CP-SAT solve under way stops at once and no
+    further step starts, and each site only proves its bound and polishes the week it has (at
+    most POLISH_SECONDS each) before the week is returned, with `stats["stopped"]`.
     """
     started = time.monotonic()
     inst = instance if isinstance(instance, Instance) else parse_instance(instance)

@@ -53,6 +53,11 @@ def test_a_session_offers_only_patients_in_treatment_and_keeps_where_you_came_fr
     assert options(page, "patient") == ["Zack Able"]
     booking = client.get(reverse("scheduling:appointment_new") + "?site=north")
     assert "Olive Stone" not in options(booking, "patient")
+    # On hold or admitted but not started: the optimizer does not book them, and neither
+    # does a hand booking ("… is not in active treatment"), so the lists do not offer them.
+    for status in (EpisodeStatus.ON_HOLD, EpisodeStatus.ADMITTED):
+        EpisodeOfCare.objects.filter(patient=cast.olive).update(status=status)
+        assert "Olive Stone" not in options(client.get(url), "patient")
     assert "<h1>Relapse prevention" in page.content.decode()
 
     zack = Patient.objects.get(first_name="Aaron")
