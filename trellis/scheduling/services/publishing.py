@@ -384,6 +384,7 @@ def schedule_extend(
     actor: User | None = None,
     sites: Iterable[Site] | None = None,
     today: datetime.date | None = None,
+    held: list[Publication] | None = None,
 ) -> list[Publication]:
     """Keep each site's published week repeating SCHEDULE_PUBLISH_WEEKS weeks ahead of today.
 
@@ -398,7 +399,8 @@ def schedule_extend(
 
     With ``sites`` (a coordinator continuing their sites), a publication that also holds
     another site is not continued: it would write that site's weeks. The daily continuation
-    (no ``sites``) or a coordinator of all its sites continues it."""
+    (no ``sites``) or a coordinator of all its sites continues it; such publications, when
+    they are due, are appended to ``held`` if it is given, so the page can say so."""
     today = today or timezone.localdate()
     horizon = monday_of(today) + datetime.timedelta(
         weeks=settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
@@ -414,10 +416,14 @@ def schedule_extend(
         codes = set(latest.sites)
         superseded = codes & seen
         seen |= codes
-        if not codes or superseded or not codes <= wanted:
+        if not codes or superseded or not codes & wanted:
             continue
         end = latest.week_start + datetime.timedelta(weeks=latest.weeks)
         if end >= horizon:
+            continue
+        if not codes <= wanted:
+            if held is not None:
+                held.append(latest)
             continue
         full = Publication.objects.get(pk=latest.pk)
         if not full.instance or not full.solution:

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.core.errors import TrellisError
+from trellis.organization.models import Site
 
 from .. import selectors, services, weeks
 from ..forms import RunForm
@@ -74,8 +75,9 @@ def schedule_continue(request: HttpRequest) -> HttpResponse:
     daily), saying what was written."""
     user = coordinator(request)
     sites = selectors.coordinated_sites(user)
-    continued = services.schedule_extend(actor=user, sites=sites)
-    names = dict(sites.values_list("code", "name"))
+    held: list[Publication] = []
+    continued = services.schedule_extend(actor=user, sites=sites, held=held)
+    names = dict(Site.objects.values_list("code", "name"))
     for publication in continued:
         messages.success(
             request,
@@ -92,14 +94,22 @@ def schedule_continue(request: HttpRequest) -> HttpResponse:
                 "d": publication.dropped_count,
             },
         )
-    if not continued:
+    for publication in held:
         messages.info(
             request,
             _(
-                "Nothing was continued: no published week of only your sites, kept in "
-                "full, ends within the next weeks. A week published with other sites is "
-                "continued daily, or by someone who coordinates all its sites. Publish a run "
-                "of a later week instead."
+                "The week published for %(sites)s was not continued here: it holds sites you "
+                "do not coordinate. The daily continuation continues it, or someone who "
+                "coordinates all of them."
+            )
+            % {"sites": ", ".join(names.get(code, code) for code in publication.sites)},
+        )
+    if not continued and not held:
+        messages.info(
+            request,
+            _(
+                "Nothing was continued: no published week that is kept in full ends within "
+                "the next weeks. Publish a run of a later week instead."
             ),
         )
     return go_back(request, reverse("scheduling:runs"))

@@ -83,7 +83,9 @@ def test_continuing_leaves_a_week_published_with_another_site_to_the_daily_job(
     Publication.objects.filter(pk=publication.pk).update(sites=[cast.site_a.code, cast.site_b.code])
     before = GroupSession.objects.count()
     response = login(cast.charlie).post(reverse("scheduling:continue"), follow=True)
-    assert "A week published with other sites is continued daily" in response.content.decode()
+    text = response.content.decode()
+    assert "The week published for Northside, Southside was not continued here" in text
+    assert "Nothing was continued" not in text
     assert GroupSession.objects.count() == before
     assert Publication.objects.count() == 1
     (extension,) = services.schedule_extend()  # the daily job holds every site
