@@ -55,8 +55,14 @@ def main() -> int:
         ("intake", "waitlist", "/intake/"),
         ("billing", "billing roster", "/"),
     ]
-    from trellis.scheduling.models import ScheduleRun
+    from trellis.scheduling.models import GroupSession, ScheduleRun
 
+    # A patient's week and a group's roster write audit events as they are read.
+    pages.append(("clinician", "schedule patient week", f"/schedule/?view=patient&key={chart}"))
+    sessions = GroupSession.objects.filter(members__patient__public_id=chart)
+    session = sessions.order_by("date").first()
+    if session is not None:
+        pages.append(("clinician", "group roster", f"/schedule/sessions/{session.public_id}/"))
     run = ScheduleRun.objects.filter(solution__isnull=False).order_by("-created_at").first()
     if run is not None:  # the run page re-checks the run against today's data (run_changes)
         pages.append(("director", "schedule run (preview)", f"/schedule/runs/{run.public_id}/"))
