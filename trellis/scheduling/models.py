@@ -423,6 +423,9 @@ class CalendarFeed(BaseModel):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When a calendar last fetched it (to the hour: written at most hourly), so its owner can
+    # tell a link still in use from a forgotten one.
+    last_used_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

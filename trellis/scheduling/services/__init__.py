@@ -15,7 +15,7 @@ from .bookings import (
     session_remove_patient,
 )
 from .catalogue import group_type_create, group_type_update
-from .feeds import feed_create, feed_revoke, token_hash
+from .feeds import feed_create, feed_revoke, feed_used, token_hash
 from .publishing import run_publish, schedule_extend, solution_publish
 from .runs import (
     RunAlreadyActive,
@@ -41,6 +41,7 @@ __all__ = [
     "booking_pin",
     "feed_create",
     "feed_revoke",
+    "feed_used",
     "group_type_create",
     "group_type_update",
     "run_changes",

@@ -10,6 +10,7 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,3 +63,14 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> None:
         obj=feed,
         summary="Calendar feed revoked",
     )
+
+
+def feed_used(feed: CalendarFeed) -> None:
+    """Note that a calendar fetched the feed, to the hour: one UPDATE, written at most once an
+    hour, so a calendar polling every few minutes does not write each time. Not audited: a
+    fetch is the link's holder reading their own feed, and polls come every few minutes; the
+    hour is what its owner sees ("last used")."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    CalendarFeed.objects.filter(pk=feed.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
+    ).update(last_used_at=hour)

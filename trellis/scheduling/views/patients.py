@@ -139,6 +139,7 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     feed = selectors.feed_serving(services.token_hash(token))
     if feed is None:
         raise Http404
+    services.feed_used(feed)
     body = ical_feed(user=feed.user, patient=feed.patient)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -59,3 +59,27 @@ def test_a_clinicians_feed_stops_when_they_are_no_longer_a_clinician(cast, week,
     cast.alice.is_active = False
     cast.alice.save()
     assert _status(client, token) == 404
+
+
+def test_a_fetch_is_noted_to_the_hour_and_shown_to_the_owner(cast, week, client, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    page = reverse("scheduling:patient", args=[cast.erin_record.public_id])
+    assert "No calendar has fetched it yet." in login(cast.alice).get(page).content.decode()
+    client.logout()
+    assert _status(client, token) == 200
+    feed.refresh_from_db()
+    assert feed.last_used_at is not None
+    assert feed.last_used_at.minute == feed.last_used_at.second == 0
+    assert feed.last_used_at <= timezone.now()
+    with CaptureQueriesContext(connection) as again:
+        assert _status(client, token) == 200
+    writes = [q for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(writes) == 1  # the conditional update, which changes nothing within the hour
+    first = feed.last_used_at
+    feed.refresh_from_db()
+    assert feed.last_used_at == first
+    text = login(cast.alice).get(page).content.decode()
+    assert "A calendar last fetched it in the hour from" in text
