@@ -152,7 +152,10 @@ class StaffAvailability(models.Model):
         verbose_name_plural = "staff availability"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="staff_availability_ordered"
+                condition=models.Q(end__gt=models.F("start")),
+                name="staff_availability_ordered",
+                # Shown on the admin's row (the formset says the rule above the rows).
+                violation_error_message=_("This window ends before it starts."),
             )
         ]
 

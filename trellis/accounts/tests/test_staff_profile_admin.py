@@ -107,3 +107,10 @@ def test_a_profile_with_competencies_that_are_not_a_list_is_refused(cast, value)
     profile.competencies = value
     with pytest.raises(ValidationError, match="a list of codes"):
         profile.clean()
+
+
+def test_a_backwards_window_is_named_on_its_row_in_words(cast, rf, admin_user):
+    formset = _formset(cast, rf, admin_user, [(1, "14:00", "12:00")])
+    assert not formset.is_valid()
+    row_errors = [str(e) for form in formset.forms for e in form.non_field_errors()]
+    assert row_errors == ["This window ends before it starts."]  # not "Constraint … is violated"
