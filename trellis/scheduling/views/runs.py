@@ -21,7 +21,7 @@ from trellis.organization.models import Site
 
 from .. import selectors, services, weeks
 from ..forms import RunForm
-from ..models import Publication, RunStatus
+from ..models import Publication, RunStatus, ScheduleRun
 from ..review import describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
 from .common import coordinator, ending_context, go_back
@@ -35,6 +35,26 @@ def _starting() -> str:
             "Solving the week: the page changes when the run has finished, within its time limit."
         )
     return _("Starting the run…")
+
+
+# The runs list checks the newest runs that could be published against today's data, as a
+# run's page does; each check builds the week's instance again (about 90 queries), so only
+# this many, newest first.
+OUT_OF_DATE_CHECKS = 3
+
+
+def _mark_out_of_date(runs: list[ScheduleRun]) -> None:
+    """Give each run ``changes``: what changed since it was made (empty: current), or None
+    when it was not checked (not publishable, or past the first OUT_OF_DATE_CHECKS)."""
+    today = timezone.localdate()
+    publishable = [
+        r
+        for r in runs
+        if r.status == RunStatus.DONE and not weeks.week_has_ended(r.week_start, today)
+    ][:OUT_OF_DATE_CHECKS]
+    checked = {r.pk: services.run_changes(r) for r in publishable}
+    for run in runs:
+        run.changes = checked.get(run.pk)  # type: ignore[attr-defined]
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
@@ -57,7 +77,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
         else:
             run_schedule.enqueue(str(run.public_id))
             return redirect("scheduling:run", run.public_id)
-    runs = selectors.runs_visible_to(user)[:30]
+    runs = list(selectors.runs_visible_to(user)[:30])
+    _mark_out_of_date(runs)
     context = {
         "form": form,
         "runs": runs,

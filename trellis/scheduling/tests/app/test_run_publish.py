@@ -267,3 +267,41 @@ def test_a_time_limit_out_of_range_is_explained_in_seconds(cast, week, login, li
         {"sites": [week.group_room.site.pk], "week": str(week.monday), "time_limit": limit},
     )
     assert said in page.content.decode()
+
+
+def test_the_runs_list_marks_a_run_out_of_date(cast, week, login) -> None:
+    run = _solved(cast, week)
+    client = login(cast.charlie)
+    runs = reverse("scheduling:runs")
+    assert "out of date" not in client.get(runs).content.decode()
+    EpisodeOfCare.objects.filter(pk=week.episodes[0].pk).update(status=EpisodeStatus.DISCHARGED)
+    page = client.get(runs).content.decode()
+    assert "out of date" in page
+    assert "1 patient is no longer in treatment" in page
+    # A published run is a record: not checked.
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.PUBLISHED)
+    assert "out of date" not in client.get(runs).content.decode()
+
+
+def test_the_runs_list_checks_a_bounded_number_of_runs(cast, week, login) -> None:
+    first = _solved(cast, week)
+    client = login(cast.charlie)
+    runs = reverse("scheduling:runs")
+
+    def copies(n: int) -> None:
+        for _ in range(n):
+            copy = ScheduleRun.objects.create(
+                week_start=first.week_start,
+                time_limit=1,
+                instance=first.instance,
+                solution=first.solution,
+                status=RunStatus.DONE,
+                patients=first.patients,
+                stats=first.stats,
+            )
+            copy.sites.set(first.sites.all())
+
+    copies(2)  # three runs that could be published: each is checked
+    three = queries_for(client, runs)
+    copies(3)  # six: still three checks
+    assert queries_for(client, runs) == three
