@@ -26,7 +26,14 @@ def test_the_which_list_follows_the_show_switch(
     page.goto(f"{e2e_server.url}/schedule/?view=site&key=north&week={week.monday}")
     expect(page.get_by_label("Site", exact=True)).to_contain_text("Northside")
 
+    # The status line outside the grid stays the same node (a live region replaced would not
+    # be announced) and says what the switch showed.
+    page.evaluate("() => { document.getElementById('view-shown').dataset.marker = 'kept'; }")
     page.get_by_label("Show").select_option("clinician")
+    expect(page.locator("#view-shown")).to_have_text(
+        f"Showing Alice Archer, week of {week.monday:%-d %b %Y}."
+    )
+    assert page.evaluate("() => document.getElementById('view-shown').dataset.marker") == "kept"
     # The second list is named by the view, and the tab's title follows the page.
     expect(page.get_by_label("Clinician", exact=True)).to_contain_text("Gus Grant")
     expect(page.locator("h1")).to_contain_text("Alice Archer")  # the view's first choice
