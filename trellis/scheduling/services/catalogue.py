@@ -74,7 +74,6 @@ def _assign(
     group_type.active = active
 
 
-@transaction.atomic
 def code_in_use(code: str) -> str | None:
     """Why a new group type may not take `code` (lower case), or None when it is free."""
     taken = GroupType.objects.filter(code=code).first()
@@ -83,6 +82,7 @@ def code_in_use(code: str) -> str | None:
     return _("“%(code)s” is already the code of %(name)s.") % {"code": code, "name": taken.name}
 
 
+@transaction.atomic
 def group_type_create(
     *,
     actor: User,

@@ -295,3 +295,15 @@ def test_a_group_of_choices_names_its_error_and_help_and_says_it_is_required(cas
     assert 'id="id_requires_helptext"' in page
     legend = page.split("Populations the group serves", 1)[1].split("</legend>", 1)[0]
     assert "(required)" in legend  # required in effect, though the model checks it
+
+
+def test_adding_a_type_is_one_transaction_with_its_audit_event(cast, monkeypatch):
+    from trellis.scheduling.services import catalogue
+
+    def fail(**_kwargs: Any) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(catalogue, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        _create_x(cast.charlie)
+    assert not GroupType.objects.filter(code="x").exists()  # no type without its audit event
