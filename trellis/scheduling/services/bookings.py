@@ -368,6 +368,16 @@ class OverlappingWindows(ValidationFailed):
     """Two windows of one day overlap or touch; the message names the day and both windows."""
 
 
+def check_windows(windows: Sequence[Window]) -> None:
+    """``InvalidWindow`` for a window that does not end after it starts, ``OverlappingWindows``
+    for two of one day that overlap or touch (the rules of ``windows.py``)."""
+    if any(backwards(w) for w in windows):
+        raise InvalidWindow(_("Each window ends after it starts."))
+    fault = clash(windows)
+    if fault:
+        raise OverlappingWindows(fault)
+
+
 @transaction.atomic
 def availability_set(
     *, actor: User, patient: Patient, kind: str, windows: Sequence[Window]
@@ -377,11 +387,7 @@ def availability_set(
     Windows of one day may neither overlap nor touch (``OverlappingWindows``)."""
     if kind not in WindowKind.values:
         raise ValidationFailed(_("Unknown kind of availability."))
-    if any(backwards(w) for w in windows):
-        raise InvalidWindow(_("Each window ends after it starts."))
-    problem = clash(windows)
-    if problem:
-        raise OverlappingWindows(problem)
+    check_windows(windows)
     rows = PatientAvailability.objects.filter(patient=patient, kind=kind)
     before = [str(r) for r in rows]
     rows.delete()

@@ -13,8 +13,8 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
 
-from ..windows import Window, backwards, clash
-from .bookings import InvalidWindow, OverlappingWindows
+from ..windows import Window
+from .bookings import check_windows
 
 # A week has 10,080 minutes; a limit is a multiple of the 15-minute slot.
 MAX_WEEKLY_MINUTES = 7 * 24 * 60
@@ -50,11 +50,7 @@ def staff_schedule_update(
         raise InvalidWeeklyLimit(
             _("The weekly limit is a positive number of quarter hours, at most a week.")
         )
-    if any(backwards(w) for w in windows):
-        raise InvalidWindow(_("Each window ends after it starts."))
-    problem = clash(windows)
-    if problem:
-        raise OverlappingWindows(problem)
+    check_windows(windows)
     profile = StaffProfile.objects.select_for_update().get(user=clinician)
     before = {
         "competencies": sorted(profile.competencies),
