@@ -12,7 +12,7 @@ from django.http import Http404
 
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
-from trellis.patients.models import IN_TREATMENT_STATUSES
+from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
 from trellis.patients.selectors import patients_visible_to
 
 from ..models import (
@@ -69,6 +69,7 @@ class WeekGrid:
     week_start: datetime.date
     days: list[datetime.date]
     columns: list[list[Entry]] = field(default_factory=list)
+    patient: Patient | None = None  # the patient whose week it is (the patient view)
 
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
@@ -108,6 +109,7 @@ def week_grid(
     sessions = GroupSession.objects.filter(site__in=sites)
     appointments = Appointment.objects.filter(site__in=sites)
     title = ""
+    patient: Patient | None = None
     if view == "site":
         site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
         if site is None:
@@ -147,7 +149,13 @@ def week_grid(
         appointments = appointments.filter(patient=patient)
         title = patient.display_name
     days = week_dates(week_start)
-    grid = WeekGrid(title=title, week_start=week_start, days=days, columns=[[] for _ in days])
+    grid = WeekGrid(
+        title=title,
+        week_start=week_start,
+        days=days,
+        columns=[[] for _ in days],
+        patient=patient,
+    )
     span = (week_start, days[-1])
     # The size counts every member: the sessions are chosen first (by a patient or a track,
     # which would otherwise narrow the count to the members that matched) and counted after.

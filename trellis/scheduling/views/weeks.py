@@ -93,13 +93,13 @@ def week(request: HttpRequest) -> HttpResponse:
     elif problem:
         messages.warning(request, problem)
     availability_url = ""
-    if view == "patient" and grid is not None:
+    if grid is not None and grid.patient is not None:
+        patient = grid.patient
         offered = choices.get("patient", [])
         if all(k != key for k, _label in offered):
             # A patient not (or no longer) in treatment, opened from their page: the list
             # shows them rather than another patient's name beside their week.
             choices = {**choices, "patient": [(key, grid.title), *offered]}
-        patient = selectors.scheduled_patient(user, uuid.UUID(key))
         # Which groups a patient attends is part of their record: every read is audited.
         audit_record(
             actor=user,
