@@ -47,6 +47,7 @@ from .today import (
     my_next_booked_day,
 )
 from .week import (
+    OUTSIDE,
     SCHEDULE_ENDS_WARNING_DAYS,
     Ahead,
     appointment_as_format,
@@ -67,6 +68,7 @@ __all__ = [
     "CATALOGUE_EDITOR_ROLES",
     "COORDINATOR_ROLES",
     "FEED_AFTER_CARE",
+    "OUTSIDE",
     "SCHEDULE_ENDS_WARNING_DAYS",
     "VIEWER_ROLES",
     "VIEWS",

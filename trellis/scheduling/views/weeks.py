@@ -219,9 +219,8 @@ def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[
         rows.append(
             {
                 "link": link,
-                "name": patients[pid].display_name
-                if pid in patients
-                else _("A patient outside your sites"),
+                # Named as `names` names them: "A patient outside your sites" outside the list.
+                "name": names.get(pid, str(selectors.OUTSIDE)),
                 "scheduled_minutes": pw.minutes if pw else 0,
                 "needed_minutes": plan.get("min_minutes", 0),
                 "reasons": cancelled.get(pid, []) + reasons[pid] + built.notes.get(pid, []),

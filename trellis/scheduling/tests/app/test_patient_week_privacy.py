@@ -131,3 +131,13 @@ def test_the_move_check_does_not_name_a_patient_outside_the_list(
     text = checked.content.decode()
     assert "A patient outside your sites" in text  # she has no times on record
     assert "Nia" not in text
+
+
+def test_plans_not_met_counts_a_patient_outside_the_list_without_naming_them(
+    cast, week, treated_here, login
+) -> None:
+    monday = treated_here.date - datetime.timedelta(days=treated_here.date.weekday())
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={monday}"
+    page = login(cast.charlie).get(url).content.decode()
+    assert "A patient outside your sites" in page
+    assert "Nia" not in page
