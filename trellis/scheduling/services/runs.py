@@ -242,13 +242,14 @@ _PARTS = (
 )
 
 
-def run_changes(run: ScheduleRun) -> list[str]:
+def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) -> list[str]:
     """What changed since the run was built and solved, in plain words; empty when current.
 
     The instance is built again now and compared, part by part, with the one the run solved;
     the published week is compared with the one the run was given as last week (its hash is
     kept in ``stats``), and a publication of these sites covering the week after the run
-    finished is named.
+    finished is named. ``published_week`` is that week as it repeats
+    (``week_as_format(..., pattern=True)``), when the caller has already built it.
     """
     sites = list(run.sites.all())
     then = run.instance
@@ -300,7 +301,9 @@ def run_changes(run: ScheduleRun) -> list[str]:
             _("another run was published for this week at %(t)s")
             % {"t": timezone.localtime(newer[0].created_at).strftime("%Y-%m-%d %H:%M")}
         )
-    elif stored is not None and stored != _week_fingerprint(_published_week(run)):
+    elif stored is not None and stored != _week_fingerprint(
+        published_week if published_week is not None else _published_week(run)
+    ):
         changes.append(_("the published week changed (a booking was moved, pinned or added)"))
     return changes
 

@@ -195,7 +195,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         )
         if run.status == RunStatus.DONE and not week_over:
             # Said before the coordinator presses Publish, not only after (run_publish refuses).
-            context["out_of_date"] = services.run_changes(run)
+            context["out_of_date"] = services.run_changes(run, published_week=current)
             span = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
             context["publish_weeks"] = span
             # A week that has begun is published from today on (nothing is written in the past).
