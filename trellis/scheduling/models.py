@@ -169,6 +169,12 @@ class GroupSession(BaseModel, CancelRecord):
         end = datetime.datetime.combine(self.date, self.end)
         return int((end - start).total_seconds() // 60)
 
+    @property
+    def most_patients(self) -> int:
+        """The most patients it can take: its group's largest size, or its room's seats."""
+        largest = self.group_type.max_size
+        return min(largest, self.room.capacity) if self.room else largest
+
 
 class GroupSessionPatient(models.Model):
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="members")

@@ -178,10 +178,7 @@ def week_grid(
                 s.public_id,
                 size=s.size,
                 min_size=s.group_type.min_size,
-                # The most it can take: the group's largest size, or the room's seats.
-                max_size=min(s.group_type.max_size, s.room.capacity)
-                if s.room
-                else s.group_type.max_size,
+                max_size=s.most_patients,
                 cancelled=s.status == BookingStatus.CANCELLED,
                 cancel_reason=s.cancel_reason,
             )

@@ -37,9 +37,7 @@ def session_roster(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "facilitators": list(session.facilitators.all()),
         "members": members,
         "others": others,
-        "max_size": min(session.group_type.max_size, session.room.capacity)
-        if session.room
-        else session.group_type.max_size,
+        "max_size": session.most_patients,
         "cancelled": session.status != BookingStatus.SCHEDULED,
         "can_coordinate": selectors.can_coordinate(user),
         "back": safe_next(request) or reverse("scheduling:week"),
