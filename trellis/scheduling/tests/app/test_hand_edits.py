@@ -37,6 +37,16 @@ def test_the_move_page_names_facilitators_and_patients_by_name(
     assert options(page, "patient") == ["Zack Able"]
 
 
+def test_the_move_page_counts_patients_against_the_same_most_as_the_card(
+    cast, week, booked, login
+) -> None:
+    # Group A seats 10 of the group's 12, as the week's card says (test_week_views).
+    response = login(cast.charlie).get(
+        reverse("scheduling:move", args=["session", booked.public_id])
+    )
+    assert "4 / 10 patients" in response.content.decode()
+
+
 def test_a_session_offers_only_patients_in_treatment_and_keeps_where_you_came_from(
     cast, week, booked, more_people, login
 ) -> None:
