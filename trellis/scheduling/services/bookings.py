@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +34,9 @@ from ..models import (
     WindowKind,
 )
 from ..selectors import names_for, week_as_format
-from ..weeks import check_not_past
+from ..weeks import check_not_past, check_week
 from ..windows import Window, backwards, clash
+from .locks import lock_sites
 from .runs import add_minutes
 
 
@@ -70,13 +71,35 @@ def booking_pin(*, actor: User, booking: GroupSession | Appointment, pinned: boo
     )
 
 
+def _locked(booking: GroupSession | Appointment) -> GroupSession | Appointment:
+    """The booking as it is now, its site's schedule locked (``lock_sites``) and its row too: a
+    change checked and written on the copy a page loaded could undo another coordinator's
+    cancellation or move made in between."""
+    lock_sites([booking.site])
+    return type(booking).objects.select_for_update().select_related("site").get(pk=booking.pk)
+
+
+def _not_taken_place(booking: GroupSession | Appointment) -> None:
+    """A booking of a day gone by is the record of what happened; it is not moved."""
+    check_not_past(
+        booking.site,
+        booking.date,
+        _(
+            "This booking was on %(day)s, which has passed: it is kept as the record and cannot "
+            "be moved (today is %(today)s)."
+        ),
+    )
+
+
 def _check(actor: User, site: Site, day: datetime.date, proposed: dict[str, Any]) -> None:
     """Raise ValidationFailed listing, in plain words, every rule the booking would break;
-    DateInPast first when the day is before today in the site's zone. A session's minimum
-    size is not one of them here: no hand edit makes a session smaller (taking a patient out
-    is not checked), so one still short of its minimum can be moved and filled."""
+    DateInPast first when the day is before today in the site's zone, WeekOutOfRange for a
+    week the schedule does not go to. A session's minimum size is not one of them here: no
+    hand edit makes a session smaller (taking a patient out is not checked), so one still
+    short of its minimum can be moved and filled."""
     check_not_past(site, day)
     week_start = monday_of(day)
+    check_week(week_start)
     built = build_instance([site], week_start)
     current = week_as_format([site], week_start)
     bookings = [*current["sessions"], *current["appointments"]]
@@ -105,7 +128,10 @@ def session_move(
     """
     from ..selectors import session_as_format
 
+    if not dry_run:
+        session = _locked(session)  # type: ignore[assignment]
     _scheduled(session)
+    _not_taken_place(session)
     proposed = session_as_format(session)
     facilitators = [facilitator] if facilitator else list(session.facilitators.all())
     proposed.update(
@@ -122,7 +148,7 @@ def session_move(
     before = {"date": session.date, "start": session.start, "room": session.room}
     session.date, session.start, session.room = date, start, room
     session.end = add_minutes(start, session.group_type.minutes)
-    session.save()
+    session.save(update_fields=["date", "start", "end", "room", "updated_at"])
     if facilitator is not None:
         session.facilitators.set([facilitator])
     audit_record(
@@ -148,7 +174,10 @@ def appointment_move(
     """Move an individual or family session if no rule is broken (`dry_run`: only check)."""
     from ..selectors import appointment_as_format
 
+    if not dry_run:
+        appointment = _locked(appointment)  # type: ignore[assignment]
     _scheduled(appointment)
+    _not_taken_place(appointment)
     proposed = appointment_as_format(appointment)
     proposed.update(
         day=DAY_CODES[date.weekday()],
@@ -164,7 +193,7 @@ def appointment_move(
     before = {"date": appointment.date, "start": appointment.start, "room": appointment.room}
     appointment.date, appointment.start, appointment.room = date, start, room
     appointment.end = add_minutes(start, minutes)
-    appointment.save()
+    appointment.save(update_fields=["date", "start", "end", "room", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -198,6 +227,7 @@ def appointment_add(
     """Book an individual or family session by hand if no rule is broken."""
     episode = _open_episode(patient)
     site = episode.track.site
+    lock_sites([site])
     proposed = {
         "id": None,
         "kind": kind,
@@ -246,6 +276,7 @@ def session_add(
     broken (its minimum size aside: patients are added next, one by one)."""
     if not group_type.active:
         raise ValidationFailed(_("%(g)s is no longer offered.") % {"g": group_type.name})
+    lock_sites([site])
     proposed = {
         "id": None,
         "type": group_type.code,
@@ -280,14 +311,20 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
     """Add a patient to a group session if no rule is broken."""
     from ..selectors import session_as_format
 
+    session = _locked(session)  # type: ignore[assignment]
     _scheduled(session)
     episode = _open_episode(patient)
     proposed = session_as_format(session)
+    already = _("%(p)s is already in this session.") % {"p": patient}
     if str(patient.public_id) in proposed["patients"]:
-        raise ValidationFailed(_("%(p)s is already in this session.") % {"p": patient})
+        raise ValidationFailed(already)
     proposed["patients"] = [*proposed["patients"], str(patient.public_id)]
     _check(actor, session.site, session.date, proposed)
-    GroupSessionPatient.objects.create(session=session, patient=patient, episode=episode)
+    try:
+        with transaction.atomic():  # a savepoint: the same patient added twice at once
+            GroupSessionPatient.objects.create(session=session, patient=patient, episode=episode)
+    except IntegrityError:
+        raise ValidationFailed(already) from None
     audit_record(
         actor=actor,
         action=AuditAction.ADD,

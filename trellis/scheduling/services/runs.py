@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..selectors import coordinated_sites, week_as_format
 from ..weeks import check_week
+from .locks import lock_sites
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -132,7 +133,7 @@ def _one_run_at_a_time(
 
     The sites' rows are locked first, so on PostgreSQL two coordinators starting the same week
     at once are served one after the other and the second is told about the first."""
-    list(Site.objects.select_for_update().filter(pk__in=[s.pk for s in sites]).order_by("pk"))
+    lock_sites(sites)
     unfinished = list(
         ScheduleRun.objects.filter(
             week_start=week_start,

@@ -8,12 +8,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from trellis.accounts.models import User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
+from trellis.patients.models import Patient
 
 from .. import selectors
-from ..models import BookingStatus
+from ..models import BookingStatus, GroupSession
 from .common import safe_next, viewer
+
+
+def audit_members(user: User, session: GroupSession, members: list[Patient], page: str) -> None:
+    """One audit event per patient a page names as a member of `session` (``page``, in the
+    summary, says which page: the roster, the move or the cancel page)."""
+    for patient in members:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=patient,
+            obj=session,
+            summary=f"{page}, {session}",
+        )
 
 
 def session_roster(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -24,14 +39,7 @@ def session_roster(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = viewer(request)
     session = selectors.session_for(user, public_id)
     members, others = selectors.roster(user, session)
-    for patient in members:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            patient=patient,
-            obj=session,
-            summary=f"Group roster, {session}",
-        )
+    audit_members(user, session, members, "Group roster")
     context = {
         "session": session,
         "facilitators": list(session.facilitators.all()),

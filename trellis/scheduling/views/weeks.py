@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -32,6 +32,7 @@ from ..instance_builder import build_instance
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
+from .roster import audit_members
 
 VIEW_LABELS = {
     "site": _lazy("Site"),
@@ -235,7 +236,12 @@ def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[
 def pin(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     booking = booking_for(user, kind, public_id)
-    services.booking_pin(actor=user, booking=booking, pinned=not booking.pinned)
+    # The state asked for, not a toggle: a second click, or one on a page out of date, must not
+    # undo the first.
+    wanted = request.POST.get("pinned")
+    if wanted not in ("0", "1"):
+        return HttpResponseBadRequest(_("Say whether to pin or unpin."))
+    services.booking_pin(actor=user, booking=booking, pinned=wanted == "1")
     if booking.pinned:
         said = _("Pinned: it stays as it is when a run is published over its week.")
     else:
@@ -258,8 +264,6 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
     if booking.status != BookingStatus.SCHEDULED:
         messages.error(request, str(_("This booking was cancelled and can no longer be moved.")))
         return go_back(request, reverse("scheduling:week"))
-    add_form = AddPatientForm(patients=_addable(user, session)) if session else None
-    members, others = selectors.roster(user, session) if session else ([], 0)
     problems = ""
     # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
     checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
@@ -297,6 +301,10 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         return render(
             request, "scheduling/partials/_move_check.html", {"problems": problems, "state": state}
         )
+    add_form = AddPatientForm(patients=_addable(user, session)) if session else None
+    members, others = selectors.roster(user, session) if session else ([], 0)
+    if session:
+        audit_members(user, session, members, "Move page")
     context = {
         "booking": booking,
         "patient_name": _patient_name(user, booking),
@@ -396,6 +404,8 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
     members, others = (
         selectors.roster(user, booking) if isinstance(booking, GroupSession) else ([], 0)
     )
+    if isinstance(booking, GroupSession):
+        audit_members(user, booking, members, "Cancel page")
     context = {
         "booking": booking,
         "patient_name": _patient_name(user, booking),

@@ -298,9 +298,25 @@ def test_clinicians_see_week_views_but_cannot_run_or_pin(cast, week, booked, log
 
 
 def test_coordinator_pins_a_session(cast, week, booked, login):
-    login(cast.ivy).post(reverse("scheduling:pin", args=["session", booked.public_id]))
+    login(cast.ivy).post(
+        reverse("scheduling:pin", args=["session", booked.public_id]), {"pinned": "1"}
+    )
     booked.refresh_from_db()
     assert booked.pinned
+
+
+def test_pinning_twice_leaves_it_pinned_and_an_unsaid_state_is_refused(cast, week, booked, login):
+    # The form says the state wanted, so a double click (or a page out of date) does not undo it.
+    client = login(cast.ivy)
+    pin = reverse("scheduling:pin", args=["session", booked.public_id])
+    client.post(pin, {"pinned": "1"})
+    client.post(pin, {"pinned": "1"})
+    booked.refresh_from_db()
+    assert booked.pinned
+    assert client.post(pin).status_code == 400
+    client.post(pin, {"pinned": "0"})
+    booked.refresh_from_db()
+    assert not booked.pinned
 
 
 def _move_check(client, kind, booking, **data):
@@ -363,5 +379,5 @@ def test_the_move_page_says_what_is_being_moved(cast, week, booked, appointment,
     body = html.unescape(page.content.decode())
     assert "Relapse prevention" in body
     assert "<dd>Alice Archer</dd>" in body
-    assert f"{len(week.patients)} / {booked.group_type.max_size} patients" in body
+    assert f"{len(week.patients)} / {booked.most_patients} patients" in body  # Group A: 10
     assert f"{booked.date.strftime('%A %-d %B %Y')}, 17:00–18:30, Group A" in body

@@ -205,6 +205,11 @@ def test_booking_an_appointment_goes_to_its_week_and_says_what_was_booked(cast, 
     assert f"Booked: individual session of Olive Stone, {day} 17:00." in messages_of(page)
 
 
+def shown_card(page: str, booked) -> str:
+    card = page[page.index(f'id="b-{booked.public_id}"') :]
+    return card[: card.index("</div>")]
+
+
 def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, login) -> None:
     client = login(cast.charlie)
     here = f"{WEEK}?view=site&key=north&week={week.monday}"
@@ -213,12 +218,14 @@ def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, 
     assert f'id="b-{booked.public_id}"' in page
     assert f'name="next" value="{html.escape(here)}{card}"' in page
     pin = reverse("scheduling:pin", args=["session", booked.public_id])
-    response = client.post(pin, {"next": here + card})
+    assert 'name="pinned" value="1"' in shown_card(page, booked)
+    response = client.post(pin, {"next": here + card, "pinned": "1"})
     assert response["Location"] == here + card
     # Said in the card the page returns to, not at the top of a long week.
     page = client.get(here).content.decode()
     shown = page[page.index(f'id="b-{booked.public_id}"') :]
     assert 'role="status">Pinned: it stays as it is' in shown[: shown.index("</div>")]
-    client.post(pin, {"next": here + card})
+    assert 'name="pinned" value="0"' in shown_card(page, booked)
+    client.post(pin, {"next": here + card, "pinned": "0"})
     assert "Unpinned: a run published" in client.get(here).content.decode()
     assert "Unpinned" not in client.get(here).content.decode()  # said once
