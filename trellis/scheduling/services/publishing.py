@@ -7,6 +7,7 @@ Each service is one transaction and writes its own audit event.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
-from trellis.core.errors import ValidationFailed
+from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.organization.models import Site
 
 from .. import rules
@@ -33,8 +34,11 @@ from ..models import (
     ScheduleRun,
 )
 from ..review import describe
-from ..weeks import WEEKS_AHEAD, published_span, week_has_ended
+from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
+from .locks import lock_sites
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
+
+logger = logging.getLogger(__name__)
 
 
 def _date(week_start: datetime.date, week: int, day: str) -> datetime.date:
@@ -80,8 +84,12 @@ def solution_publish(
     pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
     in the following weeks like every other booking of the week.
 
-    ``today`` (default: the real date) is the first day written or replaced; the demo program
-    passes the Monday of its week, so that its whole current week is published.
+    ``today`` (default: the latest of the sites' own dates, so that nothing a site has
+    already held is replaced) is the first day written or replaced; the demo program passes
+    the Monday of its week, so that its whole current week is published.
+
+    The sites' rows are locked first (``lock_sites``): a second publication, a continuation
+    or a hand edit of the same sites waits for this one and then sees what it wrote.
 
     ``from_week`` > 0 continues an earlier publication of the same solution
     (``schedule_extend``): only weeks ``from_week`` to ``weeks`` - 1 are written, nothing is
@@ -113,19 +121,23 @@ def solution_publish(
         raise ValidationFailed(_("The instance names no week_start date.")) from None
     if week_start.weekday() != 0:
         raise ValidationFailed(_("The instance's week_start is not a Monday."))
+    if source != "extension":
+        check_week(week_start)
     weeks = weeks or settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
-    if not 1 <= weeks <= WEEKS_AHEAD:
+    # A continuation counts the weeks it writes: its publication's week recedes every week.
+    if not 1 <= weeks - from_week <= WEEKS_AHEAD:
         raise ValidationFailed(
             _("A week is published for 1 to %(n)d weeks, not %(w)d.")
-            % {"n": WEEKS_AHEAD, "w": weeks}
+            % {"n": WEEKS_AHEAD, "w": weeks - from_week}
         )
     ids = IdMap.for_instance(instance)
     missing = [s["id"] for s in instance.get("sites", []) if s["id"] not in ids.sites]
     if missing:
         raise ValidationFailed(_("Unknown sites: %(s)s") % {"s": ", ".join(missing)})
-    _publishable(instance, solution, ids)
     sites = list(ids.sites.values())
-    today = today or timezone.localdate()
+    lock_sites(sites)
+    _publishable(instance, solution, ids)
+    today = today or max([timezone.localdate(), *(site_today(site) for site in sites)])
     extending = from_week > 0
     written_from = week_start + datetime.timedelta(weeks=from_week)
     first, last_day = published_span(week_start, weeks, today, from_week)
@@ -354,8 +366,12 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
 
     Only someone who coordinates every site of the run may (NotPermitted)."""
     check_coordinates(actor, run.sites.all())
-    if run.status != RunStatus.DONE or not run.solution:
-        raise ValidationFailed(_("Only a finished run that has not been published can be."))
+    lock_sites(run.sites.all())
+    locked = ScheduleRun.objects.select_for_update().get(pk=run.pk)  # Publish pressed twice
+    if locked.status == RunStatus.PUBLISHED:
+        raise ValidationFailed(_("This run has already been published."))
+    if locked.status != RunStatus.DONE or not locked.solution:
+        raise ValidationFailed(_("Only a finished run can be published; this one is not."))
     if week_has_ended(run.week_start):
         raise ValidationFailed(
             _(
@@ -385,6 +401,7 @@ def schedule_extend(
     sites: Iterable[Site] | None = None,
     today: datetime.date | None = None,
     held: list[Publication] | None = None,
+    failed: list[Publication] | None = None,
 ) -> list[Publication]:
     """Keep each site's published week repeating SCHEDULE_PUBLISH_WEEKS weeks ahead of today.
 
@@ -400,7 +417,9 @@ def schedule_extend(
     With ``sites`` (a coordinator continuing their sites), a publication that also holds
     another site is not continued: it would write that site's weeks. The daily continuation
     (no ``sites``) or a coordinator of all its sites continues it; such publications, when
-    they are due, are appended to ``held`` if it is given, so the page can say so."""
+    they are due, are appended to ``held`` if it is given, so the page can say so. One that
+    cannot be continued (its solution no longer publishable) is logged, appended to
+    ``failed`` if given, and the others are still continued."""
     today = today or timezone.localdate()
     horizon = monday_of(today) + datetime.timedelta(
         weeks=settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
@@ -429,16 +448,25 @@ def schedule_extend(
         if not full.instance or not full.solution:
             continue
         week_start = datetime.date.fromisoformat(full.instance["week_start"])
-        continued.append(
-            solution_publish(
-                actor=actor,
-                instance=full.instance,
-                solution=full.solution,
-                weeks=(horizon - week_start).days // 7,
-                from_week=(end - week_start).days // 7,
-                run=full.run,
-                source="extension",
-                today=today,
+        try:
+            continued.append(
+                solution_publish(
+                    actor=actor,
+                    instance=full.instance,
+                    solution=full.solution,
+                    weeks=(horizon - week_start).days // 7,
+                    from_week=(end - week_start).days // 7,
+                    run=full.run,
+                    source="extension",
+                    today=today,
+                )
             )
-        )
+        except TrellisError as error:
+            # One publication that cannot be continued does not stop the other sites'. Its
+            # message may name patients, so the log names the publication and the error's kind.
+            logger.warning(
+                "publication %s was not continued: %s", full.public_id, type(error).__name__
+            )
+            if failed is not None:
+                failed.append(full)
     return continued

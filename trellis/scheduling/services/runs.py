@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -372,8 +373,6 @@ def run_execute(run_id: uuid.UUID | str) -> None:
 
     The solve runs in a thread of its own; this thread writes its progress every
     PROGRESS_EVERY seconds, reads a coordinator's Stop from the row and writes the result."""
-    from ..solver import SchedulingError, solve
-
     run = ScheduleRun.objects.get(public_id=run_id)
     # Claimed in one update: a run that a second worker, or a new run finding it stale, has
     # already taken is left alone.
@@ -383,6 +382,24 @@ def run_execute(run_id: uuid.UUID | str) -> None:
         return
     # Every later write is for a run still running: one marked stale meanwhile keeps its error.
     mine = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
+    try:
+        _execute(run, mine)
+    except Exception:
+        # Anything unforeseen fails the run at once (the job's log has the traceback) rather
+        # than leaving it "running", its week blocked, until it is found stale.
+        mine.update(status=RunStatus.FAILED, error=UNEXPECTED, finished_at=timezone.now())
+        raise
+
+
+UNEXPECTED = gettext_noop(
+    "The run stopped on an unexpected error, recorded for the administrators. Run the week "
+    "again; if it fails again, tell them."
+)
+
+
+def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
+    from ..solver import SchedulingError, solve
+
     current = _published_week(run)
     # Publishing compares this with the week then: a hand move or another publication since
     # makes the run out of date.

@@ -97,7 +97,8 @@ def schedule_continue(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     sites = selectors.coordinated_sites(user)
     held: list[Publication] = []
-    continued = services.schedule_extend(actor=user, sites=sites, held=held)
+    failed: list[Publication] = []
+    continued = services.schedule_extend(actor=user, sites=sites, held=held, failed=failed)
     names = dict(Site.objects.values_list("code", "name"))
     for publication in continued:
         messages.success(
@@ -125,7 +126,16 @@ def schedule_continue(request: HttpRequest) -> HttpResponse:
             )
             % {"sites": ", ".join(names.get(code, code) for code in publication.sites)},
         )
-    if not continued and not held:
+    for publication in failed:
+        messages.error(
+            request,
+            _(
+                "The week published for %(sites)s could not be continued: it no longer fits "
+                "what the sites have now. Run a later week and publish it."
+            )
+            % {"sites": ", ".join(names.get(code, code) for code in publication.sites)},
+        )
+    if not continued and not held and not failed:
         messages.info(
             request,
             _(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from trellis.scheduling.models import Publication
 from trellis.scheduling.services import schedule_extend
 
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        continued = schedule_extend()
+        failed: list[Publication] = []
+        continued = schedule_extend(failed=failed)
         for publication in continued:
             self.stdout.write(
                 f"{', '.join(publication.sites)}: from {publication.week_start} for "
@@ -24,5 +26,11 @@ class Command(BaseCommand):
                 f"{publication.appointments_created} appointments, "
                 f"{publication.dropped_count} left out"
             )
-        if not continued:
+        for publication in failed:
+            self.stderr.write(
+                f"{', '.join(publication.sites)}: the week published on "
+                f"{publication.created_at:%Y-%m-%d} could not be continued; run and publish a "
+                "later week"
+            )
+        if not continued and not failed:
             self.stdout.write("Every published week already reaches far enough ahead.")

@@ -151,7 +151,7 @@ def test_only_the_jobs_thread_uses_the_database(cast, week, monkeypatch):
     assert run.solution is not None
 
 
-def test_a_solver_crash_reaches_the_job(cast, week, monkeypatch):
+def test_a_solver_crash_reaches_the_job_and_fails_the_run_at_once(cast, week, login, monkeypatch):
     run = _queued(cast, week)
     from trellis.scheduling import solver
 
@@ -160,6 +160,13 @@ def test_a_solver_crash_reaches_the_job(cast, week, monkeypatch):
 
     monkeypatch.setattr(solver, "solve", crashes)
     with pytest.raises(RuntimeError, match="solver bug"):
-        services.run_execute(run.public_id)
+        services.run_execute(run.public_id)  # the job's log has the traceback
     run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING  # left for the stale-run handling, as before
+    # Failed now, not "running" until found stale: the week is free to run again.
+    assert run.status == RunStatus.FAILED
+    assert run.finished_at is not None
+    assert "unexpected error" in run.error
+    assert "solver bug" not in run.error  # the page says what to do, not the exception
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    assert "Run the week again" in page.content.decode()
+    _queued(cast, week)

@@ -1,0 +1,118 @@
+"""Publishing is safe against a second press, against time and against the sites' own dates:
+a run is published once, the daily continuation goes on past two years and past one
+publication it cannot continue, an imported week out of range is refused, and nothing a
+site has already held (its own yesterday) is replaced."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.core.errors import ValidationFailed
+from trellis.scheduling import services, weeks
+from trellis.scheduling.models import GroupSession, GroupType, Publication, RunStatus, ScheduleRun
+from trellis.scheduling.services import publishing
+
+pytestmark = pytest.mark.django_db
+
+
+def _done(cast, week) -> ScheduleRun:
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    return run
+
+
+def test_a_run_published_twice_is_told_so_and_written_once(cast, week) -> None:
+    run = _done(cast, week)
+    page_copy = ScheduleRun.objects.get(pk=run.pk)  # the second press's page
+    services.run_publish(actor=cast.charlie, run=run)
+    with pytest.raises(ValidationFailed, match="This run has already been published"):
+        services.run_publish(actor=cast.charlie, run=page_copy)
+    assert Publication.objects.count() == 1
+
+
+def test_the_daily_continuation_goes_on_past_two_years(cast, week) -> None:
+    run = _done(cast, week)
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=8, run=run
+    )
+    # Nobody published since: 100 weeks on, the week is 108 weeks behind the horizon.
+    later = week.monday + datetime.timedelta(weeks=100)
+    (extension,) = services.schedule_extend(today=later)
+    assert extension.weeks == 100
+    assert GroupSession.objects.filter(date__gte=later).exists()
+
+
+def test_one_publication_that_cannot_be_continued_is_logged_without_names(
+    cast, week, monkeypatch, caplog, login
+) -> None:
+    run = _done(cast, week)
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2, run=run
+    )
+
+    def refused(**kwargs):
+        raise ValidationFailed("booking g1: Erin Marsh is not available")
+
+    monkeypatch.setattr(publishing, "solution_publish", refused)
+    failed: list[Publication] = []
+    with caplog.at_level(logging.WARNING):
+        assert services.schedule_extend(today=timezone.localdate(), failed=failed) == []
+    assert [p.run for p in failed] == [run]
+    assert "was not continued: ValidationFailed" in caplog.text
+    assert "Erin" not in caplog.text
+    # The coordinator's button says so (it was a server error).
+    response = login(cast.charlie).post(reverse("scheduling:continue"), follow=True)
+    assert "The week published for Northside could not be continued" in (response.content.decode())
+
+
+@pytest.mark.parametrize("week_start", ["2040-01-02", "9999-12-27"])
+def test_an_imported_week_out_of_range_is_refused_in_words(cast, week, week_start) -> None:
+    run = _done(cast, week)
+    instance = copy.deepcopy(run.instance)
+    instance["week_start"] = week_start
+    with pytest.raises(weeks.WeekOutOfRange, match="is out of range: schedules go from"):
+        services.solution_publish(
+            actor=None, instance=instance, solution=run.solution, source="import"
+        )
+    assert not Publication.objects.exists()
+
+
+def test_nothing_the_site_has_already_held_is_replaced(cast, week, monkeypatch) -> None:
+    run = _done(cast, week)
+    monday = week.monday
+    # Monday 23:30 in New York (the server's zone) is already Tuesday in San Juan.
+    instant = datetime.datetime(
+        monday.year,
+        monday.month,
+        monday.day,
+        23,
+        30,
+        tzinfo=datetime.timezone(-datetime.timedelta(hours=5)),
+    )
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    site = cast.site_a
+    site.timezone = "America/Puerto_Rico"
+    site.save()
+    assert weeks.site_today(site) == monday + datetime.timedelta(days=1)
+    held = GroupSession.objects.create(
+        group_type=GroupType.objects.get(code="rp"),
+        site=site,
+        room=week.group_room,
+        date=monday,
+        start=datetime.time(17),
+        end=datetime.time(18, 30),
+    )
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=1, run=run
+    )
+    assert GroupSession.objects.filter(pk=held.pk).exists()
