@@ -49,9 +49,10 @@ def _last_booked(site_ids: Iterable[int]) -> dict[int, datetime.date]:
     """Per site (pk), the date of its last scheduled group session or appointment; sites with
     none are left out. Two queries."""
     last: dict[int, datetime.date] = {}
+    site_ids = list(site_ids)  # once: an iterator would be spent by the first query
     for model in (GroupSession, Appointment):
         rows = (
-            model.objects.filter(site__in=list(site_ids), status=BookingStatus.SCHEDULED)
+            model.objects.filter(site__in=site_ids, status=BookingStatus.SCHEDULED)
             .values("site")
             .annotate(last=Max("date"))
         )

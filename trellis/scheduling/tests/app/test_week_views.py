@@ -282,3 +282,15 @@ def test_a_week_after_the_published_schedule_says_nothing_is_published_yet(
     # A week with bookings says neither.
     booked_week = client.get(f"{WEEK}?view=site&key=north&week={week.monday}").content.decode()
     assert "Nothing is" not in booked_week
+
+
+def test_the_published_schedule_ends_with_its_last_appointment_too(
+    cast, week, booked, appointment, login
+) -> None:
+    # The appointments' query had been given an iterator the sessions' query had spent.
+    appointment.date = booked.date + datetime.timedelta(weeks=1)
+    appointment.save()
+    later = week.monday + datetime.timedelta(weeks=5)
+    body = login(cast.charlie).get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
+    last = date_format(appointment.date, "j F Y")
+    assert f"the published schedule ends on {last}." in body
