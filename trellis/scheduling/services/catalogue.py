@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import User
@@ -116,7 +116,11 @@ def group_type_create(
         active=active,
     )
     _validated(group_type)
-    group_type.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same code saved twice at once
+            group_type.save()
+    except IntegrityError:
+        raise ValidationFailed(code_in_use(code) or _("That code is already taken.")) from None
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

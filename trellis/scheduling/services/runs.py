@@ -244,6 +244,21 @@ _PARTS = (
 )
 
 
+def _normal(key: str, part: Any) -> Any:
+    """A part of an instance as compared: a group type's competencies and populations are sets,
+    so saving a type unchanged (which sorts them) changes nothing."""
+    if key != "group_types" or not isinstance(part, list):
+        return part
+    return [
+        {
+            **t,
+            "requires": sorted(t.get("requires", [])),
+            "populations": sorted(t.get("populations", [])),
+        }
+        for t in part
+    ]
+
+
 def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) -> list[str]:
     """What changed since the run was built and solved, in plain words; empty when current.
 
@@ -287,7 +302,7 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
             % {"n": edited}
         )
     for key, words in _PARTS:
-        if fingerprint(then.get(key)) != fingerprint(now.get(key)):
+        if fingerprint(_normal(key, then.get(key))) != fingerprint(_normal(key, now.get(key))):
             changes.append(_(words))
     since = run.finished_at or run.created_at
     newer = [

@@ -307,3 +307,61 @@ def test_adding_a_type_is_one_transaction_with_its_audit_event(cast, monkeypatch
     with pytest.raises(RuntimeError):
         _create_x(cast.charlie)
     assert not GroupType.objects.filter(code="x").exists()  # no type without its audit event
+
+
+def test_saving_a_type_unchanged_leaves_a_finished_run_current(cast, week) -> None:
+    rp = GroupType.objects.get(code="rp")
+    GroupType.objects.filter(pk=rp.pk).update(populations=["adult-sud", "adult-cooccurring"])
+    rp.refresh_from_db()
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert services.run_changes(run) == []
+    services.group_type_update(  # the edit form saved with nothing changed: sorts them
+        actor=cast.adam,
+        group_type=rp,
+        name=rp.name,
+        modality=rp.modality,
+        minutes=rp.minutes,
+        min_size=rp.min_size,
+        max_size=rp.max_size,
+        requires=list(rp.requires),
+        populations=list(rp.populations),
+        active=rp.active,
+    )
+    assert services.run_changes(run) == []
+    services.group_type_update(
+        actor=cast.adam,
+        group_type=rp,
+        name=rp.name,
+        modality=rp.modality,
+        minutes=rp.minutes,
+        min_size=rp.min_size,
+        max_size=rp.max_size,
+        requires=list(rp.requires),
+        populations=["adult-sud"],
+        active=rp.active,
+    )
+    assert services.run_changes(run) == ["the group catalogue changed"]
+
+
+def test_a_code_taken_meanwhile_is_refused_in_words(cast, monkeypatch) -> None:
+    from trellis.scheduling.services import catalogue
+
+    real = catalogue._validated
+
+    def other_request_meanwhile(group_type):
+        real(group_type)
+        GroupType.objects.create(
+            code=group_type.code,
+            name="Another",
+            modality="process",
+            minutes=60,
+            populations=["adult-sud"],
+        )
+
+    monkeypatch.setattr(catalogue, "_validated", other_request_meanwhile)
+    with pytest.raises(ValidationFailed, match="is already the code of Another"):
+        _create_x(cast.adam)
