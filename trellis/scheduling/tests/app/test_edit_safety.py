@@ -119,3 +119,15 @@ def test_the_move_pages_live_check_writes_no_audit(cast, week, booked, login):
         HTTP_HX_REQUEST="true",
     )
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+def test_taking_a_patient_out_and_publishing_ask_first(cast, week, booked, login) -> None:
+    client = login(cast.charlie)
+    page = client.get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert 'data-confirm="Take Erin Marsh out of this session?"' in page.content.decode()
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert 'data-confirm="Publish this run? It replaces the unpinned bookings' in page
