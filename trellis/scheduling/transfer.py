@@ -147,6 +147,7 @@ def import_(args: argparse.Namespace) -> int:
     from trellis.core.errors import TrellisError
 
     from .services import solution_publish
+    from .services.publishing import BookingsRefused
 
     instance = _load(args.instance, "instance")
     solution = _load(args.solution, "solution")
@@ -159,6 +160,16 @@ def import_(args: argparse.Namespace) -> int:
         publication = solution_publish(
             actor=actor, instance=instance, solution=solution, weeks=args.weeks, source="import"
         )
+    except BookingsRefused as error:
+        # Every wrong booking on a line of its own, so a file is mended in one pass.
+        print(
+            f"trellis.scheduling: the solution was not published; "
+            f"{len(error.problems)} bookings are wrong:",
+            file=sys.stderr,
+        )
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INPUT
     except TrellisError as error:
         raise ValueError(str(error)) from None
     print(

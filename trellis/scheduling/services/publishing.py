@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
@@ -319,45 +320,64 @@ def solution_publish(
     return publication
 
 
+class BookingsRefused(ValidationFailed):
+    """Bookings of a solution that cannot be published: every one named, with what is wrong
+    (``problems``, one line each); the message lists the first LISTED_PROBLEMS."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:LISTED_PROBLEMS]
+        text = ngettext(
+            "The solution cannot be published: %(n)d booking is wrong.",
+            "The solution cannot be published: %(n)d bookings are wrong.",
+            len(problems),
+        ) % {"n": len(problems)}
+        text = " ".join([text, *shown])
+        if len(problems) > len(shown):
+            text += " " + _("And %(n)d more.") % {"n": len(problems) - len(shown)}
+        super().__init__(text)
+
+
+LISTED_PROBLEMS = 20
+
+
 def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap) -> None:
-    """Every reference resolves and no booking breaks a hard rule, or ValidationFailed."""
+    """Every reference resolves and no booking breaks a hard rule, or BookingsRefused naming
+    every booking that does not (references first: the rules are checked once they resolve)."""
     bookings = [*solution.get("sessions", []), *solution.get("appointments", [])]
     listed = {p.get("id") for p in instance.get("patients", [])}
+    found: list[str] = []
     for b in bookings:
-        where = f"booking {b.get('id')!r}"
+        wrong: list[str] = []
         people = [*b.get("facilitators", []), b.get("clinician")]
         if b.get("site") not in ids.sites:
-            raise ValidationFailed(_("%(w)s: unknown site") % {"w": where})
+            wrong.append(_("unknown site"))
         if b.get("room") not in ids.rooms:
-            raise ValidationFailed(
-                _("%(w)s: unknown room %(r)r") % {"w": where, "r": b.get("room")}
-            )
+            wrong.append(_("unknown room %(r)r") % {"r": b.get("room")})
         if "type" in b and b["type"] not in ids.group_types:
-            raise ValidationFailed(_("%(w)s: unknown group type") % {"w": where})
-        for person in people:
-            if person is not None and person not in ids.clinicians:
-                raise ValidationFailed(_("%(w)s: unknown clinician") % {"w": where})
+            wrong.append(_("unknown group type"))
+        if any(person is not None and person not in ids.clinicians for person in people):
+            wrong.append(_("unknown clinician"))
         for patient in [*b.get("patients", []), b.get("patient")]:
             if patient is None:
                 continue
             if patient not in listed:
-                raise ValidationFailed(
-                    _("%(w)s: patient %(p)r is not in the instance") % {"w": where, "p": patient}
-                )
-            if patient not in ids.patients:
-                raise ValidationFailed(
-                    _("%(w)s: unknown patient %(p)r") % {"w": where, "p": patient}
-                )
+                wrong.append(_("patient %(p)r is not in the instance") % {"p": patient})
+            elif patient not in ids.patients:
+                wrong.append(_("unknown patient %(p)r") % {"p": patient})
+        if wrong:
+            found.append(_("Booking %(b)r: %(w)s.") % {"b": b.get("id"), "w": "; ".join(wrong)})
+    if found:
+        raise BookingsRefused(found)
     names = {**{k: str(v) for k, v in ids.rooms.items()}}
     names |= {k: u.display_name for k, u in ids.clinicians.items()}
     names |= {k: p.display_name for k, p in ids.patients.items()}
     for b in bookings:
         problems = rules.violations(instance, bookings, b, names)
         if problems:
-            raise ValidationFailed(
-                _("The solution cannot be published: booking %(b)s: %(p)s")
-                % {"b": b.get("id"), "p": " ".join(problems)}
-            )
+            found.append(_("Booking %(b)r: %(p)s") % {"b": b.get("id"), "p": " ".join(problems)})
+    if found:
+        raise BookingsRefused(found)
 
 
 @transaction.atomic

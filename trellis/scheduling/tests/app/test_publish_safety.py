@@ -116,3 +116,20 @@ def test_nothing_the_site_has_already_held_is_replaced(cast, week, monkeypatch) 
         actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=1, run=run
     )
     assert GroupSession.objects.filter(pk=held.pk).exists()
+
+
+def test_every_booking_that_breaks_a_rule_is_named(cast, week) -> None:
+    run = _done(cast, week)
+    solution = copy.deepcopy(run.solution)
+    sessions = solution["sessions"]
+    assert len(sessions) >= 2
+    for session in sessions[:2]:
+        session["day"] = "sun"  # the site is closed on Sundays
+    with pytest.raises(publishing.BookingsRefused) as refused:
+        services.solution_publish(
+            actor=None, instance=run.instance, solution=solution, source="import"
+        )
+    named = [problem.split(":")[0] for problem in refused.value.problems]
+    assert named[:2] == [f"Booking {s['id']!r}" for s in sessions[:2]]
+    assert str(refused.value).startswith("The solution cannot be published: ")
+    assert not Publication.objects.exists()

@@ -71,15 +71,16 @@ def test_import_of_a_broken_solution_says_why_and_writes_nothing(week, tmp_path,
                 "format": "trellis-week-solution/1",
                 "sessions": [
                     {
-                        "id": "g1",
+                        "id": f"g{n}",
                         "type": "rp",
                         "site": "north",
                         "day": "mon",
                         "start": "17:00",
-                        "room": "nowhere",
+                        "room": room,
                         "facilitators": [],
                         "patients": [],
                     }
+                    for n, room in enumerate(["nowhere", "elsewhere"], 1)
                 ],
                 "appointments": [],
             }
@@ -88,7 +89,11 @@ def test_import_of_a_broken_solution_says_why_and_writes_nothing(week, tmp_path,
 
     assert _run("import", str(solution_path), "--instance", str(instance_path)) == 2
 
-    assert "unknown room 'nowhere'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # Every wrong booking is named, each on its line, not only the first.
+    assert "2 bookings are wrong:" in err
+    assert "  Booking 'g1': unknown room 'nowhere'." in err
+    assert "  Booking 'g2': unknown room 'elsewhere'." in err
     assert not GroupSession.objects.exists()
     assert not Publication.objects.exists()
 
