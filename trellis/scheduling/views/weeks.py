@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -28,7 +30,7 @@ from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
 from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, SessionForm
-from ..instance_builder import build_instance
+from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession
 from ..review import patient_weeks, unmet_reasons
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
@@ -294,7 +296,15 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
             booking.refresh_from_db()
         else:
             if not checking:
-                messages.success(request, _("Moved."))
+                moved_to = data["date"]
+                messages.success(
+                    request,
+                    _("Moved to %(day)s at %(start)s.")
+                    % {"day": _day_words(moved_to), "start": data["start"].strftime("%H:%M")},
+                )
+                if monday_of(moved_to) != monday_of(booking.date):
+                    # To the week it is in now, at its card, where the coordinator sees it.
+                    return redirect(_week_of(request, booking, moved_to))
                 return go_back(request, reverse("scheduling:week"))
     if checking:
         state = "problems" if problems else ("ok" if form.is_valid() else "incomplete")
@@ -418,6 +428,24 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
         "next": safe_next(request),
     }
     return render(request, "scheduling/cancel.html", context)
+
+
+def _day_words(day: datetime.date) -> str:
+    """ "Monday 21 December", with the year when it is not this year's."""
+    same_year = day.year == timezone.localdate().year
+    return date_format(day, "l j F" if same_year else "l j F Y")
+
+
+def _week_of(request: HttpRequest, booking: GroupSession | Appointment, day: datetime.date) -> str:
+    """The week view the coordinator came from (`next`), showing `day`'s week at the booking's
+    card; the booking's site's week when they came from elsewhere."""
+    back = urlsplit(safe_next(request))
+    query = dict(parse_qsl(back.query))
+    if back.path != reverse("scheduling:week") or "view" not in query:
+        back = urlsplit(reverse("scheduling:week"))
+        query = {"view": "site", "key": booking.site.code}
+    query["week"] = monday_of(day).isoformat()
+    return f"{back.path}?{urlencode(query)}#b-{booking.public_id}"
 
 
 def _patient_name(user: User, booking: GroupSession | Appointment) -> str:

@@ -229,3 +229,25 @@ def test_pinning_says_what_it_means_and_returns_to_the_card(cast, week, booked, 
     client.post(pin, {"next": here + card, "pinned": "0"})
     assert "Unpinned: a run published" in client.get(here).content.decode()
     assert "Unpinned" not in client.get(here).content.decode()  # said once
+
+
+def test_a_move_says_where_to_and_opens_the_week_it_went_to(cast, week, booked, login) -> None:
+    client = login(cast.charlie)
+    here = f"{WEEK}?view=room&key={week.group_room.public_id}&week={week.monday}"
+    url = reverse("scheduling:move", args=["session", booked.public_id])
+    later = week.monday + datetime.timedelta(weeks=1)
+    response = client.post(
+        url, {"date": str(later), "start": "17:30", "room": week.group_room.pk, "next": here}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{WEEK}?view=room&key={week.group_room.public_id}&week={later}#b-{booked.public_id}"
+    )
+    page = client.get(response["Location"]).content.decode()
+    shown = "l j F" if later.year == timezone.localdate().year else "l j F Y"  # year if not this
+    assert f"Moved to {date_format(later, shown)} at 17:30." in html.unescape(page)
+    # Within its week it goes back where the coordinator came from.
+    response = client.post(
+        url, {"date": str(later), "start": "18:00", "room": week.group_room.pk, "next": here}
+    )
+    assert response["Location"] == here
