@@ -114,9 +114,13 @@ def scheduled_episodes(sites: Iterable[Site]) -> list[EpisodeOfCare]:
 
 
 def build_instance(
-    sites: Sequence[Site], week_start: datetime.date, *, name: str = ""
+    sites: Sequence[Site], week_start: datetime.date, *, name: str = "", checking: bool = False
 ) -> BuiltInstance:
-    """The instance for ``sites`` in the week starting ``week_start`` (a Monday)."""
+    """The instance for ``sites`` in the week starting ``week_start`` (a Monday).
+
+    With ``checking`` (the rules of bookings already there: hand edits, Plans not met) the
+    group types no longer offered are listed too, so that their sessions still booked are
+    checked like any other rather than "no such group type"; runs never get them."""
     sites = sorted(sites, key=lambda s: s.code)
     site_ids = {s.pk: s.code for s in sites}
     built = BuiltInstance(instance={})
@@ -234,7 +238,7 @@ def build_instance(
                 "requires": list(t.requires),
                 "populations": list(t.populations),
             }
-            for t in group_types
+            for t in (catalogue if checking else group_types)
         ],
         "patients": patients,
     }

@@ -100,7 +100,7 @@ def _check(actor: User, site: Site, day: datetime.date, proposed: dict[str, Any]
     check_not_past(site, day)
     week_start = monday_of(day)
     check_week(week_start)
-    built = build_instance([site], week_start)
+    built = build_instance([site], week_start, checking=True)
     current = week_as_format([site], week_start)
     bookings = [*current["sessions"], *current["appointments"]]
     problems = rules.violations(

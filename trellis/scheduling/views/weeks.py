@@ -190,7 +190,7 @@ def unmet(request: HttpRequest) -> HttpResponse:
 def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[str, object]]:
     """One row per patient of `site` whose plan the published week does not meet, by name."""
     chosen = [site]
-    built = build_instance(chosen, week_start)
+    built = build_instance(chosen, week_start, checking=True)
     published = selectors.week_as_format(chosen, week_start)
     # Hand moves and later changes (availability, discharges) can leave a published booking
     # breaking a hard rule: unmet_reasons re-checks each one and names the rule.

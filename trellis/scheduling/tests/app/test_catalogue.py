@@ -365,3 +365,23 @@ def test_a_code_taken_meanwhile_is_refused_in_words(cast, monkeypatch) -> None:
     monkeypatch.setattr(catalogue, "_validated", other_request_meanwhile)
     with pytest.raises(ValidationFailed, match="is already the code of Another"):
         _create_x(cast.adam)
+
+
+def test_sessions_of_a_type_no_longer_offered_are_still_checked_as_such(
+    cast, week, booked, login
+) -> None:
+    import datetime
+
+    GroupType.objects.filter(code="rp").update(active=False)
+    assert "rp" not in _types(build_instance([cast.site_a], week.monday).instance)  # runs
+    # The session stays booked, as the catalogue says: it can still be moved ...
+    services.session_move(
+        actor=cast.charlie,
+        session=booked,
+        date=week.monday,
+        start=datetime.time(17, 30),
+        room=week.group_room,
+    )
+    # ... and Plans not met does not call it a booking of no group type.
+    page = login(cast.charlie).get(reverse("scheduling:unmet") + f"?site=north&week={week.monday}")
+    assert "no group type" not in page.content.decode()
