@@ -262,6 +262,14 @@ class GroupTypeForm(forms.ModelForm):
             "max_size": _("Most patients"),
             "active": _("Offered (scheduled from now on)"),
         }
+        error_messages = {
+            "code": {
+                "invalid": _(
+                    "Use lower-case letters, digits, hyphens and underscores only, like “rp” "
+                    "or “process-sud”."
+                )
+            }
+        }
         help_texts = {
             "code": _("Short id used in plans and schedule files, like “rp”; it cannot change."),
             "minutes": _("A multiple of 15."),

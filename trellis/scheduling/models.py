@@ -30,6 +30,7 @@ _WEEKDAY_LABELS = (
 
 
 MAX_GROUP_MINUTES = 480
+MAX_GROUP_SIZE = 40  # no group room holds more; a larger figure is a typing slip
 
 
 class Modality(models.TextChoices):
@@ -97,6 +98,8 @@ class GroupType(BaseModel):
             errors["max_size"] = _(
                 "The largest size (%(max)s) is below the smallest size (%(min)s)."
             ) % {"max": self.max_size, "min": self.min_size}
+        elif self.max_size is not None and self.max_size > MAX_GROUP_SIZE:
+            errors["max_size"] = _("A group takes at most %(n)s patients.") % {"n": MAX_GROUP_SIZE}
         populations = list(self.populations or [])
         if not populations:
             errors["populations"] = _("Choose at least one population the group serves.")

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -145,7 +146,7 @@ def solution_publish(
     if first > last_day and not extending:
         raise ValidationFailed(
             _("The weeks this would publish (to %(u)s) have passed: nothing is left to publish.")
-            % {"u": last_day.isoformat()}
+            % {"u": date_format(last_day)}
         )
 
     session_rows = GroupSession.objects.filter(
@@ -398,7 +399,7 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
                 "The week of %(w)s has passed: a run of it is not published. Run this week or "
                 "a later one."
             )
-            % {"w": run.week_start.isoformat()}
+            % {"w": date_format(run.week_start)}
         )
     changes = run_changes(run)
     if changes:

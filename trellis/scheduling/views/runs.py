@@ -195,7 +195,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             removed=[describe(s, type_names) for s in diff.removed],
             moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
             kept=diff.kept,
-            patients_moved=[names.get(p, p) for p in diff.patients_moved],
+            patients_moved=sorted(str(names.get(p, p)) for p in diff.patients_moved),
             unmet=sorted(
                 (names.get(p, p), reasons + notes.get(p, [])) for p, reasons in unmet.items()
             ),
