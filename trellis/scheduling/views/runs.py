@@ -214,7 +214,13 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     run.week_start, span, today
                 )
     if run.status == RunStatus.PUBLISHED:
-        context["publication"] = run.publications.first()
+        # Publishing it, not a later continuation of it (which links the run too).
+        context["publication"] = (
+            run.publications.exclude(source="extension")
+            .select_related("published_by")
+            .order_by("created_at")
+            .first()
+        )
     return render(request, "scheduling/run.html", context)
 
 

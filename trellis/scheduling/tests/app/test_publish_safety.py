@@ -133,3 +133,21 @@ def test_every_booking_that_breaks_a_rule_is_named(cast, week) -> None:
     assert named[:2] == [f"Booking {s['id']!r}" for s in sessions[:2]]
     assert str(refused.value).startswith("The solution cannot be published: ")
     assert not Publication.objects.exists()
+
+
+def test_a_published_runs_page_says_what_publishing_wrote_not_a_continuation(
+    cast, week, login
+) -> None:
+    run = _done(cast, week)
+    publication = services.run_publish(actor=cast.charlie, run=run, weeks=2)
+    (extension,) = services.schedule_extend(today=timezone.localdate())
+    assert extension.run == run
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert (
+        f"by Charlie Chen, from the week of {week.monday:%-d %b %Y} for 2 weeks: "
+        f"{publication.sessions_created} sessions and {publication.appointments_created} "
+        "appointments created" in page
+    )
+    # Compared now, the week is itself: no empty "added / removed" lists, it says why.
+    assert "This run is published: the week shown in the schedule is now this one" in page
+    assert "Sessions added" not in page
