@@ -44,6 +44,41 @@ def _longest(spans: list[tuple[int, int]]) -> int:
     return max((b - a for a, b in spans), default=0)
 
 
+def _busy(
+    week: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """Per person (clinician or patient) and day: the spans the week books them."""
+    out: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for s in week.get("sessions", []):
+        start = minutes_of(s["start"])
+        span = (start, start + int(types.get(s["type"], {}).get("minutes", 0)))
+        for person in [*s.get("facilitators", []), *s.get("patients", [])]:
+            out[person][s["day"]].append(span)
+    for a in week.get("appointments", []):
+        start = minutes_of(a["start"])
+        for person in (a["clinician"], a["patient"]):
+            out[person][a["day"]].append((start, start + int(a["minutes"])))
+    return out
+
+
+def _less(
+    spans: dict[str, list[tuple[int, int]]], taken: Mapping[str, list[tuple[int, int]]]
+) -> dict[str, list[tuple[int, int]]]:
+    """`spans` without the parts `taken` covers."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for day, pieces in spans.items():
+        for c, d in sorted(taken.get(day, [])):
+            pieces = [
+                part
+                for a, b in pieces
+                for part in ((a, min(b, c)), (max(a, d), b))
+                if part[0] < part[1]
+            ]
+        if pieces:
+            out[day] = pieces
+    return out
+
+
 @dataclass
 class PatientWeek:
     minutes: int = 0
@@ -146,6 +181,7 @@ def unmet_reasons(
     if check_rules:
         broken, week = broken_bookings(instance, week, names)
     weeks = patient_weeks(instance, week)
+    busy = _busy(week, types)
     out: dict[str, list[str]] = {}
     for patient in instance.get("patients", []):
         plan = patient.get("plan") or {}
@@ -201,10 +237,21 @@ def unmet_reasons(
         if individual and pw.individual < int(individual.get("count", 0)):
             clinician = next((c for c in clinicians if c["id"] == individual["clinician"]), None)
             common = _intersect(free, _windows(clinician.get("availability")) if clinician else {})
-            if not any(_longest(s) >= int(individual["minutes"]) for s in common.values()):
+            length = int(individual["minutes"])
+            if not any(_longest(s) >= length for s in common.values()):
                 reasons.append("no individual slot with their clinician")
             else:
-                reasons.append("their clinician's free hours are already taken")
+                both = {**busy[individual["clinician"]]}
+                for day, spans in busy[patient["id"]].items():
+                    both[day] = [*both.get(day, []), *spans]
+                if any(_longest(s) >= length for s in _less(common, both).values()):
+                    # A cancelled session, a week not yet published: the time is there.
+                    reasons.append(
+                        "no individual session booked, though they and their clinician "
+                        "are both free for one"
+                    )
+                else:
+                    reasons.append("their clinician's free hours are already taken")
         family = plan.get("family")
         if family and pw.family < int(family.get("count", 0)):
             reasons.append("no family session fitted the family's availability")

@@ -67,8 +67,33 @@ def test_a_booking_moved_outside_the_clinicians_hours_is_reported_in_plain_words
         "Individual session, Monday 15:00 breaks a rule: "
         "Gus Grant is not available Monday 15:00–16:00."
     )
-    # It does not count towards the plan, so the plan is reported as not met too.
-    assert "their clinician's free hours are already taken" in reasons
+    # It does not count towards the plan, so the plan is reported as not met too; Gus's
+    # morning is free, so the week could still hold it.
+    assert (
+        "no individual session booked, though they and their clinician are both free for one"
+        in reasons
+    )
+
+
+def test_an_individual_session_missing_says_whether_the_clinician_has_the_time() -> None:
+    instance = _instance()
+    other = {**instance["patients"][0], "id": "p2"}
+    instance["patients"].append(other)
+
+    def booked(patient: str, start: str) -> dict[str, Any]:
+        return {**_week(start)["appointments"][0], "id": f"a-{patient}-{start}", "patient": patient}
+
+    # Gus's three morning hours go to p2 (a second and third session are over the plan's
+    # count, but the week is what it is): no hour is left for p1.
+    week = {"sessions": [], "appointments": [booked("p2", t) for t in ("09:00", "10:00", "11:00")]}
+    reasons = unmet_reasons(instance, week, check_rules=False)["p1"]
+    assert reasons == ["their clinician's free hours are already taken"]
+    # One of those hours freed (a cancellation): the time is there, nobody booked it.
+    week["appointments"].pop()
+    reasons = unmet_reasons(instance, week, check_rules=False)["p1"]
+    assert reasons == [
+        "no individual session booked, though they and their clinician are both free for one"
+    ]
 
 
 def test_the_solver_preview_can_skip_the_check() -> None:
