@@ -51,13 +51,14 @@ def _busy(
     out: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for s in week.get("sessions", []):
         start = minutes_of(s["start"])
-        span = (start, start + int(types.get(s["type"], {}).get("minutes", 0)))
+        span = (start, start + int(types.get(s.get("type", ""), {}).get("minutes", 0)))
         for person in [*s.get("facilitators", []), *s.get("patients", [])]:
             out[person][s["day"]].append(span)
     for a in week.get("appointments", []):
         start = minutes_of(a["start"])
-        for person in (a["clinician"], a["patient"]):
-            out[person][a["day"]].append((start, start + int(a["minutes"])))
+        for person in (a.get("clinician"), a.get("patient")):
+            if person:
+                out[person][a["day"]].append((start, start + int(a.get("minutes", 0))))
     return out
 
 
