@@ -129,7 +129,14 @@ class AppointmentForm(forms.Form):
 
 
 class AddPatientForm(forms.Form):
-    patient = NameChoiceField(queryset=Patient.objects.none(), label=_("Patient"))
+    patient = NameChoiceField(
+        queryset=Patient.objects.none(),
+        label=_("Patient"),
+        help_text=_(
+            "Offered: patients in treatment here, of the populations the group serves, whose "
+            "availability covers the session. Someone missing? Check their availability."
+        ),
+    )
 
     def __init__(self, *args: Any, patients: QuerySet[Patient], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

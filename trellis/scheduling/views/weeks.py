@@ -9,7 +9,7 @@ import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from trellis.patients.selectors import patients_visible_to, with_full_chart
 from .. import selectors, services, weeks
 from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, SessionForm
 from ..instance_builder import build_instance, monday_of
-from ..models import Appointment, BookingStatus, GroupSession
+from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
 from ..review import patient_weeks, unmet_reasons
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
 from .roster import audit_members
@@ -361,9 +361,19 @@ def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpRespons
 
 def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
     """Patients the coordinator may add: at the session's site, in treatment on a track of a
-    population the group serves, and not in it already."""
-    return selectors.patients_to_book(user, session.site, session.group_type.populations).exclude(
-        pk__in=session.members.values("patient_id")
+    population the group serves, free then by their weekly availability, and not in it
+    already (the rules still check the rest: their other bookings, the day's hours)."""
+    free_then = PatientAvailability.objects.filter(
+        patient=OuterRef("pk"),
+        kind=WindowKind.PATIENT,
+        weekday=session.date.weekday(),
+        start__lte=session.start,
+        end__gte=session.end,
+    )
+    return (
+        selectors.patients_to_book(user, session.site, session.group_type.populations)
+        .filter(Exists(free_then))
+        .exclude(pk__in=session.members.values("patient_id"))
     )
 
 

@@ -123,3 +123,7 @@ def more_people(cast, week) -> None:
         site=cast.site_a, first_name="Aaron", preferred_name="Zack", last_name="Able"
     )
     f.EpisodeFactory(patient=patient, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+    for weekday in (0, 1, 2):  # free when the week's groups run, like the others
+        PatientAvailability.objects.create(
+            patient=patient, weekday=weekday, start=datetime.time(16), end=datetime.time(21)
+        )

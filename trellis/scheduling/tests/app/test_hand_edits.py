@@ -37,6 +37,16 @@ def test_the_move_page_names_facilitators_and_patients_by_name(
     assert options(page, "patient") == ["Zack Able"]
 
 
+def test_only_patients_free_at_the_sessions_time_are_offered(
+    cast, week, booked, more_people, login
+) -> None:
+    zack = Patient.objects.get(first_name="Aaron")
+    zack.availability.filter(weekday=booked.date.weekday()).update(start=datetime.time(18))
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(page, "patient") == []  # the session starts at 17:00
+    assert "whose availability covers the session" in page.content.decode()
+
+
 def test_the_move_page_counts_patients_against_the_same_most_as_the_card(
     cast, week, booked, login
 ) -> None:
