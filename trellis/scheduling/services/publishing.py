@@ -164,6 +164,10 @@ def solution_publish(
     clash_reason = _("clashes with %(b)s") if extending else _("clashes with the pinned %(b)s")
     kept: list[Kept] = []
     kept_ids: set[tuple[str, datetime.date]] = set()
+    # The same booking already there (a pinned copy of the week's session, kept): the
+    # solution's is not "left out", it is there. Sessions by type, start and room;
+    # appointments by kind, patient and start.
+    same: set[tuple[object, ...]] = set()
     for s in session_rows.select_related("group_type").prefetch_related(
         "facilitators", "members__patient"
     ):
@@ -173,6 +177,7 @@ def solution_publish(
             things.add(str(s.room.public_id))
         kept.append((s.date, s.start, s.end, things, f"{s.group_type.name} {s.start:%H:%M}"))
         kept_ids.add((str(s.public_id), s.date))
+        same.add(("session", s.date, s.start, s.group_type_id, s.room_id))
     for a in appointment_rows.select_related("patient", "clinician", "room"):
         things = {str(a.patient.public_id), str(a.clinician.public_id)}
         if a.room:
@@ -180,6 +185,7 @@ def solution_publish(
         label = f"{a.get_kind_display()} of {a.patient.display_name} {a.start:%H:%M}"
         kept.append((a.date, a.start, a.end, things, label))
         kept_ids.add((str(a.public_id), a.date))
+        same.add((a.kind, a.date, a.start, a.patient_id))
 
     # A booking cancelled on one date stays cancelled there: the solution's booking that
     # matches it (a session of the type at that start, an appointment of the patient of that
@@ -229,6 +235,9 @@ def solution_publish(
             if stays:
                 drop(s, what, stays, day)
                 continue
+            room = ids.rooms.get(s["room"])
+            if ("session", day, start, group_type.pk, room.pk if room else None) in same:
+                continue
             clash = _overlaps(kept, day, start, end, things)
             if clash:
                 drop(s, what, clash_reason % {"b": clash}, day)
@@ -269,6 +278,8 @@ def solution_publish(
             stays = cancelled_there((a["kind"], site.pk, patient.pk, day, start))
             if stays:
                 drop(a, what, stays, day)
+                continue
+            if (a["kind"], day, start, patient.pk) in same:
                 continue
             things = {a["room"], a["clinician"], a["patient"]}
             clash = _overlaps(kept, day, start, end, things)

@@ -151,9 +151,12 @@ def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, log
         datetime.datetime.combine(week.monday, start)
         + datetime.timedelta(minutes=group_type.minutes)
     ).time()
-    # A pinned session in the same room at the same time a week later: the repeat cannot fit.
+    # A pinned session of another group in the same room at the same time a week later: the
+    # repeat cannot fit.
+    other = GroupType.objects.exclude(pk=group_type.pk).order_by("code").first()
+    assert other is not None
     pinned = GroupSession.objects.create(
-        group_type=group_type,
+        group_type=other,
         site=week.group_room.site,
         room=Room.objects.get(public_id=first["room"]),
         date=week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"])),
@@ -166,7 +169,7 @@ def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, log
     body = page.content.decode()
     assert "1 booking was left out:" in body
     assert f"{group_type.name}, " in body
-    assert f"clashes with the pinned {group_type.name} {start:%H:%M}" in body
+    assert f"clashes with the pinned {other.name} {start:%H:%M}" in body
     assert pinned.date.isoformat() in body
     publication = run.publications.get()
     assert publication.dropped_count == 1
@@ -305,3 +308,31 @@ def test_the_runs_list_checks_a_bounded_number_of_runs(cast, week, login) -> Non
     three = queries_for(client, runs)
     copies(3)  # six: still three checks
     assert queries_for(client, runs) == three
+
+
+def test_a_pinned_copy_of_the_weeks_session_is_not_reported_left_out(cast, week, login) -> None:
+    run = _solved(cast, week)
+    assert run.solution is not None
+    first = run.solution["sessions"][0]
+    group_type = GroupType.objects.get(code=first["type"])
+    start = datetime.time.fromisoformat(first["start"])
+    end = (
+        datetime.datetime.combine(week.monday, start)
+        + datetime.timedelta(minutes=group_type.minutes)
+    ).time()
+    # A week later, the same session pinned (its copy kept as the coordinator wanted it).
+    pinned = GroupSession.objects.create(
+        group_type=group_type,
+        site=week.group_room.site,
+        room=Room.objects.get(public_id=first["room"]),
+        date=week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"])),
+        start=start,
+        end=end,
+        pinned=True,
+    )
+    publication = services.run_publish(actor=cast.charlie, run=run)
+    assert publication.dropped_count == 0
+    assert (
+        GroupSession.objects.filter(date=pinned.date, start=start, group_type=group_type).get()
+        == pinned
+    )
