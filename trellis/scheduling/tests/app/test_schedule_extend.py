@@ -13,7 +13,7 @@ from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.instance_builder import monday_of
-from trellis.scheduling.models import GroupSession, Publication, RunStatus
+from trellis.scheduling.models import GroupSession, GroupType, Publication, RunStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +73,10 @@ def test_nothing_is_replaced_and_a_clash_is_left_out(cast, week) -> None:
     model = GroupSession.objects.filter(date__lt=week.monday + datetime.timedelta(weeks=1)).first()
     assert model is not None
     day = third + datetime.timedelta(days=model.date.weekday())
-    # A booking made by hand in the third week, in the same room at the same time.
+    # A booking of another group made by hand in the third week, in the same room at the
+    # same time (the same group there would be the week's own session, not a clash).
     by_hand = f.GroupSessionFactory(
+        group_type=GroupType.objects.exclude(pk=model.group_type_id).order_by("code").first(),
         site=model.site,
         room=model.room,
         date=day,
