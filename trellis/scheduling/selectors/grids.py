@@ -70,6 +70,9 @@ class WeekGrid:
     days: list[datetime.date]
     columns: list[list[Entry]] = field(default_factory=list)
     patient: Patient | None = None  # the patient whose week it is (the patient view)
+    # Whose published schedule the week belongs to: the one site of a site, room or track;
+    # the user's sites for a clinician or a patient.
+    sites: list[Site] = field(default_factory=list)
 
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
@@ -110,18 +113,21 @@ def week_grid(
     appointments = Appointment.objects.filter(site__in=sites)
     title = ""
     patient: Patient | None = None
+    shown = sites
     if view == "site":
         site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
         if site is None:
             raise Http404
         sessions, appointments = sessions.filter(site=site), appointments.filter(site=site)
         title = site.name
+        shown = [site]
     elif view == "room":
         room = Room.objects.filter(public_id=_public_id(key), site__in=sites).first()
         if room is None:
             raise Http404
         sessions, appointments = sessions.filter(room=room), appointments.filter(room=room)
         title = str(room)
+        shown = [s for s in sites if s.pk == room.site_id]
     elif view == "clinician":
         person = User.objects.filter(
             public_id=_public_id(key), staff_profile__sites__in=sites
@@ -143,6 +149,7 @@ def week_grid(
         appointments = appointments.filter(episode__track=track)
         # Tracks of the same name run at several sites: the title says which.
         title = f"{track.name} ({track.site.name})"
+        shown = [track.site]
     else:
         patient = scheduled_patient(user, _public_id(key))
         sessions = sessions.filter(members__patient=patient)
@@ -155,6 +162,7 @@ def week_grid(
         days=days,
         columns=[[] for _ in days],
         patient=patient,
+        sites=shown,
     )
     span = (week_start, days[-1])
     # The size counts every member: the sessions are chosen first (by a patient or a track,

@@ -129,7 +129,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "own_feed": own_feed,
         "availability_url": availability_url,
         # An empty week after the last published one reads as "not published yet", not "free".
-        "published_until": selectors.published_until(selectors.schedule_sites(user))
+        "published_until": selectors.published_until(grid.sites)
         if grid is not None and grid.empty
         else None,
         "card_note": request.session.pop("card_note", ["", ""]),

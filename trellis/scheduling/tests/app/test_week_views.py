@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from trellis.core.tests import factories as f
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus
 from trellis.scheduling import services, weeks
 from trellis.scheduling.instance_builder import monday_of
@@ -293,4 +294,21 @@ def test_the_published_schedule_ends_with_its_last_appointment_too(
     later = week.monday + datetime.timedelta(weeks=5)
     body = login(cast.charlie).get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
     last = date_format(appointment.date, "j F Y")
+    assert f"the published schedule ends on {last}." in body
+
+
+def test_a_sites_empty_week_reads_its_own_published_end_not_another_sites(
+    cast, week, booked, login
+) -> None:
+    # Southside is published further ahead; Northside's week after its end is still "not
+    # published yet", for a user of both sites.
+    f.GroupSessionFactory(
+        site=cast.site_b,
+        date=booked.date + datetime.timedelta(weeks=10),
+        start=datetime.time(9),
+        end=datetime.time(10, 30),
+    )
+    later = week.monday + datetime.timedelta(weeks=5)
+    body = login(cast.adam).get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
+    last = date_format(booked.date, "j F Y")
     assert f"the published schedule ends on {last}." in body
