@@ -145,7 +145,7 @@ def broken_bookings(
     out: dict[str, list[str]] = defaultdict(list)
     broken: set[str] = set()
     for booking in bookings:
-        problems = violations(instance, bookings, booking, names)
+        problems = violations(instance, bookings, booking, names, existing=True)
         if not problems:
             continue
         broken.add(booking["id"])
@@ -166,6 +166,7 @@ def unmet_reasons(
     *,
     names: Mapping[str, str] | None = None,
     check_rules: bool = True,
+    broken: dict[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
     """Patients whose plan the week does not meet, each with reasons in plain words.
 
@@ -174,11 +175,13 @@ def unmet_reasons(
     a booking that breaks one does not count towards the plan, and each of its patients is
     listed with the booking and the rule, even when the rest of their week meets the plan.
     A solver's solution is checked as it is made, so its preview passes ``check_rules=False``.
+    A caller that has checked the week itself (``broken_bookings``) passes the valid week with
+    ``check_rules=False`` and what it found as ``broken``.
     """
     sites = {s["id"]: _windows(s.get("hours")) for s in instance.get("sites", [])}
     types = {t["id"]: t for t in instance.get("group_types", [])}
     clinicians = instance.get("clinicians", [])
-    broken: dict[str, list[str]] = {}
+    broken = dict(broken or {})
     if check_rules:
         broken, week = broken_bookings(instance, week, names)
     weeks = patient_weeks(instance, week)

@@ -66,6 +66,7 @@ def violations(
     names: Mapping[str, str] | None = None,
     *,
     below_minimum_ok: bool = False,
+    existing: bool = False,
 ) -> list[str]:
     """Every hard rule the proposed booking breaks against the rest of the week, in words.
 
@@ -73,8 +74,12 @@ def violations(
     a session's size (a move, a patient added) must not be refused because the session is
     still short of its minimum, or a session that lost patients could never be filled again.
     The week views flag such a session, and Plans not met (which checks with the minimum)
-    lists its patients."""
+    lists its patients.
+
+    ``existing`` words the findings for a booking already made (Plans not met: "this session
+    has 2") rather than one proposed ("would have 2")."""
     names = names or {}
+    would = "has" if existing else "would have"
 
     def name(ident: str) -> str:
         return names.get(ident, ident)
@@ -204,12 +209,12 @@ def violations(
         if size > int(group_type["max_size"]):
             problems.append(
                 f"{group_type.get('name', group_type['id'])} takes at most "
-                f"{group_type['max_size']} patients; this session would have {size}."
+                f"{group_type['max_size']} patients; this session {would} {size}."
             )
         if size < int(group_type["min_size"]) and not below_minimum_ok:
             problems.append(
                 f"{group_type.get('name', group_type['id'])} needs at least "
-                f"{group_type['min_size']} patients; this session would have {size}."
+                f"{group_type['min_size']} patients; this session {would} {size}."
             )
     for pid in sorted(patient_ids):
         patient = patients.get(pid)
@@ -240,7 +245,7 @@ def violations(
             )
             if that_day + (end - start) > int(day_cap):
                 problems.append(
-                    f"{name(pid)} would have {that_day + end - start} minutes on "
+                    f"{name(pid)} {would} {that_day + end - start} minutes on "
                     f"{DAY_NAMES[day]}; their plan allows at most {day_cap}."
                 )
         if group_type is not None:

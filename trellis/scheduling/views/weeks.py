@@ -32,7 +32,7 @@ from .. import selectors, services, weeks
 from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, SessionForm
 from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
-from ..review import patient_weeks, unmet_reasons
+from ..review import broken_bookings, patient_weeks, unmet_reasons
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
 from .roster import audit_members
 
@@ -198,11 +198,13 @@ def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[
     booked = {p for s in published["sessions"] for p in s["patients"]}
     booked |= {a["patient"] for a in published["appointments"]}
     names.update(selectors.patient_names(booked - names.keys(), user))
-    reasons = unmet_reasons(built.instance, published, names=names)
+    # The hours shown count what the reasons count: not a booking that breaks a rule.
+    broken, valid = broken_bookings(built.instance, published, names)
+    reasons = unmet_reasons(built.instance, valid, names=names, check_rules=False, broken=broken)
     if not reasons:
         return []
     cancelled = selectors.cancellations_by_patient(chosen, week_start)
-    patient_week = patient_weeks(built.instance, published)
+    patient_week = patient_weeks(built.instance, valid)
     visible = patients_visible_to(user).filter(public_id__in=list(reasons))
     patients = {str(p.public_id): p for p in visible}
     # Link each patient to a page the user may open: their availability and schedule page

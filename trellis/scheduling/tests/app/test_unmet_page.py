@@ -77,6 +77,17 @@ def test_a_published_booking_that_now_breaks_a_rule_is_reported(cast, login, wee
     assert "Relapse prevention, Monday 17:00 breaks a rule:" in other[: other.index("</tr>")]
 
 
+def test_a_session_below_its_minimum_counts_in_neither_column(cast, login, week, booked) -> None:
+    """Two patients taken out: the rest's hours leave the session out, as their reasons do."""
+    booked.members.filter(patient__in=week.patients[2:]).delete()
+    url = reverse("scheduling:unmet") + f"?site={cast.site_a.code}&week={week.monday}"
+    body = _text(login(cast.charlie).get(url).content.decode())
+    row = body[body.index(cast.erin_record.display_name) :]
+    row = row[: row.index("</tr>")]
+    assert "Relapse prevention needs at least 4 patients; this session has 2." in row
+    assert "0 h / 9 h" in row  # not 1 h 30 min: the session does not count
+
+
 def _row_links(body: str, names: list[str]) -> dict[str, str]:
     links: dict[str, str] = {}
     for name in names:
