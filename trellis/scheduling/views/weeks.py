@@ -398,6 +398,16 @@ def session_remove_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
                 request,
                 _("%(p)s was taken out of the session.") % {"p": patient.display_name},
             )
+            left, least = session.members.count(), session.group_type.min_size
+            if left < least:
+                messages.warning(
+                    request,
+                    _(
+                        "The session now has %(n)d patients, fewer than the %(m)d it needs: "
+                        "add patients, move it, or cancel it."
+                    )
+                    % {"n": left, "m": least},
+                )
     return _back_to_session(request, session)
 
 

@@ -131,3 +131,15 @@ def test_taking_a_patient_out_and_publishing_ask_first(cast, week, booked, login
     services.run_execute(run.public_id)
     page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
     assert 'data-confirm="Publish this run? It replaces the unpinned bookings' in page
+
+
+def test_taking_a_patient_out_below_the_minimum_says_so(cast, week, booked, login) -> None:
+    assert booked.group_type.min_size == 4 and booked.members.count() == 4
+    response = login(cast.charlie).post(
+        reverse("scheduling:session_remove_patient", args=[booked.public_id]),
+        {"patient": str(cast.olive.public_id)},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Olive Stone was taken out of the session." in text
+    assert "The session now has 3 patients, fewer than the 4 it needs" in text
