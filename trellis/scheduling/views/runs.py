@@ -3,6 +3,7 @@ continuing the published weeks."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from trellis.organization.models import Site
 
 from .. import selectors, services, weeks
 from ..forms import RunForm
+from ..instance_builder import monday_of
 from ..models import Publication, RunStatus, ScheduleRun
 from ..review import describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
@@ -208,6 +210,12 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             context["out_of_date"] = services.run_changes(run, published_week=current)
             span = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
             context["publish_weeks"] = span
+            # A week published after a gap leaves the weeks between empty: say so before.
+            until = selectors.published_until(sites)
+            if until is not None:
+                empty = monday_of(until) + datetime.timedelta(weeks=1)  # the first empty week
+                if today < empty + datetime.timedelta(weeks=1) and empty < run.week_start:
+                    context["gap_from"] = empty
             # A week that has begun is published from today on (nothing is written in the past).
             if today > run.week_start:
                 context["publish_from"], context["publish_until"] = weeks.published_span(

@@ -134,7 +134,8 @@ def test_taking_a_patient_out_and_publishing_ask_first(cast, week, booked, login
 
 
 def test_taking_a_patient_out_below_the_minimum_says_so(cast, week, booked, login) -> None:
-    assert booked.group_type.min_size == 4 and booked.members.count() == 4
+    assert booked.group_type.min_size == 4
+    assert booked.members.count() == 4
     response = login(cast.charlie).post(
         reverse("scheduling:session_remove_patient", args=[booked.public_id]),
         {"patient": str(cast.olive.public_id)},

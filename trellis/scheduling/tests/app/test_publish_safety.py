@@ -151,3 +151,30 @@ def test_a_published_runs_page_says_what_publishing_wrote_not_a_continuation(
     # Compared now, the week is itself: no empty "added / removed" lists, it says why.
     assert "This run is published: the week shown in the schedule is now this one" in page
     assert "Sessions added" not in page
+
+
+def test_a_run_after_a_gap_in_the_published_schedule_says_so(cast, week, login) -> None:
+    run = _done(cast, week)
+    services.run_publish(actor=cast.charlie, run=run, weeks=1)
+    later = week.monday + datetime.timedelta(weeks=3)
+    second = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=later, time_limit=1
+    )
+    services.run_execute(second.public_id)
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[second.public_id]))
+    gap = week.monday + datetime.timedelta(weeks=1)
+    assert (
+        f"The published schedule ends before this week: from the week of {gap:%-d %B %Y} to "
+        f"the week of "
+        f"{later:%-d %B %Y} nothing is booked" in page.content.decode()
+    )
+    # The week right after the published one says nothing of the kind.
+    following = services.run_create(
+        actor=cast.charlie,
+        sites=[week.group_room.site],
+        week_start=week.monday + datetime.timedelta(weeks=1),
+        time_limit=1,
+    )
+    services.run_execute(following.public_id)
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[following.public_id]))
+    assert "ends before this week" not in page.content.decode()
