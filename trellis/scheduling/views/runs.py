@@ -210,6 +210,10 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             context["out_of_date"] = services.run_changes(run, published_week=current)
             span = settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"]
             context["publish_weeks"] = span
+            # Cancellations of the week stay on their date when it is published, so the
+            # preview's plans met are not the week's: say which (Plans not met counts them).
+            said = selectors.cancellations_by_patient(sites, run.week_start).values()
+            context["cancelled_here"] = sorted({text for texts in said for text in texts})
             # A week published after a gap leaves the weeks between empty: say so before.
             until = selectors.published_until(sites)
             if until is not None:

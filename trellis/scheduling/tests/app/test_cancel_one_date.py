@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus
 from trellis.scheduling import services
@@ -86,3 +87,15 @@ def test_publishing_leaves_the_cancelled_date_alone_and_repeats_the_booking_afte
         "cancelled on this date: Facilitator away": [week.monday.isoformat()],
         "cancelled on this date: Patient asked": [tuesday.isoformat()],
     }
+
+
+def test_a_run_preview_names_the_weeks_cancellations(cast, week, booked, login):
+    services.booking_cancel(actor=cast.charlie, booking=booked, reason="Facilitator away")
+    run = services.run_create(
+        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    page = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    text = page.content.decode()
+    assert "A booking of this week is cancelled on its date and stays cancelled" in text
+    assert "<li>Relapse prevention, Monday 17:00 was cancelled: Facilitator away</li>" in text
