@@ -423,7 +423,7 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
             % {"c": "; ".join(changes)}
         )
     return solution_publish(
-        actor=actor, instance=run.instance, solution=run.solution, weeks=weeks, run=run
+        actor=actor, instance=locked.instance, solution=locked.solution, weeks=weeks, run=run
     )
 
 

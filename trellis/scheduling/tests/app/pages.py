@@ -1,6 +1,6 @@
 """Helpers the schedule page tests share: the week page's address, flash messages, the options
-of a select, the queries of a page, and the people of `more_people` (conftest.py) as the
-dropdowns name them."""
+of a select, the queries of a page, a finished run, and the people of `more_people`
+(conftest.py) as the dropdowns name them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 WEEK = reverse("scheduling:week")
+
+
+def solved(cast, week, monday=None, time_limit: int = 1):
+    """A run of the week's site (of `monday`'s week; the fixture's by default), executed and
+    finished (RunStatus.DONE)."""
+    from trellis.scheduling import services
+    from trellis.scheduling.models import RunStatus
+
+    run = services.run_create(
+        actor=cast.charlie,
+        sites=[week.group_room.site],
+        week_start=monday or week.monday,
+        time_limit=time_limit,
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    return run
 
 
 def messages_of(response) -> list[str]:

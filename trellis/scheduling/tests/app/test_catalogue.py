@@ -320,31 +320,24 @@ def test_saving_a_type_unchanged_leaves_a_finished_run_current(cast, week) -> No
     services.run_execute(run.public_id)
     run.refresh_from_db()
     assert services.run_changes(run) == []
-    services.group_type_update(  # the edit form saved with nothing changed: sorts them
-        actor=cast.adam,
-        group_type=rp,
-        name=rp.name,
-        modality=rp.modality,
-        minutes=rp.minutes,
-        min_size=rp.min_size,
-        max_size=rp.max_size,
-        requires=list(rp.requires),
-        populations=list(rp.populations),
-        active=rp.active,
-    )
+
+    def save(**changes: Any) -> None:
+        """The edit form saved: every field as it is but `changes` (sorting the lists)."""
+        fields = {
+            "name": rp.name,
+            "modality": rp.modality,
+            "minutes": rp.minutes,
+            "min_size": rp.min_size,
+            "max_size": rp.max_size,
+            "requires": list(rp.requires),
+            "populations": list(rp.populations),
+            "active": rp.active,
+        }
+        services.group_type_update(actor=cast.adam, group_type=rp, **(fields | changes))
+
+    save()  # nothing changed
     assert services.run_changes(run) == []
-    services.group_type_update(
-        actor=cast.adam,
-        group_type=rp,
-        name=rp.name,
-        modality=rp.modality,
-        minutes=rp.minutes,
-        min_size=rp.min_size,
-        max_size=rp.max_size,
-        requires=list(rp.requires),
-        populations=["adult-sud"],
-        active=rp.active,
-    )
+    save(populations=["adult-sud"])
     assert services.run_changes(run) == ["the group catalogue changed"]
 
 

@@ -15,24 +15,15 @@ from django.utils import timezone
 
 from trellis.core.errors import ValidationFailed
 from trellis.scheduling import services, weeks
-from trellis.scheduling.models import GroupSession, GroupType, Publication, RunStatus, ScheduleRun
+from trellis.scheduling.models import GroupSession, GroupType, Publication, ScheduleRun
 from trellis.scheduling.services import publishing
+from trellis.scheduling.tests.app.pages import solved
 
 pytestmark = pytest.mark.django_db
 
 
-def _done(cast, week) -> ScheduleRun:
-    run = services.run_create(
-        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
-    )
-    services.run_execute(run.public_id)
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE
-    return run
-
-
 def test_a_run_published_twice_is_told_so_and_written_once(cast, week) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     page_copy = ScheduleRun.objects.get(pk=run.pk)  # the second press's page
     services.run_publish(actor=cast.charlie, run=run)
     with pytest.raises(ValidationFailed, match="This run has already been published"):
@@ -41,7 +32,7 @@ def test_a_run_published_twice_is_told_so_and_written_once(cast, week) -> None:
 
 
 def test_the_daily_continuation_goes_on_past_two_years(cast, week) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     services.solution_publish(
         actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=8, run=run
     )
@@ -55,7 +46,7 @@ def test_the_daily_continuation_goes_on_past_two_years(cast, week) -> None:
 def test_one_publication_that_cannot_be_continued_is_logged_without_names(
     cast, week, monkeypatch, caplog, login
 ) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     services.solution_publish(
         actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2, run=run
     )
@@ -77,7 +68,7 @@ def test_one_publication_that_cannot_be_continued_is_logged_without_names(
 
 @pytest.mark.parametrize("week_start", ["2040-01-02", "9999-12-27"])
 def test_an_imported_week_out_of_range_is_refused_in_words(cast, week, week_start) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     instance = copy.deepcopy(run.instance)
     instance["week_start"] = week_start
     with pytest.raises(weeks.WeekOutOfRange, match="is out of range: schedules go from"):
@@ -88,7 +79,7 @@ def test_an_imported_week_out_of_range_is_refused_in_words(cast, week, week_star
 
 
 def test_nothing_the_site_has_already_held_is_replaced(cast, week, monkeypatch) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     monday = week.monday
     # Monday 23:30 in New York (the server's zone) is already Tuesday in San Juan.
     instant = datetime.datetime(
@@ -119,7 +110,7 @@ def test_nothing_the_site_has_already_held_is_replaced(cast, week, monkeypatch) 
 
 
 def test_every_booking_that_breaks_a_rule_is_named(cast, week) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     solution = copy.deepcopy(run.solution)
     sessions = solution["sessions"]
     assert len(sessions) >= 2
@@ -138,7 +129,7 @@ def test_every_booking_that_breaks_a_rule_is_named(cast, week) -> None:
 def test_a_published_runs_page_says_what_publishing_wrote_not_a_continuation(
     cast, week, login
 ) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     publication = services.run_publish(actor=cast.charlie, run=run, weeks=2)
     (extension,) = services.schedule_extend(today=timezone.localdate())
     assert extension.run == run
@@ -154,7 +145,7 @@ def test_a_published_runs_page_says_what_publishing_wrote_not_a_continuation(
 
 
 def test_a_run_after_a_gap_in_the_published_schedule_says_so(cast, week, login) -> None:
-    run = _done(cast, week)
+    run = solved(cast, week)
     services.run_publish(actor=cast.charlie, run=run, weeks=1)
     later = week.monday + datetime.timedelta(weeks=3)
     second = services.run_create(

@@ -22,19 +22,9 @@ from trellis.scheduling.models import (
     ScheduleRun,
 )
 from trellis.scheduling.services.runs import RunOutOfDate
-from trellis.scheduling.tests.app.pages import queries_for
+from trellis.scheduling.tests.app.pages import queries_for, solved
 
 pytestmark = pytest.mark.django_db
-
-
-def _solved(cast, week) -> ScheduleRun:
-    run = services.run_create(
-        actor=cast.charlie, sites=[week.group_room.site], week_start=week.monday, time_limit=1
-    )
-    services.run_execute(run.public_id)
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE
-    return run
 
 
 def _refused(cast, run: ScheduleRun) -> str:
@@ -48,14 +38,14 @@ def _refused(cast, run: ScheduleRun) -> str:
 
 
 def test_a_run_still_current_publishes(cast, week) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     services.run_publish(actor=cast.charlie, run=run)
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED
 
 
 def test_a_patient_discharged_since_the_run_makes_it_out_of_date(cast, week) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     EpisodeOfCare.objects.filter(pk=week.episodes[1].pk).update(status=EpisodeStatus.DISCHARGED)
     message = _refused(cast, run)
     assert "1 patient is no longer in treatment here" in message
@@ -63,11 +53,11 @@ def test_a_patient_discharged_since_the_run_makes_it_out_of_date(cast, week) -> 
 
 
 def test_a_clinicians_availability_or_cap_changed_since_the_run(cast, week) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     StaffAvailability.objects.filter(staff=week.gus.staff_profile, weekday=0).delete()
     assert "clinicians' availability, competencies or weekly limits changed" in _refused(cast, run)
 
-    other = _solved(cast, week)
+    other = solved(cast, week)
     profile = cast.alice.staff_profile
     profile.max_weekly_minutes = 60
     profile.save()
@@ -75,21 +65,21 @@ def test_a_clinicians_availability_or_cap_changed_since_the_run(cast, week) -> N
 
 
 def test_a_patients_availability_changed_since_the_run(cast, week) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     week.patients[0].availability.filter(weekday=2).delete()
     assert "1 patient's availability or plan changed" in _refused(cast, run)
 
 
 def test_an_older_run_is_refused_once_a_newer_one_was_published(cast, week) -> None:
-    older = _solved(cast, week)
-    newer = _solved(cast, week)
+    older = solved(cast, week)
+    newer = solved(cast, week)
     services.run_publish(actor=cast.charlie, run=newer)
     assert "another run was published for this week" in _refused(cast, older)
 
 
 def test_a_booking_pinned_by_hand_since_the_run_makes_it_out_of_date(cast, week) -> None:
-    services.run_publish(actor=cast.charlie, run=_solved(cast, week))
-    repair = _solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=solved(cast, week))
+    repair = solved(cast, week)
     session = GroupSession.objects.filter(
         date__range=(week.monday, week.monday + datetime.timedelta(days=6))
     ).first()
@@ -99,7 +89,7 @@ def test_a_booking_pinned_by_hand_since_the_run_makes_it_out_of_date(cast, week)
 
 
 def test_the_page_refuses_a_stale_run_and_offers_to_run_it_again(cast, week, login) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     EpisodeOfCare.objects.filter(pk=week.episodes[0].pk).update(status=EpisodeStatus.DISCHARGED)
     client = login(cast.charlie)
     page = client.post(reverse("scheduling:publish", args=[run.public_id]), follow=True)
@@ -122,7 +112,7 @@ def test_the_page_refuses_a_stale_run_and_offers_to_run_it_again(cast, week, log
 def test_the_run_page_says_a_run_is_out_of_date_before_publish_is_pressed(
     cast, week, login
 ) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     client = login(cast.charlie)
     url = reverse("scheduling:run", args=[run.public_id])
     publish = reverse("scheduling:publish", args=[run.public_id])
@@ -141,29 +131,37 @@ def test_the_run_page_says_a_run_is_out_of_date_before_publish_is_pressed(
     assert 'class="primary">Run this week again with today' in stale
 
 
-def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, login) -> None:
-    run = _solved(cast, week)
+def _pinned_a_week_later(week, run: ScheduleRun, *, same_group: bool) -> GroupSession:
+    """A pinned session in the room and at the time of the run's first session, a week later:
+    of the same group (the week's own session kept) or of another (a clash)."""
     assert run.solution is not None
     first = run.solution["sessions"][0]
     group_type = GroupType.objects.get(code=first["type"])
+    if not same_group:
+        other = GroupType.objects.exclude(pk=group_type.pk).order_by("code").first()
+        assert other is not None
+        group_type = other
     start = datetime.time.fromisoformat(first["start"])
-    end = (
-        datetime.datetime.combine(week.monday, start)
-        + datetime.timedelta(minutes=group_type.minutes)
-    ).time()
-    # A pinned session of another group in the same room at the same time a week later: the
-    # repeat cannot fit.
-    other = GroupType.objects.exclude(pk=group_type.pk).order_by("code").first()
-    assert other is not None
-    pinned = GroupSession.objects.create(
-        group_type=other,
+    return GroupSession.objects.create(
+        group_type=group_type,
         site=week.group_room.site,
         room=Room.objects.get(public_id=first["room"]),
         date=week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"])),
         start=start,
-        end=end,
+        end=(
+            datetime.datetime.combine(week.monday, start)
+            + datetime.timedelta(minutes=group_type.minutes)
+        ).time(),
         pinned=True,
     )
+
+
+def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, login) -> None:
+    run = solved(cast, week)
+    assert run.solution is not None
+    group_type = GroupType.objects.get(code=run.solution["sessions"][0]["type"])
+    pinned = _pinned_a_week_later(week, run, same_group=False)
+    other, start = pinned.group_type, pinned.start
     client = login(cast.charlie)
     page = client.post(reverse("scheduling:publish", args=[run.public_id]), follow=True)
     body = page.content.decode()
@@ -188,25 +186,15 @@ def test_a_progress_write_that_fails_does_not_fail_the_run(cast, week, monkeypat
         raise OperationalError("database table is locked")
 
     monkeypatch.setattr(runs, "_write_progress", locked)
-    run = _solved(cast, week)
+    run = solved(cast, week)
     assert run.plans_met is not None
-
-
-def _solved_for(cast, week, monday: datetime.date) -> ScheduleRun:
-    run = services.run_create(
-        actor=cast.charlie, sites=[week.group_room.site], week_start=monday, time_limit=1
-    )
-    services.run_execute(run.public_id)
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE
-    return run
 
 
 def test_a_run_of_a_week_that_has_begun_says_from_when_it_publishes(
     cast, week, login, monkeypatch
 ) -> None:
     this_monday = week.monday - datetime.timedelta(weeks=1)
-    run = _solved_for(cast, week, this_monday)
+    run = solved(cast, week, this_monday)
     wednesday = this_monday + datetime.timedelta(days=2)
     monkeypatch.setattr("trellis.scheduling.views.runs.timezone.localdate", lambda: wednesday)
     body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
@@ -220,7 +208,7 @@ def test_a_run_of_a_week_that_has_begun_says_from_when_it_publishes(
 
 def test_a_run_of_a_week_that_has_ended_is_not_published(cast, week, login) -> None:
     three_weeks_ago = week.monday - datetime.timedelta(weeks=4)
-    run = _solved_for(cast, week, three_weeks_ago)
+    run = solved(cast, week, three_weeks_ago)
     body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
     text = body.decode()
     assert "has passed. This run shows what the optimizer would have made of it" in text
@@ -240,7 +228,7 @@ def test_a_run_without_a_site_is_asked_for_one(cast, week, login) -> None:
 
 def test_the_run_page_makes_as_many_queries_for_more_patients(cast, week, login) -> None:
     # It builds the week's instance again to say whether the run is out of date.
-    run = _solved(cast, week)
+    run = solved(cast, week)
     client = login(cast.charlie)
     url = reverse("scheduling:run", args=[run.public_id])
     client.get(url)
@@ -273,7 +261,7 @@ def test_a_time_limit_out_of_range_is_explained_in_seconds(cast, week, login, li
 
 
 def test_the_runs_list_marks_a_run_out_of_date(cast, week, login) -> None:
-    run = _solved(cast, week)
+    run = solved(cast, week)
     client = login(cast.charlie)
     runs = reverse("scheduling:runs")
     assert "out of date" not in client.get(runs).content.decode()
@@ -287,7 +275,7 @@ def test_the_runs_list_marks_a_run_out_of_date(cast, week, login) -> None:
 
 
 def test_the_runs_list_checks_a_bounded_number_of_runs(cast, week, login) -> None:
-    first = _solved(cast, week)
+    first = solved(cast, week)
     client = login(cast.charlie)
     runs = reverse("scheduling:runs")
 
@@ -310,29 +298,14 @@ def test_the_runs_list_checks_a_bounded_number_of_runs(cast, week, login) -> Non
     assert queries_for(client, runs) == three
 
 
-def test_a_pinned_copy_of_the_weeks_session_is_not_reported_left_out(cast, week, login) -> None:
-    run = _solved(cast, week)
-    assert run.solution is not None
-    first = run.solution["sessions"][0]
-    group_type = GroupType.objects.get(code=first["type"])
-    start = datetime.time.fromisoformat(first["start"])
-    end = (
-        datetime.datetime.combine(week.monday, start)
-        + datetime.timedelta(minutes=group_type.minutes)
-    ).time()
-    # A week later, the same session pinned (its copy kept as the coordinator wanted it).
-    pinned = GroupSession.objects.create(
-        group_type=group_type,
-        site=week.group_room.site,
-        room=Room.objects.get(public_id=first["room"]),
-        date=week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"])),
-        start=start,
-        end=end,
-        pinned=True,
-    )
+def test_a_pinned_copy_of_the_weeks_session_is_not_reported_left_out(cast, week) -> None:
+    run = solved(cast, week)
+    pinned = _pinned_a_week_later(week, run, same_group=True)
     publication = services.run_publish(actor=cast.charlie, run=run)
     assert publication.dropped_count == 0
     assert (
-        GroupSession.objects.filter(date=pinned.date, start=start, group_type=group_type).get()
+        GroupSession.objects.filter(
+            date=pinned.date, start=pinned.start, group_type=pinned.group_type
+        ).get()
         == pinned
     )
