@@ -323,7 +323,7 @@ def test_saving_a_type_unchanged_leaves_a_finished_run_current(cast, week) -> No
 
     def save(**changes: Any) -> None:
         """The edit form saved: every field as it is but `changes` (sorting the lists)."""
-        fields = {
+        fields: dict[str, Any] = {
             "name": rp.name,
             "modality": rp.modality,
             "minutes": rp.minutes,
