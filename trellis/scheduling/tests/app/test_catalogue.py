@@ -118,7 +118,7 @@ def test_adding_a_group_type_reaches_the_instance_and_is_audited(cast, login):
         ({"code": "rp"}, "“rp” is already the code of Relapse prevention."),
         ({"code": "RP"}, "“rp” is already the code of Relapse prevention."),
         ({"code": "not a code!"}, "Use lower-case letters, digits, hyphens and underscores"),
-        ({"max_size": "9999999"}, "A group takes at most 40 patients."),
+        ({"max_size": "41"}, "A group takes at most 40 patients."),
     ],
 )
 def test_invalid_group_types_are_refused_in_plain_words_keeping_the_input(
