@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import sys
 import threading
@@ -143,10 +144,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         instance = _load(args.instance, "instance")
         previous = _load(args.previous, "previous solution") if args.previous else None
-        if args.time_limit <= 0:
+        if not 0 < args.time_limit < math.inf:  # NaN fails this too
             raise SchedulingError(f"--time-limit must be positive, not {args.time_limit:g}")
         if args.workers < 1:
             raise SchedulingError(f"--workers must be at least 1, not {args.workers}")
+        if not 0 <= args.seed < 2**31:  # CP-SAT's random_seed is a 32-bit integer
+            raise SchedulingError(f"--seed must be from 0 to {2**31 - 1}, not {args.seed}")
         solution = _interruptible(
             lambda stop: solve(
                 instance,

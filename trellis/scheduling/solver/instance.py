@@ -6,6 +6,7 @@ inconsistent input raises `InstanceError` with a message naming the culprit.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -106,6 +107,20 @@ class Instance:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+def _week_start(value: Any) -> str:
+    """The instance's week: informational, but when given, a Monday as YYYY-MM-DD (import
+    publishes from it)."""
+    if value is None:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InstanceError(f"instance.week_start {value!r} is not a YYYY-MM-DD date")
+    if day.weekday() != 0:
+        raise InstanceError(f"instance.week_start {value} is not a Monday")
+    return day.isoformat()
 
 
 def clock(minutes: int) -> str:
@@ -251,7 +266,7 @@ def parse_instance(data: Any) -> Instance:
         sid: Site(
             sid,
             str(raw.get("name", sid)),
-            parse_windows(raw.get("hours", {}), slot, f"site {sid}.hours"),
+            parse_windows(_field(raw, "hours", dict, f"site {sid}"), slot, f"site {sid}.hours"),
         )
         for sid, raw in _records(data, "sites")
     }
@@ -326,7 +341,7 @@ def parse_instance(data: Any) -> Instance:
         clinicians=clinicians,
         group_types=types,
         patients=patients,
-        week_start=str(data.get("week_start", "")),
+        week_start=_week_start(data.get("week_start")),
         avoid_pairs=pairs,
     )
 

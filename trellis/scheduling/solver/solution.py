@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,13 @@ def _time(text: Any, where: str) -> int:
     return hours * 60 + minutes
 
 
+def _listed(raw: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = raw[key]
+    if not isinstance(value, list):
+        raise SolutionError(f"{where}.{key} is not a list")
+    return value
+
+
 def _day(text: Any, where: str) -> int:
     if text not in DAYS:
         raise SolutionError(f"{where}: {text!r} is not a day name")
@@ -73,9 +81,14 @@ def parse_schedule(
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fmt = data.get("format") if isinstance(data, dict) else None
         raise SolutionError(f"unknown solution format {fmt!r}, expected {FORMAT!r}")
+    for part in ("sessions", "appointments"):
+        # A missing or mistyped list would read as a week without that half, and repair would
+        # rebuild the week around the gap.
+        if not isinstance(data.get(part), list):
+            raise SolutionError(f"the solution has no {part} list")
     schedule = Schedule()
     try:
-        for n, raw in enumerate(data.get("sessions", [])):
+        for n, raw in enumerate(data["sessions"]):
             where = f"solution.sessions[{n}]"
             schedule.sessions.append(
                 Session(
@@ -85,12 +98,14 @@ def parse_schedule(
                     day=_day(raw["day"], where),
                     start=_time(raw["start"], where),
                     room=str(raw["room"]),
-                    facilitators=[str(c) for c in raw["facilitators"]],
-                    patients=[str(p) for p in raw["patients"] if p in instance.patients],
+                    facilitators=[str(c) for c in _listed(raw, "facilitators", where)],
+                    patients=[
+                        str(p) for p in _listed(raw, "patients", where) if p in instance.patients
+                    ],
                     pinned=bool(raw.get("pinned")) or str(raw["id"]) in pinned_ids,
                 )
             )
-        for n, raw in enumerate(data.get("appointments", [])):
+        for n, raw in enumerate(data["appointments"]):
             where = f"solution.appointments[{n}]"
             if raw["patient"] not in instance.patients:
                 continue
@@ -110,7 +125,16 @@ def parse_schedule(
             )
     except (KeyError, TypeError, AttributeError) as error:
         raise SolutionError(f"solution booking lacks or mistypes a field: {error}") from None
-    known = {s.id for s in schedule.sessions} | {a.id for a in schedule.appointments}
+    ids = [s.id for s in schedule.sessions] + [a.id for a in schedule.appointments]
+    twice = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if twice:
+        raise SolutionError(f"booking id {twice[0]!r} is used twice in the solution")
+    starts = [(s.id, s.start) for s in schedule.sessions]
+    starts += [(a.id, a.start) for a in schedule.appointments]
+    for ident, start in starts:
+        if start % instance.slot:
+            raise SolutionError(f"booking {ident!r} starts off the {instance.slot}-minute grid")
+    known = set(ids)
     missing = sorted(pinned_ids - known)
     if missing:
         raise SolutionError(f"pinned booking {missing[0]!r} is not in the previous solution")

@@ -67,6 +67,8 @@ def solve(
     old: Schedule | None
     if isinstance(previous, dict):
         old = parse_schedule(previous, inst, pinned_ids)
+    elif previous is not None and not isinstance(previous, Schedule):
+        raise SolutionError("the previous solution is not a JSON object")
     else:
         old = previous
         if old is not None and pinned_ids:

@@ -142,5 +142,7 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     services.feed_used(feed)
     body = ical_feed(user=feed.user, patient=feed.patient)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    # The body is a patient's (or clinician's) schedule behind a secret: kept nowhere on the
+    # way, so a revoked link stops at once for every client.
+    response["Cache-Control"] = "no-store"
     return response

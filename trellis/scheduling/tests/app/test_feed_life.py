@@ -83,3 +83,11 @@ def test_a_fetch_is_noted_to_the_hour_and_shown_to_the_owner(cast, week, client,
     assert feed.last_used_at == first
     text = login(cast.alice).get(page).content.decode()
     assert "A calendar last fetched it in the hour from" in text
+
+
+def test_a_feed_is_kept_by_nothing_on_the_way(cast, week, client) -> None:
+    # A schedule behind a secret: no client or proxy may keep it past a revocation.
+    _feed, token = services.feed_create(actor=cast.charlie, patient=cast.olive)
+    response = client.get(reverse("scheduling:ical", args=[token]))
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"

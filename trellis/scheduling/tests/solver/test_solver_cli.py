@@ -118,3 +118,82 @@ def test_errors_inside_the_solve_reach_the_caller() -> None:
 
     with pytest.raises(SchedulingError, match="lacks 'rooms'"):
         _interruptible(work)
+
+
+def _solved_tiny(tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(tiny_instance(2, patients=12)))
+    out = tmp_path / "solution.json"
+    assert main(["solve", str(source), "-o", str(out), "--time-limit", "2"]) == 0
+    return source, json.loads(out.read_text())
+
+
+def _broken_previous(solution: dict[str, object], case: str) -> object:
+    broken = json.loads(json.dumps(solution))
+    if case == "a list":
+        return []
+    if case == "no appointments":
+        del broken["appointments"]
+    elif case == "patients as text":
+        broken["sessions"][0]["patients"] = "p1"
+    elif case == "an id twice":
+        broken["sessions"][1]["id"] = broken["sessions"][0]["id"]
+    elif case == "off the grid":
+        broken["sessions"][0]["start"] = "17:07"
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("a list", "the previous solution is not a JSON object"),
+        ("no appointments", "the solution has no appointments list"),
+        ("patients as text", "patients is not a list"),
+        ("an id twice", "is used twice in the solution"),
+        ("off the grid", "starts off the 15-minute grid"),
+    ],
+)
+def test_an_unusable_previous_solution_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, said: str
+) -> None:
+    source, solution = _solved_tiny(tmp_path)
+    assert len(solution["sessions"]) >= 2  # type: ignore[arg-type]
+    previous = tmp_path / "previous.json"
+    previous.write_text(json.dumps(_broken_previous(solution, case)))
+    capsys.readouterr()
+    code = main(
+        [
+            "solve",
+            str(source),
+            "-o",
+            str(tmp_path / "o.json"),
+            "--time-limit",
+            "2",
+            "--previous",
+            str(previous),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert said in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (["--seed", "99999999999999"], "--seed must be from 0 to 2147483647"),
+        (["--time-limit", "nan"], "--time-limit must be positive, not nan"),
+        (["--time-limit", "inf"], "--time-limit must be positive, not inf"),
+    ],
+)
+def test_options_out_of_range_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], said: str
+) -> None:
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(tiny_instance(1, patients=4)))
+    code = main(["solve", str(source), "-o", str(tmp_path / "o.json"), *option])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert said in err
+    assert "Traceback" not in err

@@ -56,6 +56,10 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: d["group_types"][0].update(minutes="90"),
         r"minutes must be a whole number, not a string",
     ),
+    # A site without hours read as closed all week: every plan unmet, exit 0.
+    ("no hours", lambda d: d["sites"][0].pop("hours"), r"site s1 lacks 'hours'"),
+    ("week not a date", lambda d: d.update(week_start="tomorrow"), "is not a YYYY-MM-DD date"),
+    ("week not a Monday", lambda d: d.update(week_start="2027-01-05"), "is not a Monday"),
 ]
 
 
