@@ -13,7 +13,7 @@ from typing import Any
 
 from trellis.core.durations import hours_minutes as _hours  # "2 h 30 min"
 
-from .rules import DAY_NAMES, DAYS, clock, minutes_of, violations
+from .rules import DAY_NAMES, DAYS, booking_people, booking_span, clock, minutes_of, violations
 
 
 def _windows(raw: Mapping[str, Any] | None) -> dict[str, list[tuple[int, int]]]:
@@ -48,17 +48,13 @@ def _busy(
     week: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, dict[str, list[tuple[int, int]]]]:
     """Per person (clinician or patient) and day: the spans the week books them."""
+    lengths = {tid: int(t["minutes"]) for tid, t in types.items()}
     out: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for s in week.get("sessions", []):
-        start = minutes_of(s["start"])
-        span = (start, start + int(types.get(s.get("type", ""), {}).get("minutes", 0)))
-        for person in [*s.get("facilitators", []), *s.get("patients", [])]:
-            out[person][s["day"]].append(span)
-    for a in week.get("appointments", []):
-        start = minutes_of(a["start"])
-        for person in (a.get("clinician"), a.get("patient")):
-            if person:
-                out[person][a["day"]].append((start, start + int(a.get("minutes", 0))))
+    for booking in [*week.get("sessions", []), *week.get("appointments", [])]:
+        span = booking_span(booking, lengths)
+        clinicians, patients = booking_people(booking)
+        for person in clinicians | patients:
+            out[person][booking["day"]].append(span)
     return out
 
 

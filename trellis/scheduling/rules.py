@@ -46,17 +46,18 @@ def _inside(windows: Mapping[str, Any], day: str, start: int, end: int) -> bool:
     )
 
 
-def _span(booking: Mapping[str, Any], lengths: Mapping[str, int]) -> tuple[int, int]:
+def booking_span(booking: Mapping[str, Any], lengths: Mapping[str, int]) -> tuple[int, int]:
     start = minutes_of(booking["start"])
     minutes = booking.get("minutes") or lengths.get(booking.get("type", ""), 0)
     return start, start + int(minutes)
 
 
-def _people(booking: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+def booking_people(booking: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     """(clinicians, patients) of a session or appointment."""
     if "type" in booking:
         return set(booking.get("facilitators", [])), set(booking.get("patients", []))
-    return {booking["clinician"]}, {booking["patient"]}
+    clinician, patient = booking.get("clinician"), booking.get("patient")
+    return ({clinician} if clinician else set()), ({patient} if patient else set())
 
 
 def violations(
@@ -95,7 +96,7 @@ def violations(
     problems: list[str] = []
 
     day = proposed["day"]
-    start, end = _span(proposed, lengths)
+    start, end = booking_span(proposed, lengths)
     when = f"{DAY_NAMES.get(day, day)} {clock_label(start)}–{clock_label(end)}"
     is_session = "type" in proposed
     group_type = types.get(proposed.get("type", "")) if is_session else None
@@ -111,7 +112,7 @@ def violations(
     # Rooms
     room_id = proposed.get("room")
     room = rooms.get(room_id or "")
-    clinician_ids, patient_ids = _people(proposed)
+    clinician_ids, patient_ids = booking_people(proposed)
     if room_id and room is None:
         problems.append("That room is not at this site or is not in use.")
     elif room is not None:
@@ -136,10 +137,10 @@ def violations(
     for other in others:
         if other["day"] != day:
             continue
-        o_start, o_end = _span(other, lengths)
+        o_start, o_end = booking_span(other, lengths)
         if not (o_start < end and start < o_end):
             continue
-        o_clinicians, o_patients = _people(other)
+        o_clinicians, o_patients = booking_people(other)
         span = f"{clock_label(o_start)}–{clock_label(o_end)}"
         if room_id and other.get("room") == room_id:
             busy_room.append(span)
@@ -165,7 +166,9 @@ def violations(
         if not _inside(clinician.get("availability", {}), day, start, end):
             problems.append(f"{name(cid)} is not available {when}.")
         booked = sum(
-            _span(o, lengths)[1] - _span(o, lengths)[0] for o in others if cid in _people(o)[0]
+            booking_span(o, lengths)[1] - booking_span(o, lengths)[0]
+            for o in others
+            if cid in booking_people(o)[0]
         )
         cap = int(clinician.get("max_minutes", 0))
         if booked + (end - start) > cap:
@@ -239,9 +242,9 @@ def violations(
         day_cap = plan.get("max_day_minutes")
         if day_cap:
             that_day = sum(
-                _span(o, lengths)[1] - _span(o, lengths)[0]
+                booking_span(o, lengths)[1] - booking_span(o, lengths)[0]
                 for o in others
-                if o["day"] == day and pid in _people(o)[1]
+                if o["day"] == day and pid in booking_people(o)[1]
             )
             if that_day + (end - start) > int(day_cap):
                 problems.append(
