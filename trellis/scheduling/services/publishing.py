@@ -86,8 +86,8 @@ def solution_publish(
     pinned booking of the solution stays as it is on its own date and is repeated, unpinned,
     in the following weeks like every other booking of the week.
 
-    ``today`` (default: the latest of the sites' own dates, so that nothing a site has
-    already held is replaced) is the first day written or replaced; the demo program passes
+    ``today`` (default: the latest of the server's date and the sites' own, so that nothing a
+    site has already held is replaced) is the first day written or replaced; the demo program passes
     the Monday of its week, so that its whole current week is published.
 
     The sites' rows are locked first (``lock_sites``): a second publication, a continuation
