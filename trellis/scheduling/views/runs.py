@@ -181,23 +181,27 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         sites = list(run.sites.all())
         names = selectors.names_for(run.instance, user)
         type_names = {t["id"]: t["name"] for t in run.instance.get("group_types", [])}
-        # Against the week as it repeats: a one-date cancellation is not a change of the week.
-        current = selectors.week_as_format(sites, run.week_start, pattern=True)
-        diff = week_diff(current, run.solution)
+        current = None
+        if run.status != RunStatus.PUBLISHED:  # published, it would be compared with itself
+            # Against the week as it repeats: a one-date cancellation is not a change of it.
+            current = selectors.week_as_format(sites, run.week_start, pattern=True)
+            diff = week_diff(current, run.solution)
+            # The current week can hold patients the run no longer schedules (discharged
+            # since): name them too rather than show their ids.
+            names.update(
+                selectors.patient_names((p for p in diff.patients_moved if p not in names), user)
+            )
+            context.update(
+                added=[describe(s, type_names) for s in diff.added],
+                removed=[describe(s, type_names) for s in diff.removed],
+                moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
+                kept=diff.kept,
+                patients_moved=sorted(str(names.get(p, p)) for p in diff.patients_moved),
+            )
         # The solver checks its week as it makes it: no need to re-check the rules here.
         unmet = unmet_reasons(run.instance, run.solution, check_rules=False)
-        # The current week can hold patients the run no longer schedules (discharged since):
-        # name them too rather than show their ids.
-        names.update(
-            selectors.patient_names((p for p in diff.patients_moved if p not in names), user)
-        )
         notes = run.stats.get("notes", {})
         context.update(
-            added=[describe(s, type_names) for s in diff.added],
-            removed=[describe(s, type_names) for s in diff.removed],
-            moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
-            kept=diff.kept,
-            patients_moved=sorted(str(names.get(p, p)) for p in diff.patients_moved),
             unmet=sorted(
                 (names.get(p, p), reasons + notes.get(p, [])) for p, reasons in unmet.items()
             ),
