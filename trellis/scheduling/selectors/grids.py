@@ -12,9 +12,10 @@ from django.http import Http404
 
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
-from trellis.patients.models import IN_TREATMENT_STATUSES, Patient
+from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to
 
+from ..instance_builder import SCHEDULED_STATUSES
 from ..models import (
     Appointment,
     BookingStatus,
@@ -71,7 +72,7 @@ class WeekGrid:
     columns: list[list[Entry]] = field(default_factory=list)
     patient: Patient | None = None  # the patient whose week it is (the patient view)
     # Whose published schedule the week belongs to: the one site of a site, room or track;
-    # the user's sites for a clinician or a patient.
+    # of a clinician or a patient, where they are scheduled (read only for an empty week).
     sites: list[Site] = field(default_factory=list)
 
     @property
@@ -113,6 +114,7 @@ def week_grid(
     appointments = Appointment.objects.filter(site__in=sites)
     title = ""
     patient: Patient | None = None
+    person: User | None = None
     shown = sites
     if view == "site":
         site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
@@ -218,6 +220,14 @@ def week_grid(
         )
     for column in grid.columns:
         column.sort(key=lambda e: (e.cancelled, e.start, e.title))
+    if grid.empty and view in ("clinician", "patient"):
+        # An empty week reads as "not published yet" by its own sites' schedules (one query).
+        if patient is not None:
+            here = EpisodeOfCare.objects.filter(patient=patient, status__in=SCHEDULED_STATUSES)
+            held = set(here.values_list("track__site", flat=True)) or {patient.site_id}
+        else:
+            held = set(Site.objects.filter(staff__user=person).values_list("pk", flat=True))
+        grid.sites = [s for s in sites if s.pk in held] or sites
     return grid
 
 

@@ -26,7 +26,9 @@ from ..models import (
     GroupSession,
     GroupSessionPatient,
     GroupType,
+    Publication,
 )
+from ..weeks import WEEKS_AHEAD
 
 # What a patient outside the user's patient list is called where a booking would name them.
 OUTSIDE = gettext_lazy("A patient outside your sites")
@@ -62,17 +64,52 @@ def _last_booked(site_ids: Iterable[int]) -> dict[int, datetime.date]:
     return last
 
 
+def _published_ends(sites: Sequence[Site]) -> dict[int, datetime.date]:
+    """Per site (pk), the last day its publications cover (a publication keeps the codes of
+    the sites it wrote); sites no publication holds are left out. One query, read from the
+    newest week back until no older publication could end later (none spans more than
+    WEEKS_AHEAD weeks)."""
+    by_code = {site.code: site.pk for site in sites}
+    ends: dict[int, datetime.date] = {}
+    rows = Publication.objects.order_by("-week_start").values_list("sites", "week_start", "weeks")
+    for codes, start, weeks in rows.iterator(chunk_size=200):
+        if len(ends) == len(by_code) and start + datetime.timedelta(weeks=WEEKS_AHEAD) <= min(
+            ends.values()
+        ):
+            break
+        end = start + datetime.timedelta(weeks=weeks, days=-1)
+        for code in codes:
+            pk = by_code.get(code)
+            if pk is not None and (pk not in ends or end > ends[pk]):
+                ends[pk] = end
+    return ends
+
+
+def schedule_ends(sites: Iterable[Site]) -> dict[int, datetime.date]:
+    """Per site (pk), the last day of its published schedule: the last day its publications
+    cover, so that a booking made by hand far ahead does not carry the schedule. A site no
+    publication holds (bookings made by hand only, or published before publications kept
+    their sites) ends with its last scheduled booking; a site with neither is left out. One
+    query, three with such a site."""
+    chosen = list(sites)
+    ends = _published_ends(chosen)
+    rest = [site.pk for site in chosen if site.pk not in ends]
+    if rest:
+        ends.update(_last_booked(rest))
+    return ends
+
+
 def schedules_ending(
     sites: Iterable[Site], today: datetime.date
 ) -> list[tuple[Site, datetime.date]]:
-    """The sites whose scheduled bookings stop within SCHEDULE_ENDS_WARNING_DAYS of `today`
-    (or stopped before it), with the date of their last booking; a site with none at all was
-    never published and is left out. Two queries."""
+    """The sites whose published schedule (``schedule_ends``) stops within
+    SCHEDULE_ENDS_WARNING_DAYS of `today` (or stopped before it), with its last day; a site
+    with nothing at all was never published and is left out."""
     chosen = {site.pk: site for site in sites}
-    last = _last_booked(chosen)
+    ends = schedule_ends(chosen.values())
     horizon = today + datetime.timedelta(days=SCHEDULE_ENDS_WARNING_DAYS)
     return sorted(
-        ((chosen[pk], day) for pk, day in last.items() if day < horizon),
+        ((chosen[pk], day) for pk, day in ends.items() if day < horizon),
         key=lambda item: item[0].name,
     )
 
@@ -272,5 +309,6 @@ def sessions_booked_ahead(group_type: GroupType) -> Ahead:
 
 
 def published_until(sites: Iterable[Site]) -> datetime.date | None:
-    """The last day anything is scheduled at these sites (None when nothing is)."""
-    return max(_last_booked(site.pk for site in sites).values(), default=None)
+    """The last day of these sites' published schedules (``schedule_ends``; None when
+    nothing is published)."""
+    return max(schedule_ends(sites).values(), default=None)

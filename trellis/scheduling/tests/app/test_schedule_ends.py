@@ -6,10 +6,11 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from trellis.core.tests import factories as f
 from trellis.scheduling import selectors
-from trellis.scheduling.models import BookingStatus, GroupSession
+from trellis.scheduling.models import BookingStatus, GroupSession, Publication
 
 RUNS = reverse("scheduling:runs")
 WEEK = reverse("scheduling:week")
@@ -59,3 +60,40 @@ def test_the_runs_page_and_the_week_warn_coordinators(cast, week, login):
     assert f"The published schedule of {cast.site_a.name} ended on" in page
     # Clinicians see the week but are not the ones to publish.
     assert "The published schedule" not in login(cast.alice).get(WEEK).content.decode()
+
+
+def _published(codes: list[str], start: datetime.date, weeks: int) -> Publication:
+    return Publication.objects.create(week_start=start, weeks=weeks, sites=codes, source="run")
+
+
+def test_a_publications_end_is_the_schedules_not_a_booking_made_by_hand_far_ahead(cast, week):
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    _published(["north"], monday, 2)  # to the Sunday of next week
+    _session_on(cast, week, today + datetime.timedelta(days=3))
+    # A one-off booked by hand two months ahead does not carry the repeating week.
+    _session_on(cast, week, today + datetime.timedelta(days=60))
+    end = monday + datetime.timedelta(days=13)
+    assert selectors.schedules_ending([cast.site_a, cast.site_b], today) == [(cast.site_a, end)]
+    assert selectors.published_until([cast.site_a]) == end
+    # An older publication of more weeks still holds the weeks a shorter, newer one left.
+    _published(["north", "south"], monday - datetime.timedelta(weeks=1), 8)
+    assert selectors.schedules_ending([cast.site_a, cast.site_b], today) == []
+    assert selectors.schedule_ends([cast.site_a, cast.site_b]) == {
+        cast.site_a.pk: monday + datetime.timedelta(weeks=7, days=-1),
+        cast.site_b.pk: monday + datetime.timedelta(weeks=7, days=-1),
+    }
+
+
+def test_the_warning_names_the_publications_last_day(cast, week, login):
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    _published(["north"], monday, 1)
+    _session_on(cast, week, today + datetime.timedelta(days=40))
+    page = login(cast.charlie).get(RUNS).content.decode()
+    end = monday + datetime.timedelta(days=6)
+    assert (
+        f"The published schedule of {cast.site_a.name} ends on {date_format(end, 'l j F Y')}"
+        in page
+    )
+    assert "no later week is published" in page

@@ -312,3 +312,24 @@ def test_a_sites_empty_week_reads_its_own_published_end_not_another_sites(
     body = login(cast.adam).get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
     last = date_format(booked.date, "j F Y")
     assert f"the published schedule ends on {last}." in body
+
+
+def test_a_clinicians_or_patients_empty_week_reads_their_own_sites_published_end(
+    cast, week, booked, login
+) -> None:
+    # Southside (Bob's, Bea's) is published further ahead than Northside (Alice's, Erin's);
+    # the administrator, a user of both, sees each person's week end with their own site's.
+    f.GroupSessionFactory(
+        site=cast.site_b,
+        date=booked.date + datetime.timedelta(weeks=10),
+        start=datetime.time(9),
+        end=datetime.time(10, 30),
+    )
+    later = week.monday + datetime.timedelta(weeks=5)
+    client = login(cast.adam)
+    last = date_format(booked.date, "j F Y")
+    for view, key in (("clinician", cast.alice.public_id), ("patient", cast.erin_record.public_id)):
+        body = client.get(f"{WEEK}?view={view}&key={key}&week={later}").content.decode()
+        assert f"the published schedule ends on {last}." in body, view
+    body = client.get(f"{WEEK}?view=clinician&key={cast.bob.public_id}&week={later}").content
+    assert "Nothing is booked here this week." in body.decode()
