@@ -342,3 +342,26 @@ class StaffScheduleForm(forms.Form):
 
     def clean_availability(self) -> list[tuple[int, datetime.time, datetime.time]]:
         return parse_windows(self.cleaned_data["availability"])
+
+
+class AwayForm(forms.Form):
+    """Days a clinician is away, first to last inclusive (services.staff_away_add)."""
+
+    first_day = forms.DateField(
+        label=_("Away from"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Give the first day away."), "invalid": _("Give a date.")},
+    )
+    last_day = forms.DateField(
+        label=_("Back after"),
+        widget=DATE_WIDGET,
+        help_text=_("The last day away; the same day for one day."),
+        error_messages={"required": _("Give the last day away."), "invalid": _("Give a date.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day away is before the first."))
+        return cleaned

@@ -27,7 +27,7 @@ from trellis.accounts.models import DAY_CODES, Role, StaffAvailability, User
 from trellis.organization.models import Population, Room, Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 
-from .models import GroupType, Modality, PatientAvailability, WindowKind
+from .models import GroupType, Modality, PatientAvailability, StaffAway, WindowKind
 from .windows import joined
 
 FORMAT = "trellis-week/1"
@@ -139,9 +139,22 @@ def build_instance(
         .distinct()
         .order_by("username")
     )
+    # Days away this week (StaffAway) leave the clinician no time on those days.
+    sunday = week_start + datetime.timedelta(days=6)
+    away: dict[int, set[int]] = defaultdict(set)
+    for clinician_id, first, last in StaffAway.objects.filter(
+        clinician__in=staff, first_day__lte=sunday, last_day__gte=week_start
+    ).values_list("clinician_id", "first_day", "last_day"):
+        for day in range(
+            (max(first, week_start) - week_start).days, (min(last, sunday) - week_start).days + 1
+        ):
+            away[clinician_id].add(day)
     windows: dict[int, list[tuple[int, datetime.time, datetime.time]]] = defaultdict(list)
-    for w in StaffAvailability.objects.filter(staff__user__in=staff):
-        windows[w.staff.user_id].append((w.weekday, w.start, w.end))
+    for user_id, weekday, start, end in StaffAvailability.objects.filter(
+        staff__user__in=staff
+    ).values_list("staff__user_id", "weekday", "start", "end"):
+        if weekday not in away[user_id]:
+            windows[user_id].append((weekday, start, end))
     for user in staff:
         profile = user.staff_profile
         home = sorted(s.code for s in profile.sites.all() if s.pk in site_ids)

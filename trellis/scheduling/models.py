@@ -383,7 +383,8 @@ class Publication(BaseModel):
     sessions_created = models.PositiveIntegerField(default=0)
     appointments_created = models.PositiveIntegerField(default=0)
     bookings_replaced = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=20, default="run")  # run | import | demo | extension
+    # run | week (one week inside the schedule, not repeated) | import | demo | extension
+    source = models.CharField(max_length=20, default="run")
     # What was published, so that the week can be continued past its last week
     # (services.schedule_extend). Empty on publications made before it was kept.
     instance = models.JSONField(default=dict, blank=True)
@@ -411,6 +412,35 @@ class Publication(BaseModel):
     def dropped_count(self) -> int:
         """Dated bookings (and session places) left out."""
         return sum(len(d.get("dates", [])) for d in self.dropped)
+
+
+class StaffAway(BaseModel):
+    """Days a clinician is away (leave, training, illness), first to last day inclusive. The
+    schedule runs of weeks that hold them give the clinician no time on those days, and hand
+    edits are refused there; published bookings stay until a run of the week is published
+    (services.staff_away_add)."""
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="away"
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["first_day"]
+        indexes = [models.Index(fields=["clinician", "last_day"], name="staff_away_until")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="staff_away_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Away {self.first_day} to {self.last_day}"
 
 
 class CalendarFeed(BaseModel):

@@ -3,12 +3,14 @@ people in dropdowns by the name they are shown with."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Role, User
@@ -24,6 +26,7 @@ from ..models import (
     GroupSession,
     GroupType,
     ScheduleRun,
+    StaffAway,
 )
 
 COORDINATOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.DIRECTOR, Role.INTAKE})
@@ -165,6 +168,22 @@ def staff_for(user: User, public_id: uuid.UUID, *, write: bool = False) -> User:
     if person is None:
         raise Http404
     return person
+
+
+def staff_away(
+    people: Iterable[User], first: datetime.date | None = None, last: datetime.date | None = None
+) -> dict[int, list[StaffAway]]:
+    """Per clinician (pk), their recorded absences touching ``first`` to ``last`` (default:
+    from today on), by first day. One query."""
+    found: dict[int, list[StaffAway]] = {}
+    rows = StaffAway.objects.filter(
+        clinician__in=list(people), last_day__gte=first or timezone.localdate()
+    )
+    if last is not None:
+        rows = rows.filter(first_day__lte=last)
+    for away in rows.order_by("first_day"):
+        found.setdefault(away.clinician_id, []).append(away)
+    return found
 
 
 def patients_to_book(

@@ -20,11 +20,13 @@ from ..models import (
     Appointment,
     BookingStatus,
     GroupSession,
+    StaffAway,
 )
 from .access import (
     patients_by_name,
     schedule_sites,
     scheduled_patient,
+    staff_away,
     staff_by_name,
     week_patients,
 )
@@ -74,6 +76,8 @@ class WeekGrid:
     # Whose published schedule the week belongs to: the one site of a site, room or track;
     # of a clinician or a patient, where they are scheduled (read only for an empty week).
     sites: list[Site] = field(default_factory=list)
+    # A clinician's days away touching the week (the clinician view).
+    away: list[StaffAway] = field(default_factory=list)
 
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
@@ -115,6 +119,7 @@ def week_grid(
     title = ""
     patient: Patient | None = None
     person: User | None = None
+    away: dict[int, list[StaffAway]] = {}
     shown = sites
     if view == "site":
         site = next((s for s in sites if s.code == key or str(s.public_id) == str(key)), None)
@@ -139,6 +144,7 @@ def week_grid(
         sessions = sessions.filter(facilitators=person)
         appointments = appointments.filter(clinician=person)
         title = person.display_name
+        away = staff_away([person], week_start, week_start + datetime.timedelta(days=6))
     elif view == "track":
         track = (
             Track.objects.filter(public_id=_public_id(key), site__in=sites)
@@ -165,6 +171,7 @@ def week_grid(
         columns=[[] for _ in days],
         patient=patient,
         sites=shown,
+        away=away.get(person.pk, []) if person is not None else [],
     )
     span = (week_start, days[-1])
     # The size counts every member: the sessions are chosen first (by a patient or a track,

@@ -25,10 +25,17 @@ from .runs import (
     run_execute,
     run_stop,
 )
-from .staff import InvalidWeeklyLimit, staff_schedule_update
+from .staff import (
+    InvalidAwayDays,
+    InvalidWeeklyLimit,
+    staff_away_add,
+    staff_away_remove,
+    staff_schedule_update,
+)
 
 __all__ = [
     "BookingNotScheduled",
+    "InvalidAwayDays",
     "InvalidWeeklyLimit",
     "ReasonRequired",
     "RunAlreadyActive",
@@ -55,6 +62,8 @@ __all__ = [
     "session_move",
     "session_remove_patient",
     "solution_publish",
+    "staff_away_add",
+    "staff_away_remove",
     "staff_schedule_update",
     "token_hash",
 ]

@@ -393,10 +393,15 @@ def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap)
 
 
 @transaction.atomic
-def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> Publication:
+def run_publish(
+    *, actor: User, run: ScheduleRun, weeks: int | None = None, this_week_only: bool = False
+) -> Publication:
     """Publish a finished run, unless what it was built from changed since (RunOutOfDate).
 
-    Only someone who coordinates every site of the run may (NotPermitted)."""
+    Only someone who coordinates every site of the run may (NotPermitted). With
+    ``this_week_only`` the run's week alone is replaced (a week someone is away), and only
+    inside the published schedule (``ValidationFailed`` otherwise): its publication (source
+    "week") is not what the schedule repeats, so the continuation passes over it."""
     check_coordinates(actor, run.sites.all())
     lock_sites(run.sites.all())
     locked = ScheduleRun.objects.select_for_update().get(pk=run.pk)  # Publish pressed twice
@@ -422,8 +427,30 @@ def run_publish(*, actor: User, run: ScheduleRun, weeks: int | None = None) -> P
             )
             % {"c": "; ".join(changes)}
         )
+    if this_week_only:
+        from ..selectors import published_until
+
+        until = published_until(run.sites.all())
+        if until is None or until < run.week_start + datetime.timedelta(days=6):
+            raise ValidationFailed(
+                _(
+                    "This week alone is published only inside the published schedule, so "
+                    "that the weeks after it keep theirs; %(end)s. Publish it for the weeks "
+                    "ahead instead."
+                )
+                % {
+                    "end": _("nothing is published yet")
+                    if until is None
+                    else _("the schedule ends on %(d)s") % {"d": date_format(until)}
+                }
+            )
     return solution_publish(
-        actor=actor, instance=locked.instance, solution=locked.solution, weeks=weeks, run=run
+        actor=actor,
+        instance=locked.instance,
+        solution=locked.solution,
+        weeks=1 if this_week_only else weeks,
+        run=run,
+        source="week" if this_week_only else "run",
     )
 
 
@@ -460,10 +487,12 @@ def schedule_extend(
     seen: set[str] = set()
     continued: list[Publication] = []
     for latest in Publication.objects.order_by("-created_at").only(
-        "pk", "sites", "week_start", "weeks", "created_at"
+        "pk", "sites", "week_start", "weeks", "created_at", "source"
     ):
         if wanted <= seen:
             break  # every site's newest publication has been looked at; the rest are older
+        if latest.source == "week":
+            continue  # one week inside the schedule (someone away), not the week it repeats
         codes = set(latest.sites)
         superseded = codes & seen
         seen |= codes

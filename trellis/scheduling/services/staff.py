@@ -3,9 +3,12 @@ availability, edited by directors and administrators for the staff of their site
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Competency, StaffAvailability, StaffProfile, User
@@ -13,6 +16,8 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
 
+from ..models import StaffAway
+from ..weeks import range_text, week_bounds
 from ..windows import Window
 from .bookings import check_windows
 
@@ -78,3 +83,88 @@ def staff_schedule_update(
         changes=changes,
     )
     return profile
+
+
+# An absence is recorded for at most a year at a time; a longer one is a change of hours.
+MAX_AWAY_DAYS = 366
+
+
+class InvalidAwayDays(ValidationFailed):
+    """Days away out of order, too many, gone by, beyond the schedule, or overlapping
+    days already recorded."""
+
+
+@transaction.atomic
+def staff_away_add(
+    *, actor: User, clinician: User, first_day: datetime.date, last_day: datetime.date
+) -> StaffAway:
+    """Record that ``clinician`` is away from ``first_day`` to ``last_day`` (inclusive).
+
+    Only a director or administrator of one of the clinician's sites may (``NotPermitted``).
+    Raises ``InvalidAwayDays`` when the days are out of order, more than a year, over before
+    today, beyond the weeks the schedule goes to, or overlap days already recorded. One audit
+    event. Runs of the weeks it touches leave the clinician those days; bookings already
+    published stay (Plans not met and hand edits name them) until such a run is published."""
+    from ..selectors import staff_for
+
+    staff_for(actor, clinician.public_id, write=True)  # NotPermitted / 404 outside scope
+    if last_day < first_day:
+        raise InvalidAwayDays(_("The last day away is before the first."))
+    if (last_day - first_day).days + 1 > MAX_AWAY_DAYS:
+        raise InvalidAwayDays(
+            _("Record at most %(n)d days at a time; for longer, change their times.")
+            % {"n": MAX_AWAY_DAYS}
+        )
+    today = timezone.localdate()
+    if last_day < today:
+        raise InvalidAwayDays(_("Those days have passed: record days from today on."))
+    _first, last_week = week_bounds()
+    if first_day > last_week + datetime.timedelta(days=6):
+        raise InvalidAwayDays(
+            _("That is beyond the weeks the schedule goes to (%(range)s).")
+            % {"range": range_text()}
+        )
+    # One clinician's absences are recorded one at a time: lock their profile row first.
+    StaffProfile.objects.select_for_update().filter(user=clinician).first()
+    clash = (
+        StaffAway.objects.filter(
+            clinician=clinician, first_day__lte=last_day, last_day__gte=first_day
+        )
+        .order_by("first_day")
+        .first()
+    )
+    if clash is not None:
+        raise InvalidAwayDays(
+            _("%(name)s is already away from %(first)s to %(last)s.")
+            % {
+                "name": clinician.display_name,
+                "first": date_format(clash.first_day),
+                "last": date_format(clash.last_day),
+            }
+        )
+    away = StaffAway.objects.create(
+        clinician=clinician, first_day=first_day, last_day=last_day, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=away,
+        summary=f"{clinician.display_name} away from {first_day} to {last_day}",
+    )
+    return away
+
+
+@transaction.atomic
+def staff_away_remove(*, actor: User, away: StaffAway) -> None:
+    """Take back a recorded absence that has not ended (one that has is kept as the record:
+    ``InvalidAwayDays``). Same permission as adding; one audit event."""
+    from ..selectors import staff_for
+
+    staff_for(actor, away.clinician.public_id, write=True)
+    if away.last_day < timezone.localdate():
+        raise InvalidAwayDays(_("An absence that has ended is kept as the record."))
+    summary = (
+        f"{away.clinician.display_name} no longer away from {away.first_day} to {away.last_day}"
+    )
+    audit_record(actor=actor, action=AuditAction.REMOVE, obj=away, summary=summary)
+    away.delete()

@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from trellis.accounts.models import Role, User
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
 
@@ -224,6 +225,19 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 empty = monday_of(until) + datetime.timedelta(weeks=1)  # the first empty week
                 if today < empty + datetime.timedelta(weeks=1) and empty < run.week_start:
                     context["gap_from"] = empty
+            # A week inside the published schedule may be published on its own ("this week
+            # only"), as for a week someone is away, so the weeks after keep theirs.
+            sunday = run.week_start + datetime.timedelta(days=6)
+            context["once_allowed"] = span > 1 and until is not None and until >= sunday
+            staff = list(
+                selectors.staff_by_name(
+                    User.objects.filter(
+                        role=Role.CLINICIAN, staff_profile__sites__in=sites
+                    ).distinct()
+                )
+            )
+            away = selectors.staff_away(staff, run.week_start, sunday)
+            context["away_here"] = [(p, away[p.pk]) for p in staff if p.pk in away]
             # A week that has begun is published from today on (nothing is written in the past).
             if today > run.week_start:
                 context["publish_from"], context["publish_until"] = weeks.published_span(
@@ -266,18 +280,21 @@ def run_stop(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     run = selectors.run_for(user, public_id)
+    asked = request.POST.get("weeks", "")
+    if asked not in ("", "1", str(settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"])):
+        return HttpResponseBadRequest("weeks is 1 or the publish span")
     try:
-        publication = services.run_publish(actor=user, run=run)
+        publication = services.run_publish(actor=user, run=run, this_week_only=asked == "1")
     except TrellisError as error:
         messages.error(request, str(error))
         return redirect("scheduling:run", run.public_id)
     messages.success(
         request,
-        _("Published: %(s)s sessions and %(a)s appointments over %(w)s weeks.")
+        _("Published: %(s)s sessions and %(a)s appointments over %(w)s.")
         % {
             "s": publication.sessions_created,
             "a": publication.appointments_created,
-            "w": publication.weeks,
+            "w": publication.span,
         },
     )
     if publication.dropped:

@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from trellis.accounts.models import User
 from trellis.core.durations import hours_minutes
 from trellis.core.errors import TrellisError
 
 from .. import selectors, services
-from ..forms import StaffScheduleForm, windows_text
+from ..forms import AwayForm, StaffScheduleForm, windows_text
+from ..models import StaffAway
 from ..windows import summary
 from .common import coordinator
 
@@ -23,10 +26,12 @@ from .common import coordinator
 def staff_list(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     staff = list(selectors.schedule_staff(user))
+    away = selectors.staff_away(staff)
     rows = [
         (
             person,
             summary((w.weekday, w.start, w.end) for w in person.staff_profile.availability.all()),
+            away.get(person.pk, []),
         )
         for person in staff
     ]
@@ -51,8 +56,26 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "weekly_hours": minutes // 60 if minutes % 60 == 0 else minutes / 60,
         "availability": windows_text(profile.availability.all()),
     }
-    form = StaffScheduleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    away_posted = posted is not None and "first_day" in posted
+    if posted is not None and "away_remove" in posted:
+        return _away_remove(request, user, person, posted["away_remove"])
+    form = StaffScheduleForm(None if away_posted else posted, initial=initial)
+    away_form = AwayForm(posted if away_posted else None)
+    if away_posted and away_form.is_valid():
+        try:
+            away = services.staff_away_add(
+                actor=user,
+                clinician=person,
+                first_day=away_form.cleaned_data["first_day"],
+                last_day=away_form.cleaned_data["last_day"],
+            )
+        except TrellisError as error:
+            away_form.add_error(None, str(error))
+        else:
+            messages.success(request, _away_saved(person, away))
+            return redirect("scheduling:staff_edit", person.public_id)
+    if posted is not None and not away_posted and form.is_valid():
         try:
             services.staff_schedule_update(
                 actor=user,
@@ -88,7 +111,44 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     context = {
         "person": person,
         "form": form,
+        "away_form": away_form,
+        "away": selectors.staff_away([person]).get(person.pk, []),
         "limit": hours_minutes(minutes),
         "can_coordinate": True,
     }
     return render(request, "scheduling/staff_form.html", context)
+
+
+def _away_saved(person: User, away: StaffAway) -> str:
+    return _(
+        "%(name)s is away from %(first)s to %(last)s. Runs of those weeks leave them those "
+        "days; their bookings already published stay until a run of the week is published "
+        "(Plans not met names them)."
+    ) % {
+        "name": person.display_name,
+        "first": date_format(away.first_day, "l j F"),
+        "last": date_format(away.last_day, "l j F Y"),
+    }
+
+
+def _away_remove(request: HttpRequest, user: User, person: User, key: str) -> HttpResponse:
+    try:
+        away = StaffAway.objects.get(clinician=person, public_id=uuid.UUID(key))
+    except (ValueError, StaffAway.DoesNotExist):
+        messages.error(request, _("That absence is no longer recorded."))
+    else:
+        try:
+            services.staff_away_remove(actor=user, away=away)
+        except TrellisError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer recorded as away from %(first)s to %(last)s.")
+                % {
+                    "name": person.display_name,
+                    "first": date_format(away.first_day, "j F"),
+                    "last": date_format(away.last_day, "j F Y"),
+                },
+            )
+    return redirect("scheduling:staff_edit", person.public_id)
