@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -49,6 +50,34 @@ def audit_record(
         request_id=info.request_id,
         ip=info.ip,
     )
+
+
+def audit_viewed(
+    *, actor: User, patients: Iterable[Patient], summary: str, obj: models.Model | None = None
+) -> None:
+    """One VIEW event per patient a page names (a list of patients: Plans not met, a run's
+    preview), written in one query. ``obj`` defaults to each patient."""
+    info = current_request_info()
+    label = actor.get_username()[:150]
+    events = []
+    for patient in patients:
+        about = obj if obj is not None else patient
+        events.append(
+            AuditEvent(
+                actor=actor if actor.pk else None,
+                actor_label=label,
+                action=str(AuditAction.VIEW),
+                patient=patient,
+                object_type=about._meta.label_lower,
+                object_id=str(getattr(about, "public_id", None) or about.pk),
+                summary=summary[:300],
+                changes={},
+                request_id=info.request_id,
+                ip=info.ip,
+            )
+        )
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Everything works on the FORMAT.md shapes: an instance dict and a solution-like d
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -337,3 +338,12 @@ def describe(booking: Mapping[str, Any], type_names: Mapping[str, str]) -> str:
     label = type_names.get(booking.get("type", ""), booking.get("type") or KINDS.get(kind, kind))
     start = minutes_of(booking["start"])
     return f"{label}, {DAY_NAMES[booking['day']]} {clock(start)}"
+
+
+# A patient in a stored text (what publishing left out) is kept as a reference and named when
+# the text is shown, as the viewer may call them (selectors.dropped_lines).
+PATIENT_REF = re.compile(r"\[\[patient:([0-9a-f-]{36})\]\]")
+
+
+def patient_ref(public_id: object) -> str:
+    return f"[[patient:{public_id}]]"

@@ -146,6 +146,7 @@ def export(args: argparse.Namespace) -> int:
 def import_(args: argparse.Namespace) -> int:
     from trellis.core.errors import TrellisError
 
+    from .selectors import dropped_lines
     from .services import solution_publish
     from .services.publishing import BookingsRefused
 
@@ -179,8 +180,9 @@ def import_(args: argparse.Namespace) -> int:
         f"{publication.dropped_count} left out",
         file=sys.stderr,
     )
-    for entry in publication.dropped:
-        print(f"  left out: {entry['what']}: {entry['why']} ({', '.join(entry['dates'])})")
+    # Patients by public id, not by name: this output may be kept in a job's log.
+    for line in dropped_lines(publication, None):
+        print(f"  left out: {line}")
     return 0
 
 

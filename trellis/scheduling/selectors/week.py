@@ -4,6 +4,7 @@ schedules end, cancellations in words, and what people call the ids."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from ..models import (
     GroupType,
     Publication,
 )
+from ..review import PATIENT_REF
 from ..weeks import WEEKS_AHEAD
 
 # What a patient outside the user's patient list is called where a booking would name them.
@@ -271,6 +273,33 @@ def patient_names(ids: Iterable[object], viewer: User | None = None) -> dict[str
         }
         names = {k: v if k in listed else str(OUTSIDE) for k, v in names.items()}
     return names
+
+
+def dropped_lines(publication: Publication, viewer: User | None) -> list[str]:
+    """What publishing left out, one line a booking ("Individual session (Erin Marsh) …:
+    clashes with … (2026-12-14)"), its patients named as ``patient_names`` names them for
+    ``viewer``; without a viewer (the command line) by public id, never by name."""
+    lines = [f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped]
+    refs = {m for line in lines for m in PATIENT_REF.findall(line)}
+    names = patient_names(refs, viewer) if viewer is not None else {}
+
+    def named(match: re.Match[str]) -> str:
+        key = match[1]
+        if viewer is None:
+            return f"patient {key}"
+        return names.get(key, _("a patient no longer listed"))
+
+    return [PATIENT_REF.sub(named, line) for line in lines]
+
+
+def named_in_dropped(publication: Publication) -> set[str]:
+    """The public ids of the patients ``dropped_lines`` names."""
+    return {
+        key
+        for d in publication.dropped
+        for text in (d["what"], d["why"])
+        for key in PATIENT_REF.findall(text)
+    }
 
 
 def names_for(instance: dict[str, Any], viewer: User | None = None) -> dict[str, str]:

@@ -35,7 +35,7 @@ from ..models import (
     RunStatus,
     ScheduleRun,
 )
-from ..review import describe
+from ..review import describe, patient_ref
 from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
 from .locks import lock_sites
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
@@ -182,7 +182,7 @@ def solution_publish(
         things = {str(a.patient.public_id), str(a.clinician.public_id)}
         if a.room:
             things.add(str(a.room.public_id))
-        label = f"{a.get_kind_display()} of {a.patient.display_name} {a.start:%H:%M}"
+        label = f"{a.get_kind_display()} of {patient_ref(a.patient.public_id)} {a.start:%H:%M}"
         kept.append((a.date, a.start, a.end, things, label))
         kept_ids.add((str(a.public_id), a.date))
         same.add((a.kind, a.date, a.start, a.patient_id))
@@ -216,8 +216,14 @@ def solution_publish(
         entry["dates"].append(day.isoformat())
 
     def patient_name(pid: str) -> str:
+        # Kept as a reference, named when shown, as the viewer may call them
+        # (selectors.dropped_lines): a stored name would reach coordinators outside their list.
         patient = ids.patients.get(pid)
-        return patient.display_name if patient is not None else _("a patient no longer listed")
+        return (
+            patient_ref(patient.public_id)
+            if patient is not None
+            else _("a patient no longer listed")
+        )
 
     sessions = appointments = 0
     for week in range(from_week, weeks):

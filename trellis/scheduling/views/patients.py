@@ -59,15 +59,15 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                     % {"name": patient.display_name},
                 )
             return redirect("scheduling:patient", patient.public_id)
-    if request.method == "GET":
-        # The page shows the patient's and their family's times, and their calendar link.
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            patient=patient,
-            obj=patient,
-            summary="Availability and schedule",
-        )
+    # The page shows the patient's and their family's times, and their calendar link: each
+    # time it is drawn (a refused form draws it again) is an audit event.
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        obj=patient,
+        summary="Availability and schedule",
+    )
     context = {
         "patient": patient,
         "form": form,

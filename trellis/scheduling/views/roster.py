@@ -12,9 +12,10 @@ from trellis.accounts.models import User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.patients.models import Patient
+from trellis.patients.selectors import patients_visible_to
 
 from .. import selectors
-from ..models import BookingStatus, GroupSession
+from ..models import Appointment, BookingStatus, GroupSession
 from .common import safe_next, viewer
 
 
@@ -28,6 +29,24 @@ def audit_members(user: User, session: GroupSession, members: list[Patient], pag
             patient=patient,
             obj=session,
             summary=f"{page}, {session}",
+        )
+
+
+def audit_page(
+    user: User, booking: GroupSession | Appointment, members: list[Patient], page: str
+) -> None:
+    """The audit events of a page about one booking: a session's members it names
+    (``audit_members``), or an appointment's patient when the page names them (in the user's
+    list; else "A patient outside your sites")."""
+    if isinstance(booking, GroupSession):
+        audit_members(user, booking, members, page)
+    elif patients_visible_to(user).filter(pk=booking.patient_id).exists():
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            patient=booking.patient,
+            obj=booking,
+            summary=f"{page}, {booking.get_kind_display()} {booking.date} {booking.start:%H:%M}",
         )
 
 

@@ -18,12 +18,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import Role, User
+from trellis.audit.services import audit_viewed
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
+from trellis.patients.selectors import patients_visible_to
 
 from .. import selectors, services, weeks
 from ..forms import RunForm
-from ..instance_builder import monday_of
+from ..instance_builder import monday_of, public_ids
 from ..models import Publication, RunStatus, ScheduleRun
 from ..review import describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
@@ -243,13 +245,29 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 context["publish_from"], context["publish_until"] = weeks.published_span(
                     run.week_start, span, today
                 )
+    named: set[str] = set()
+    if run.solution:
+        named = set(run.default_plans) | set(unmet) | set(diff.patients_moved if current else ())
     if run.status == RunStatus.PUBLISHED:
         # Publishing it, not a later continuation of it (which links the run too).
-        context["publication"] = (
+        publication = (
             run.publications.exclude(source="extension")
             .select_related("published_by")
             .order_by("created_at")
             .first()
+        )
+        context["publication"] = publication
+        if publication is not None and publication.dropped:
+            context["dropped_lines"] = selectors.dropped_lines(publication, user)
+            named |= selectors.named_in_dropped(publication)
+    # Each patient the page names is an audit event (those outside the user's list are not
+    # named: "A patient outside your sites").
+    if named:
+        audit_viewed(
+            actor=user,
+            patients=patients_visible_to(user).filter(public_id__in=public_ids(named)),
+            obj=run,
+            summary=f"Run preview, week of {run.week_start}",
         )
     return render(request, "scheduling/run.html", context)
 
@@ -298,19 +316,18 @@ def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         },
     )
     if publication.dropped:
-        messages.warning(request, _dropped_message(publication))
+        messages.warning(request, _dropped_message(publication, user))
     first = next(iter(run.sites.all()))
     return redirect(
         f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"
     )
 
 
-def _dropped_message(publication: Publication) -> str:
-    """How many bookings publishing left out, and which, in plain words."""
+def _dropped_message(publication: Publication, user: User) -> str:
+    """How many bookings publishing left out, and which, in plain words; patients as the user
+    may call them."""
     n = publication.dropped_count
-    listed = "; ".join(
-        f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped
-    )
+    listed = "; ".join(selectors.dropped_lines(publication, user))
     return ngettext(
         "%(n)s booking was left out: %(l)s.", "%(n)s bookings were left out: %(l)s.", n
     ) % {"n": n, "l": listed}

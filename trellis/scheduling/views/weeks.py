@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts.models import User
 from trellis.audit.models import AuditAction
-from trellis.audit.services import audit_record
+from trellis.audit.services import audit_record, audit_viewed
 from trellis.core.errors import TrellisError
 from trellis.organization.models import Site
 from trellis.patients.models import Patient
@@ -34,7 +34,7 @@ from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
 from ..review import broken_bookings, patient_weeks, unmet_reasons
 from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
-from .roster import audit_members
+from .roster import audit_page
 
 VIEW_LABELS = {
     "site": _lazy("Site"),
@@ -175,6 +175,12 @@ def unmet(request: HttpRequest) -> HttpResponse:
                 _("Every plan is met at %(met)s; showing %(name)s.")
                 % {"met": ", ".join(met), "name": chosen[0].name},
             )
+    # Each patient named (their week, hours and availability) is an audit event.
+    audit_viewed(
+        actor=user,
+        patients=[row["patient"] for row in rows if isinstance(row["patient"], Patient)],
+        summary=f"Plans not met, week of {week_start}",
+    )
     context = {
         "rows": rows,
         "sites": sites,
@@ -230,6 +236,7 @@ def _unmet_rows(user: User, site: Site, week_start: datetime.date) -> list[dict[
                 "needed_minutes": plan.get("min_minutes", 0),
                 "reasons": cancelled.get(pid, []) + reasons[pid] + built.notes.get(pid, []),
                 "default_plan": pid in built.default_plans,
+                "patient": patients.get(pid),  # named (and audited) when in the user's list
             }
         )
     rows.sort(key=lambda r: str(r["name"]))
@@ -315,8 +322,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         )
     add_form = AddPatientForm(patients=_addable(user, session)) if session else None
     members, others = selectors.roster(user, session) if session else ([], 0)
-    if session:
-        audit_members(user, session, members, "Move page")
+    audit_page(user, booking, members, "Move page")
     context = {
         "booking": booking,
         "patient_name": _patient_name(user, booking),
@@ -436,8 +442,7 @@ def booking_cancel(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Htt
     members, others = (
         selectors.roster(user, booking) if isinstance(booking, GroupSession) else ([], 0)
     )
-    if isinstance(booking, GroupSession):
-        audit_members(user, booking, members, "Cancel page")
+    audit_page(user, booking, members, "Cancel page")
     context = {
         "booking": booking,
         "patient_name": _patient_name(user, booking),
