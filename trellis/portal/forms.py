@@ -21,6 +21,7 @@ class MyAvailabilityForm(AvailabilityForm):
         super().__init__(*args, **kwargs)
         del self.fields["family"]
         field = self.fields["patient"]
+        field.shown_required = True  # type: ignore[attr-defined]  # clean_patient asks for one
         field.label = _("When you can attend")
         field.help_text = _(
             "One window a line, like “Mon 17:30-21:00”. Use quarter hours (:00, :15, :30, :45)."

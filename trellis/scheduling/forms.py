@@ -16,7 +16,13 @@ from trellis.organization.models import Population, Room, RoomKind, Site
 from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
-from .models import CANCEL_REASON_MAX, AppointmentKind, GroupType
+from .models import (
+    CANCEL_REASON_MAX,
+    MAX_GROUP_MINUTES,
+    MAX_GROUP_SIZE,
+    AppointmentKind,
+    GroupType,
+)
 from .selectors import patients_by_name, staff_by_name
 from .services.catalogue import FIELDS as CATALOGUE_FIELDS
 from .services.catalogue import code_in_use
@@ -76,9 +82,21 @@ class NameChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
+class QuarterHourField(forms.TimeField):
+    """A start on the 15-minute grid, to the second (a typed "18:00:30" is refused here, next
+    to the field, rather than among the rules)."""
+
+    widget = TIME_WIDGET
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and (value.minute % 15 or value.second or value.microsecond):
+            raise forms.ValidationError(_("Use quarter hours (:00, :15, :30, :45)."))
+
+
 class MoveForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    start = QuarterHourField(label=_("Start"), widget=TIME_WIDGET)
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
     facilitator = NameChoiceField(
         queryset=User.objects.none(),
@@ -109,8 +127,15 @@ class AppointmentForm(forms.Form):
     kind = forms.ChoiceField(choices=AppointmentKind.choices, label=_("Kind"))
     clinician = NameChoiceField(queryset=User.objects.none(), label=_("Clinician"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
+    start = QuarterHourField(label=_("Start"), widget=TIME_WIDGET)
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=15,
+        max_value=240,
+        step_size=15,
+        initial=60,
+        error_messages={"step_size": _("Use a multiple of 15 minutes.")},
+    )
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
 
     def __init__(self, *args: Any, site: Site, patients: QuerySet[Patient], **kwargs: Any) -> None:
@@ -147,7 +172,7 @@ class SessionForm(forms.Form):
     group_type = forms.ModelChoiceField(queryset=GroupType.objects.none(), label=_("Group"))
     facilitator = NameChoiceField(queryset=User.objects.none(), label=_("Facilitator"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
-    start = forms.TimeField(label=_("Start"), widget=TIME_WIDGET)
+    start = QuarterHourField(label=_("Start"), widget=TIME_WIDGET)
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
@@ -295,6 +320,10 @@ class GroupTypeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Required in effect (GroupType.clean): shown as required (partials/_field.html).
         self.fields["populations"].shown_required = True  # type: ignore[attr-defined]
+        # The browser's hints say what the catalogue's rules say (GroupType.clean, services).
+        self.fields["minutes"].widget.attrs.update(min=15, max=MAX_GROUP_MINUTES, step=15)
+        self.fields["min_size"].widget.attrs.update(min=1, max=MAX_GROUP_SIZE)
+        self.fields["max_size"].widget.attrs.update(min=1, max=MAX_GROUP_SIZE)
         if self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Plans and schedule files name the type by it.")
@@ -332,6 +361,10 @@ class StaffScheduleForm(forms.Form):
             "One window a line, like “Mon 13:00-21:30”: the 24-hour clock, in quarter hours."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["weekly_hours"].widget.attrs["step"] = "0.25"  # quarter hours, as cleaned
 
     def clean_weekly_hours(self) -> int:
         """The limit in minutes, a multiple of 15."""

@@ -48,6 +48,20 @@ class ReasonRequired(ValidationFailed):
     """A cancellation needs a reason (at most CANCEL_REASON_MAX characters)."""
 
 
+class OffGridTime(ValidationFailed):
+    """A start that is not on the quarter hour (seconds included)."""
+
+
+def _on_grid(start: datetime.time) -> None:
+    """Raise OffGridTime unless ``start`` is on the 15-minute grid, to the second: the rules
+    read "HH:MM", so seconds would pass them and be saved."""
+    if start.minute % 15 or start.second or start.microsecond:
+        raise OffGridTime(
+            _("Bookings start on the quarter hour (:00, :15, :30, :45), not at %(t)s.")
+            % {"t": start.isoformat()}
+        )
+
+
 def _scheduled(booking: GroupSession | Appointment) -> None:
     if booking.status != BookingStatus.SCHEDULED:
         raise BookingNotScheduled(
@@ -128,6 +142,7 @@ def session_move(
     """
     from ..selectors import session_as_format
 
+    _on_grid(start)
     if not dry_run:
         session = _locked(session)  # type: ignore[assignment]
     _scheduled(session)
@@ -174,6 +189,7 @@ def appointment_move(
     """Move an individual or family session if no rule is broken (`dry_run`: only check)."""
     from ..selectors import appointment_as_format
 
+    _on_grid(start)
     if not dry_run:
         appointment = _locked(appointment)  # type: ignore[assignment]
     _scheduled(appointment)
@@ -225,6 +241,7 @@ def appointment_add(
     room: Room | None,
 ) -> Appointment:
     """Book an individual or family session by hand if no rule is broken."""
+    _on_grid(start)
     episode = _open_episode(patient)
     site = episode.track.site
     lock_sites([site])
@@ -276,6 +293,7 @@ def session_add(
     broken (its minimum size aside: patients are added next, one by one)."""
     if not group_type.active:
         raise ValidationFailed(_("%(g)s is no longer offered.") % {"g": group_type.name})
+    _on_grid(start)
     lock_sites([site])
     proposed = {
         "id": None,

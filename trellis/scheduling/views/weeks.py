@@ -343,7 +343,18 @@ def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     session = selectors.session_for(user, public_id, write=True)
     form = AddPatientForm(request.POST, patients=_addable(user, session))
     if not form.is_valid():
-        messages.error(request, _("Choose a patient."))
+        if request.POST.get("patient"):
+            # Chosen, but not among those who may be added now (added meanwhile, their times
+            # changed, no longer in treatment): say so rather than "Choose a patient."
+            messages.error(
+                request,
+                _(
+                    "That patient cannot be added now: they are in this session already, "
+                    "their times no longer cover it, or they are no longer in treatment here."
+                ),
+            )
+        else:
+            messages.error(request, _("Choose a patient."))
     else:
         try:
             services.session_add_patient(
