@@ -398,3 +398,38 @@ class AwayForm(forms.Form):
         if first and last and last < first:
             self.add_error("last_day", _("The last day away is before the first."))
         return cleaned
+
+
+class SiteHoursForm(forms.Form):
+    """A site's opening hours, one window a line (services.site_hours_update)."""
+
+    hours = forms.CharField(
+        label=_("Opening hours"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_(
+            "One window a line, like “Mon 08:00-21:30”: the 24-hour clock, in quarter hours. "
+            "Nothing is booked outside them; a day with no line is closed."
+        ),
+    )
+
+    def clean_hours(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return parse_windows(self.cleaned_data["hours"])
+
+
+class RoomForm(forms.Form):
+    """A room of a site (services.room_save; the service holds the rules)."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RoomKind.choices)
+    capacity = forms.IntegerField(
+        label=_("Holds (people)"),
+        min_value=1,
+        max_value=60,
+        help_text=_(
+            "A group room holds at least 3; an individual session needs 2, a family one 4."
+        ),
+    )
+    active = forms.BooleanField(
+        label=_("In use (the optimizer books it)"), required=False, initial=True
+    )

@@ -25,6 +25,7 @@ from .runs import (
     run_execute,
     run_stop,
 )
+from .sites import InvalidRoom, room_save, site_hours_update
 from .staff import (
     InvalidAwayDays,
     InvalidWeeklyLimit,
@@ -36,6 +37,7 @@ from .staff import (
 __all__ = [
     "BookingNotScheduled",
     "InvalidAwayDays",
+    "InvalidRoom",
     "InvalidWeeklyLimit",
     "ReasonRequired",
     "RunAlreadyActive",
@@ -51,6 +53,7 @@ __all__ = [
     "feed_used",
     "group_type_create",
     "group_type_update",
+    "room_save",
     "run_changes",
     "run_create",
     "run_execute",
@@ -61,6 +64,7 @@ __all__ = [
     "session_add_patient",
     "session_move",
     "session_remove_patient",
+    "site_hours_update",
     "solution_publish",
     "staff_away_add",
     "staff_away_remove",

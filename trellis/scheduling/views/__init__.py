@@ -3,14 +3,15 @@
 runs.py: optimising a week (start, progress, preview, stop, publish); weeks.py: the week views,
 plans not met, pins, moves, cancellations and bookings added by hand; catalogue.py: the group
 catalogue; patients.py: a patient's schedule and availability, calendar feeds; roster.py: who
-is in a group session; staff.py: the clinicians as the optimizer sees them; common.py: who may
-see or coordinate.
+is in a group session; staff.py: the clinicians as the optimizer sees them; sites.py: sites'
+hours and rooms; common.py: who may see or coordinate.
 """
 
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
 from .roster import session_roster
 from .runs import run_detail, run_list, run_publish, run_stop, schedule_continue
+from .sites import room_edit, site_edit, site_list
 from .staff import staff_edit, staff_list
 from .weeks import (
     appointment_new,
@@ -35,6 +36,7 @@ __all__ = [
     "ical",
     "patient_schedule",
     "pin",
+    "room_edit",
     "run_detail",
     "run_list",
     "run_publish",
@@ -44,6 +46,8 @@ __all__ = [
     "session_new",
     "session_remove_patient",
     "session_roster",
+    "site_edit",
+    "site_list",
     "staff_edit",
     "staff_list",
     "unmet",

@@ -109,8 +109,9 @@ def test_the_weekly_limit_input_steps_by_quarter_hours(cast, login):
 
 def test_the_portal_availability_is_shown_required(cast, week, login):
     body = login(cast.erin).get(reverse("portal:availability")).content.decode()
-    label = re.search(r'<label for="id_patient">(.*?)</label>', body, re.S)[1]
-    assert 'class="req"' in label  # the server refuses an empty list
+    label = re.search(r'<label for="id_patient">(.*?)</label>', body, re.S)
+    assert label is not None
+    assert 'class="req"' in label[1]  # the server refuses an empty list
 
 
 # --- 3. A patient chosen who cannot be added is told "Choose a patient." -------------------

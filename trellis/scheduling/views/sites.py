@@ -1,0 +1,131 @@
+"""Sites as the schedule optimizer sees them: opening hours and rooms. Coordinators read them;
+directors and administrators of a site change them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from trellis.accounts.models import User
+from trellis.core.errors import TrellisError
+from trellis.organization.models import Room, Site
+
+from .. import selectors, services
+from ..forms import RoomForm, SiteHoursForm, windows_text
+from ..services.sites import bookings_ahead_in, windows_of
+from ..windows import summary
+from .common import coordinator
+
+
+class _Row:
+    def __init__(self, weekday: int, start: object, end: object) -> None:
+        self.weekday, self.start, self.end = weekday, start, end
+
+
+def site_list(request: HttpRequest) -> HttpResponse:
+    user = coordinator(request)
+    sites = list(selectors.coordinated_sites(user).order_by("name").prefetch_related("rooms"))
+    rows = [(site, summary(windows_of(site.hours)), list(site.rooms.all())) for site in sites]
+    context = {"rows": rows, "can_edit": selectors.can_edit_staff(user), "can_coordinate": True}
+    return render(request, "scheduling/sites.html", context)
+
+
+def _site_to_edit(request: HttpRequest, code: str) -> tuple[User, Site]:
+    user = coordinator(request)
+    if not selectors.can_edit_staff(user):
+        raise PermissionDenied
+    site = selectors.coordinated_sites(user).filter(code=code).first()
+    if site is None:
+        raise Http404
+    return user, site
+
+
+def site_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """A site's opening hours, and its rooms with a form to add one."""
+    user, site = _site_to_edit(request, code)
+    posted = request.POST if request.method == "POST" else None
+    adding = posted is not None and "name" in posted
+    initial = {"hours": windows_text(_Row(*w) for w in windows_of(site.hours))}
+    hours_form = SiteHoursForm(None if adding else posted, initial=initial)
+    room_form = RoomForm(posted if adding else None)
+    if posted is not None and not adding and hours_form.is_valid():
+        try:
+            services.site_hours_update(
+                actor=user,
+                site=site,
+                windows=hours_form.cleaned_data["hours"],
+            )
+        except TrellisError as error:
+            hours_form.add_error(None, str(error))
+        else:
+            if hours_form.cleaned_data["hours"]:
+                messages.success(
+                    request, _("Saved %(site)s's hours: the next run uses them.") % {"site": site}
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("Saved %(site)s with no hours: the next run books nothing there.")
+                    % {"site": site},
+                )
+            return redirect("scheduling:site_edit", site.code)
+    if adding and room_form.is_valid():
+        try:
+            room = services.room_save(actor=user, site=site, **room_form.cleaned_data)
+        except TrellisError as error:
+            room_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Added %(room)s.") % {"room": room.name})
+            return redirect("scheduling:site_edit", site.code)
+    context = {
+        "site": site,
+        "hours_form": hours_form,
+        "room_form": room_form,
+        "rooms": list(site.rooms.all()),
+        "can_coordinate": True,
+    }
+    return render(request, "scheduling/site_form.html", context)
+
+
+def room_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    room = Room.objects.select_related("site").filter(public_id=public_id).first()
+    if room is None:
+        raise Http404
+    user, site = _site_to_edit(request, room.site.code)
+    initial = {
+        "name": room.name,
+        "kind": room.kind,
+        "capacity": room.capacity,
+        "active": room.active,
+    }
+    form = RoomForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.room_save(actor=user, site=site, room=room, **form.cleaned_data)
+        except TrellisError as error:
+            form.add_error(None, str(error))
+        else:
+            ahead = bookings_ahead_in(saved) if not saved.active else 0
+            if ahead:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(room)s is out of use. %(n)d booking from today on is still in it: "
+                        "move it, or run and publish its week (Plans not met names it).",
+                        "%(room)s is out of use. %(n)d bookings from today on are still in it: "
+                        "move them, or run and publish their weeks (Plans not met names them).",
+                        ahead,
+                    )
+                    % {"room": saved.name, "n": ahead},
+                )
+            else:
+                messages.success(request, _("Saved %(room)s.") % {"room": saved.name})
+            return redirect("scheduling:site_edit", site.code)
+    context = {"room": room, "site": site, "form": form, "can_coordinate": True}
+    return render(request, "scheduling/room_form.html", context)
