@@ -63,7 +63,31 @@ def requirement_for(episode: EpisodeOfCare, content: dict[str, Any]) -> tuple[An
         default_clinician=str(primary.public_id) if primary else "",
     )
     warnings = req.warnings + band_warnings(req.weekly_minutes, band_for(episode))
-    return req, warnings
+    return req, warnings + _catalogue_lengths(lines)
+
+
+def _catalogue_lengths(lines: list[Line]) -> list[str]:
+    """A group line whose length is not its group's in the catalogue: the plan counts the
+    line's minutes, the schedule books the catalogue's, so the week could never meet it."""
+    from trellis.scheduling.models import GroupType
+
+    codes = {ln.group_type for ln in lines if ln.kind == "group" and ln.group_type}
+    catalogue = {
+        code: (name, minutes)
+        for code, name, minutes in GroupType.objects.filter(code__in=codes).values_list(
+            "code", "name", "minutes"
+        )
+    }
+    said = []
+    for ln in lines:
+        name, minutes = catalogue.get(ln.group_type, ("", ln.minutes))
+        if ln.kind == "group" and ln.per_week > 0 and ln.minutes != minutes:
+            said.append(
+                f"{name} sessions last {minutes} minutes in the group catalogue; this plan counts "
+                f"{ln.minutes}. Set the line to {minutes} minutes, or the week booked cannot "
+                "meet the plan's hours."
+            )
+    return said
 
 
 @transaction.atomic

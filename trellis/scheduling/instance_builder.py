@@ -33,6 +33,8 @@ from .windows import joined
 FORMAT = "trellis-week/1"
 SLOT_MINUTES = 15
 SCHEDULED_STATUSES = (EpisodeStatus.ACTIVE,)
+# In treatment, not scheduled: checked (``build_instance(checking=True)``), never solved.
+RESTING_STATUSES = (EpisodeStatus.ADMITTED, EpisodeStatus.ON_HOLD)
 
 
 @dataclass
@@ -59,6 +61,27 @@ def _windows(
         DAY_CODES[weekday]: [[hhmm(start), hhmm(end)] for start, end in spans]
         for weekday, spans in joined(rows).items()
     }
+
+
+def _joined_hours(hours: dict[str, list[list[str]]] | None) -> dict[str, list[list[str]]]:
+    """A site's opening hours with the spans of a day that overlap or touch joined, as
+    ``_windows`` joins availability (read as "HH:MM" minutes, so "24:00" stays what it is)."""
+
+    def minutes(text: str) -> int:
+        hours_part, minutes_part = text.split(":")
+        return int(hours_part) * 60 + int(minutes_part)
+
+    out: dict[str, list[list[str]]] = {}
+    for day, spans in (hours or {}).items():
+        merged: list[list[str]] = []
+        for start, end in sorted(spans, key=lambda span: minutes(span[0])):
+            if merged and minutes(start) <= minutes(merged[-1][1]):
+                if minutes(end) > minutes(merged[-1][1]):
+                    merged[-1][1] = end
+            else:
+                merged.append([start, end])
+        out[day] = merged
+    return out
 
 
 def _plan_requirements(episodes: Sequence[EpisodeOfCare]) -> dict[int, dict[str, Any] | None]:
@@ -167,10 +190,24 @@ def build_instance(
         }
 
     episodes = scheduled_episodes(sites)
+    # A patient in treatment but not scheduled (on hold, admitted) keeps the bookings they have:
+    # a week's check knows them, with no requirement to meet, so that their sessions are not
+    # "broken" for every other member.
+    resting = (
+        list(
+            EpisodeOfCare.objects.filter(
+                track__site__in=list(sites), status__in=RESTING_STATUSES
+            ).select_related("patient", "track")
+        )
+        if checking
+        else []
+    )
     patient_windows: dict[tuple[int, str], list[tuple[int, datetime.time, datetime.time]]] = (
         defaultdict(list)
     )
-    for a in PatientAvailability.objects.filter(patient__in=[e.patient_id for e in episodes]):
+    for a in PatientAvailability.objects.filter(
+        patient__in=[e.patient_id for e in [*episodes, *resting]]
+    ):
         patient_windows[(a.patient_id, a.kind)].append((a.weekday, a.start, a.end))
 
     requirements = _plan_requirements(episodes)
@@ -224,12 +261,31 @@ def build_instance(
             }
         )
 
+    listed = {p["id"] for p in patients}
+    for episode in resting:
+        pid = str(episode.patient.public_id)
+        if pid in listed:
+            continue
+        listed.add(pid)
+        patients.append(
+            {
+                "id": pid,
+                "site": site_ids[episode.track.site_id],
+                "population": episode.track.population or Population.ADULT_SUD,
+                "availability": _windows(patient_windows[(episode.patient_id, WindowKind.PATIENT)]),
+                "avoid": [],
+                "plan": None,  # checked against the rules only: nothing to meet this week
+            }
+        )
+
     built.instance = {
         "format": FORMAT,
         "name": name or f"{'+'.join(site_ids.values())}-{week_start.isoformat()}",
         "week_start": week_start.isoformat(),
         "slot_minutes": SLOT_MINUTES,
-        "sites": [{"id": s.code, "name": s.name, "hours": s.hours or {}} for s in sites],
+        # Joined like every other window: touching spans of a day (stored before the hours
+        # were checked on saving) read as one, as check.py reads them.
+        "sites": [{"id": s.code, "name": s.name, "hours": _joined_hours(s.hours)} for s in sites],
         "rooms": [
             {
                 "id": str(r.public_id),

@@ -14,7 +14,16 @@ from typing import Any
 
 from trellis.core.durations import hours_minutes as _hours  # "2 h 30 min"
 
-from .rules import DAY_NAMES, DAYS, booking_people, booking_span, clock, minutes_of, violations
+from .rules import (
+    DAY_NAMES,
+    DAYS,
+    KINDS,
+    booking_people,
+    booking_span,
+    clock,
+    minutes_of,
+    violations,
+)
 
 
 def _windows(raw: Mapping[str, Any] | None) -> dict[str, list[tuple[int, int]]]:
@@ -199,7 +208,9 @@ def unmet_reasons(
         if not free:
             reasons.append("no availability recorded inside the site's opening hours")
         else:
-            long_days = [d for d, spans in free.items() if _longest(spans) >= day_need]
+            # A day's minutes may lie in several windows (two groups around a break): a day is
+            # long enough when its free time adds up to the day's minimum.
+            long_days = [d for d, spans in free.items() if sum(b - a for a, b in spans) >= day_need]
             if len(long_days) < min_days:
                 shown = _day_list(long_days) if long_days else _day_list(list(free))
                 only = "available only" if long_days else "available, but too briefly, on"
@@ -327,9 +338,6 @@ def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
 
 def _sort_key(s: Mapping[str, Any]) -> tuple[int, int, str]:
     return (DAYS.index(s["day"]), minutes_of(s["start"]), s["type"])
-
-
-KINDS = {"individual": "Individual session", "family": "Family session"}
 
 
 def describe(booking: Mapping[str, Any], type_names: Mapping[str, str]) -> str:

@@ -11,8 +11,10 @@ to a competency's label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+KINDS = {"individual": "Individual session", "family": "Family session"}
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(
@@ -260,4 +262,41 @@ def violations(
             )
             if clash and pid < clash[0]:
                 problems.append(f"{name(pid)} and {name(clash[0])} must not share a group.")
+        if not is_session and patient.get("plan"):
+            problems.extend(
+                _against_plan(proposed, patient["plan"], others, end - start, would, name)
+            )
+    return problems
+
+
+def _against_plan(
+    proposed: Mapping[str, Any],
+    plan: Mapping[str, Any],
+    others: list[Mapping[str, Any]],
+    minutes: int,
+    would: str,
+    name: Callable[[str], str],
+) -> list[str]:
+    """FORMAT.md rule 7 for an appointment: one the plan asks for, of its length, with its
+    clinician (an individual one), and no more of them than it asks for in the week."""
+    kind, pid = proposed.get("kind", ""), proposed["patient"]
+    word = KINDS.get(kind, kind).lower()
+    need = plan.get(kind)
+    if need is None:
+        return [f"{name(pid)}'s plan asks for no {word} this week."]
+    problems = []
+    if minutes != int(need["minutes"]):
+        problems.append(
+            f"{name(pid)}'s plan asks for {need['minutes']}-minute {word}s; this one is {minutes}."
+        )
+    if kind == "individual" and proposed.get("clinician") != need.get("clinician"):
+        problems.append(
+            f"{name(pid)}'s plan names {name(need['clinician'])} for the {word}; "
+            "book it with them, or change the plan."
+        )
+    count = 1 + sum(1 for o in others if o.get("kind") == kind and o.get("patient") == pid)
+    if count > int(need["count"]):
+        problems.append(
+            f"{name(pid)} {would} {count} {word}s this week; their plan asks for {need['count']}."
+        )
     return problems

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from trellis.accounts.models import Weekday
+from trellis.accounts.models import DAY_CODES, Weekday
 
 Window = tuple[int, datetime.time, datetime.time]
 
@@ -93,3 +93,14 @@ def summary(windows: Iterable[Window]) -> list[str]:
         )
         lines.append(f"{named} {', '.join(_span(s, e) for s, e in by_day[days[0]])}")
     return lines
+
+
+def windows_of(hours: dict[str, list[list[str]]] | None) -> list[Window]:
+    """A site's opening hours as FORMAT.md gives them ({"mon": [["08:00", "21:30"]], ...}) as
+    windows; day codes it does not know are left out."""
+    return sorted(
+        (DAY_CODES.index(day), datetime.time.fromisoformat(a), datetime.time.fromisoformat(b))
+        for day, spans in (hours or {}).items()
+        if day in DAY_CODES
+        for a, b in spans
+    )

@@ -274,3 +274,16 @@ def test_due_dates_on_the_chart(cast):
     assert page.due.kind == "initial"
     assert page.due.on == cast.erin_episode.admitted_on + datetime.timedelta(days=7)
     assert page.overdue  # admitted 53 days ago in the factory
+
+
+def test_a_group_line_longer_than_its_catalogue_session_is_warned_on_the_version(cast):
+    # The catalogue's Substance use process group lasts 180 minutes; a line of 240 counts hours
+    # no booked week could give.
+    group = {**content()["interventions"][0], "minutes": 240}
+    version = save(cast, interventions=[group, *content()["interventions"][1:]])
+    assert any(
+        "sessions last 180 minutes in the group catalogue; this plan counts 240" in w
+        for w in version.warnings
+    )
+    same = save(cast, based_on=version, reason="Catalogue length")
+    assert not any("group catalogue" in w for w in same.warnings)

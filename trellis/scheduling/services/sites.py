@@ -3,7 +3,6 @@ directors and administrators of the site (before, only in the Django admin)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -41,21 +40,12 @@ def _check_editor(actor: User, site: Site) -> None:
 
 
 def hours_of(windows: Sequence[Window]) -> dict[str, list[list[str]]]:
-    """Windows as FORMAT.md gives a site's hours: {"mon": [["08:00", "21:30"]], ...}."""
+    """Windows as FORMAT.md gives a site's hours: {"mon": [["08:00", "21:30"]], ...}
+    (``windows.windows_of`` reads them back)."""
     hours: dict[str, list[list[str]]] = {}
     for day, start, end in sorted(windows):
         hours.setdefault(DAY_CODES[day], []).append([f"{start:%H:%M}", f"{end:%H:%M}"])
     return hours
-
-
-def windows_of(hours: dict[str, list[list[str]]]) -> list[Window]:
-    """The opposite of ``hours_of``."""
-    return sorted(
-        (DAY_CODES.index(day), datetime.time.fromisoformat(a), datetime.time.fromisoformat(b))
-        for day, spans in (hours or {}).items()
-        if day in DAY_CODES
-        for a, b in spans
-    )
 
 
 @transaction.atomic

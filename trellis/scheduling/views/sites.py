@@ -18,8 +18,8 @@ from trellis.organization.models import Room, Site
 
 from .. import selectors, services
 from ..forms import RoomForm, SiteHoursForm, windows_text
-from ..services.sites import bookings_ahead_in, windows_of
-from ..windows import summary
+from ..services.sites import bookings_ahead_in
+from ..windows import summary, windows_of
 from .common import coordinator
 
 
@@ -28,10 +28,34 @@ class _Row:
         self.weekday, self.start, self.end = weekday, start, end
 
 
+def _raw_lines(site: Site) -> list[str]:
+    return [
+        f"{str(day).capitalize()} {span[0]}-{span[1]}"
+        for day, spans in (site.hours or {}).items()
+        for span in spans
+    ]
+
+
+def _hours_shown(site: Site) -> list[str]:
+    """The site's hours in few words; hours stored some other way (through the admin, a time
+    like "24:00") are shown as stored, and the edit page refuses them in words on saving."""
+    try:
+        return summary(windows_of(site.hours))
+    except (ValueError, TypeError, IndexError):
+        return _raw_lines(site)
+
+
+def _hours_text(site: Site) -> str:
+    try:
+        return windows_text(_Row(*w) for w in windows_of(site.hours))
+    except (ValueError, TypeError, IndexError):
+        return "\n".join(_raw_lines(site))
+
+
 def site_list(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     sites = list(selectors.coordinated_sites(user).order_by("name").prefetch_related("rooms"))
-    rows = [(site, summary(windows_of(site.hours)), list(site.rooms.all())) for site in sites]
+    rows = [(site, _hours_shown(site), list(site.rooms.all())) for site in sites]
     context = {"rows": rows, "can_edit": selectors.can_edit_staff(user), "can_coordinate": True}
     return render(request, "scheduling/sites.html", context)
 
@@ -51,7 +75,7 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
     user, site = _site_to_edit(request, code)
     posted = request.POST if request.method == "POST" else None
     adding = posted is not None and "name" in posted
-    initial = {"hours": windows_text(_Row(*w) for w in windows_of(site.hours))}
+    initial = {"hours": _hours_text(site)}
     hours_form = SiteHoursForm(None if adding else posted, initial=initial)
     room_form = RoomForm(posted if adding else None)
     if posted is not None and not adding and hours_form.is_valid():

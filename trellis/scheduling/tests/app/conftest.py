@@ -96,10 +96,11 @@ def booked(cast, week) -> GroupSession:
 
 @pytest.fixture
 def appointment(week) -> Appointment:
-    """The first patient's individual session with gus, Tuesday 16:00-17:00 in Office 1."""
+    """The first patient's (Erin's) individual session with alice, the clinician her plan
+    names, Tuesday 16:00-17:00 in Office 1."""
     return f.AppointmentFactory(
         episode=week.episodes[0],
-        clinician=week.gus,
+        clinician=week.episodes[0].primary_clinician,
         site=week.group_room.site,
         room=week.office,
         date=week.monday + datetime.timedelta(days=1),

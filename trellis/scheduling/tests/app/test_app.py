@@ -372,7 +372,7 @@ def test_the_move_page_says_what_is_being_moved(cast, week, booked, appointment,
     day = appointment.date.strftime("%A %-d %B %Y")
     assert "Individual session" in body
     assert f"<dd>{week.patients[0].display_name}</dd>" in body
-    assert "<dd>Gus Grant</dd>" in body
+    assert "<dd>Alice Archer</dd>" in body
     assert f"{day}, 16:00–17:00, Office 1" in body
 
     page = client.get(reverse("scheduling:move", args=["session", booked.public_id]))
