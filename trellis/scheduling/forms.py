@@ -381,14 +381,14 @@ class AwayForm(forms.Form):
     """Days a clinician is away, first to last inclusive (services.staff_away_add)."""
 
     first_day = forms.DateField(
-        label=_("Away from"),
+        label=_("First day away"),
         widget=DATE_WIDGET,
         error_messages={"required": _("Give the first day away."), "invalid": _("Give a date.")},
     )
     last_day = forms.DateField(
-        label=_("Back after"),
+        label=_("Last day away"),
         widget=DATE_WIDGET,
-        help_text=_("The last day away; the same day for one day."),
+        help_text=_("Not the day they are back; the same as the first for one day."),
         error_messages={"required": _("Give the last day away."), "invalid": _("Give a date.")},
     )
 

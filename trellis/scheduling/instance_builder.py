@@ -188,6 +188,9 @@ def build_instance(
             "max_minutes": profile.max_weekly_minutes,
             "availability": _windows(windows[user.pk]),
         }
+        if checking and away[user.pk]:
+            # For the rules' words only ("… is away on Tuesday"); runs never get it.
+            clinicians[user.pk]["away"] = [DAY_CODES[d] for d in sorted(away[user.pk])]
 
     episodes = scheduled_episodes(sites)
     # A patient in treatment but not scheduled (on hold, admitted) keeps the bookings they have:

@@ -165,7 +165,10 @@ def violations(
             continue
         if clinician.get("site") != proposed.get("site"):
             problems.append(f"{name(cid)} works at another site.")
-        if not _inside(clinician.get("availability", {}), day, start, end):
+        if day in clinician.get("away", ()):
+            # Days away (the app's checking week lists them; FORMAT.md has no such field).
+            problems.append(f"{name(cid)} is away on {DAY_NAMES.get(day, day)} (days away).")
+        elif not _inside(clinician.get("availability", {}), day, start, end):
             problems.append(f"{name(cid)} is not available {when}.")
         booked = sum(
             booking_span(o, lengths)[1] - booking_span(o, lengths)[0]

@@ -28,6 +28,7 @@ from .access import (
     staff_by_name,
     staff_for,
     week_patients,
+    weeks_published_alone,
 )
 from .feeds import (
     FEED_AFTER_CARE,
@@ -124,4 +125,5 @@ __all__ = [
     "week_grid",
     "week_patients",
     "week_sessions",
+    "weeks_published_alone",
 ]

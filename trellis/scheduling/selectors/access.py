@@ -25,6 +25,7 @@ from ..models import (
     Appointment,
     GroupSession,
     GroupType,
+    Publication,
     ScheduleRun,
     StaffAway,
 )
@@ -184,6 +185,17 @@ def staff_away(
     for away in rows.order_by("first_day"):
         found.setdefault(away.clinician_id, []).append(away)
     return found
+
+
+def weeks_published_alone(
+    person: User, first: datetime.date, last: datetime.date
+) -> list[datetime.date]:
+    """The Mondays of weeks from ``first`` to ``last`` published alone ("this week only",
+    source "week") at a site of ``person``'s: weeks made, perhaps, without them. Two queries."""
+    codes = set(Site.objects.filter(staff__user=person).values_list("code", flat=True))
+    monday = first - datetime.timedelta(days=first.weekday())
+    rows = Publication.objects.filter(source="week", week_start__range=(monday, last))
+    return sorted({p.week_start for p in rows.only("week_start", "sites") if codes & set(p.sites)})
 
 
 def patients_to_book(

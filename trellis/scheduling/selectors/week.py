@@ -279,7 +279,12 @@ def dropped_lines(publication: Publication, viewer: User | None) -> list[str]:
     """What publishing left out, one line a booking ("Individual session (Erin Marsh) …:
     clashes with … (2026-12-14)"), its patients named as ``patient_names`` names them for
     ``viewer``; without a viewer (the command line) by public id, never by name."""
-    lines = [f"{d['what']}: {d['why']} ({', '.join(d['dates'])})" for d in publication.dropped]
+    def dates(isos: list[str]) -> str:
+        if viewer is None:
+            return ", ".join(isos)
+        return ", ".join(date_format(datetime.date.fromisoformat(d), "j M Y") for d in isos)
+
+    lines = [f"{d['what']}: {d['why']} ({dates(d['dates'])})" for d in publication.dropped]
     refs = {m for line in lines for m in PATIENT_REF.findall(line)}
     names = patient_names(refs, viewer) if viewer is not None else {}
 

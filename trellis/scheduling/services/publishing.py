@@ -441,8 +441,8 @@ def run_publish(
             raise ValidationFailed(
                 _(
                     "This week alone is published only inside the published schedule, so "
-                    "that the weeks after it keep theirs; %(end)s. Publish it for the weeks "
-                    "ahead instead."
+                    "that the weeks after it keep theirs; %(end)s. Run and publish a usual "
+                    "week first (one without days away), then publish this week alone."
                 )
                 % {
                     "end": _("nothing is published yet")

@@ -91,7 +91,11 @@ MAX_AWAY_DAYS = 366
 
 class InvalidAwayDays(ValidationFailed):
     """Days away out of order, too many, gone by, beyond the schedule, or overlapping
-    days already recorded."""
+    days already recorded. ``field`` names the date it is about (``first_day``/``last_day``)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @transaction.atomic
@@ -109,20 +113,24 @@ def staff_away_add(
 
     staff_for(actor, clinician.public_id, write=True)  # NotPermitted / 404 outside scope
     if last_day < first_day:
-        raise InvalidAwayDays(_("The last day away is before the first."))
+        raise InvalidAwayDays(_("The last day away is before the first."), "last_day")
     if (last_day - first_day).days + 1 > MAX_AWAY_DAYS:
         raise InvalidAwayDays(
             _("Record at most %(n)d days at a time; for longer, change their times.")
-            % {"n": MAX_AWAY_DAYS}
+            % {"n": MAX_AWAY_DAYS},
+            "last_day",
         )
     today = timezone.localdate()
     if last_day < today:
-        raise InvalidAwayDays(_("Those days have passed: record days from today on."))
+        raise InvalidAwayDays(
+            _("Those days have passed: the last day away is today or later."), "last_day"
+        )
     _first, last_week = week_bounds()
     if first_day > last_week + datetime.timedelta(days=6):
         raise InvalidAwayDays(
             _("That is beyond the weeks the schedule goes to (%(range)s).")
-            % {"range": range_text()}
+            % {"range": range_text()},
+            "first_day",
         )
     # One clinician's absences are recorded one at a time: lock their profile row first.
     StaffProfile.objects.select_for_update().filter(user=clinician).first()
@@ -140,7 +148,8 @@ def staff_away_add(
                 "name": clinician.display_name,
                 "first": date_format(clash.first_day),
                 "last": date_format(clash.last_day),
-            }
+            },
+            "first_day",
         )
     away = StaffAway.objects.create(
         clinician=clinician, first_day=first_day, last_day=last_day, created_by=actor

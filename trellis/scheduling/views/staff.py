@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -71,10 +72,11 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 last_day=away_form.cleaned_data["last_day"],
             )
         except TrellisError as error:
-            away_form.add_error(None, str(error))
+            # Next to the date it is about (an overlap, days gone by, too many), else on top.
+            away_form.add_error(getattr(error, "field", "") or None, str(error))
         else:
             messages.success(request, _away_saved(person, away))
-            return redirect("scheduling:staff_edit", person.public_id)
+            return _to_away(person)
     if posted is not None and not away_posted and form.is_valid():
         try:
             services.staff_schedule_update(
@@ -119,16 +121,26 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "scheduling/staff_form.html", context)
 
 
-def _away_saved(person: User, away: StaffAway) -> str:
-    return _(
-        "%(name)s is away from %(first)s to %(last)s. Runs of those weeks leave them those "
-        "days; their bookings already published stay until a run of the week is published "
-        "(Plans not met names them)."
-    ) % {
-        "name": person.display_name,
+def _to_away(person: User) -> HttpResponse:
+    """Back to the person's page at its Days away section, where the coordinator was."""
+    return redirect(reverse("scheduling:staff_edit", args=[person.public_id]) + "#away-heading")
+
+
+def _days(away: StaffAway) -> str:
+    if away.first_day == away.last_day:
+        return _("on %(day)s") % {"day": date_format(away.first_day, "l j F Y")}
+    return _("from %(first)s to %(last)s") % {
         "first": date_format(away.first_day, "l j F"),
         "last": date_format(away.last_day, "l j F Y"),
     }
+
+
+def _away_saved(person: User, away: StaffAway) -> str:
+    return _(
+        "%(name)s is away %(days)s. Runs of those weeks leave them those days; their bookings "
+        "already published stay until a run of the week is published (Plans not met names "
+        "them)."
+    ) % {"name": person.display_name, "days": _days(away)}
 
 
 def _away_remove(request: HttpRequest, user: User, person: User, key: str) -> HttpResponse:
@@ -142,13 +154,17 @@ def _away_remove(request: HttpRequest, user: User, person: User, key: str) -> Ht
         except TrellisError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                _("%(name)s is no longer recorded as away from %(first)s to %(last)s.")
-                % {
-                    "name": person.display_name,
-                    "first": date_format(away.first_day, "j F"),
-                    "last": date_format(away.last_day, "j F Y"),
-                },
-            )
-    return redirect("scheduling:staff_edit", person.public_id)
+            said = _("%(name)s is no longer recorded as away %(days)s.") % {
+                "name": person.display_name,
+                "days": _days(away),
+            }
+            alone = selectors.weeks_published_alone(person, away.first_day, away.last_day)
+            if alone:
+                # The bookings they lost in a week published without them do not come back
+                # by themselves.
+                said += " " + _(
+                    "The week of %(weeks)s was published without them: run it again and "
+                    "publish it to give them their bookings back."
+                ) % {"weeks": ", ".join(date_format(w, "j M Y") for w in alone)}
+            messages.success(request, said)
+    return _to_away(person)

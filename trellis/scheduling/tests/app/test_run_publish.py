@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from trellis.accounts.models import DAY_CODES, StaffAvailability
 from trellis.core.errors import ValidationFailed
@@ -168,7 +169,7 @@ def test_publishing_says_how_many_bookings_it_left_out_and_which(cast, week, log
     assert "1 booking was left out:" in body
     assert f"{group_type.name}, " in body
     assert f"clashes with the pinned {other.name} {start:%H:%M}" in body
-    assert pinned.date.isoformat() in body
+    assert date_format(pinned.date, "j M Y") in body
     publication = run.publications.get()
     assert publication.dropped_count == 1
     run_page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()

@@ -211,3 +211,56 @@ def test_a_clinicians_week_says_when_they_are_away(cast, week, login):
     assert f"Alice Archer is away: {week.monday:%a} {week.monday.day} {week.monday:%b %Y}." in body
     later = login(cast.charlie).get(f"{url}&week={week.monday + WEEK}").content.decode()
     assert "is away" not in later
+
+
+def test_a_refusal_sits_next_to_the_date_it_is_about(cast, week, login):
+    services.staff_away_add(
+        actor=cast.charlie, clinician=cast.alice, first_day=week.monday, last_day=week.monday
+    )
+    page = login(cast.charlie).post(
+        _edit_url(cast.alice), {"first_day": week.monday, "last_day": week.monday + DAY}
+    )
+    form = page.context["away_form"]
+    assert "Alice Archer is already away" in form.errors["first_day"][0]
+    assert not form.non_field_errors()
+
+
+def test_hand_edits_and_plans_not_met_say_away_not_unavailable(cast, week, booked):
+    services.staff_away_add(
+        actor=cast.charlie, clinician=cast.alice, first_day=week.monday, last_day=week.monday
+    )
+    with pytest.raises(ValidationFailed, match="Alice Archer is away on Monday"):
+        services.session_move(
+            actor=cast.charlie,
+            session=booked,
+            date=week.monday,
+            start=datetime.time(18),
+            room=week.group_room,
+        )
+
+
+def test_taking_back_days_of_a_week_published_alone_says_to_run_it_again(cast, week, login):
+    first = solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=first)
+    away_week = week.monday + WEEK
+    client = login(cast.charlie)
+    client.post(_edit_url(cast.alice), {"first_day": away_week, "last_day": away_week + DAY})
+    run = solved(cast, week, monday=away_week)
+    services.run_publish(actor=cast.charlie, run=run, this_week_only=True)
+    away = StaffAway.objects.get()
+    response = client.post(_edit_url(cast.alice), {"away_remove": str(away.public_id)}, follow=True)
+    said = " ".join(messages_of(response))
+    assert "no longer recorded as away" in said
+    assert "was published without them: run it again" in said
+
+
+def test_an_away_week_after_the_schedule_warns_that_it_would_repeat(cast, week, login):
+    services.staff_away_add(
+        actor=cast.charlie, clinician=cast.alice, first_day=week.monday, last_day=week.monday
+    )
+    run = solved(cast, week)
+    body = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id])).content
+    text = body.decode()
+    assert "cannot be published alone" in text
+    assert "with them away in every week" in text
+    assert "Publish this week only" not in text
