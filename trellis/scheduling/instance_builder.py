@@ -128,6 +128,29 @@ def default_requirement(episode: EpisodeOfCare, group_types: Sequence[GroupType]
     }
 
 
+def _place_clinicians(
+    clinicians: dict[int, dict[str, Any]],
+    homes: dict[str, list[str]],
+    episodes: Sequence[EpisodeOfCare],
+    plans: dict[int, dict[str, Any]],
+    site_ids: dict[int, str],
+) -> None:
+    """A clinician of several of the run's sites is one site's in the instance (FORMAT.md):
+    the one where the most patients' plans name them for individual sessions, then the first
+    by code."""
+    named: dict[tuple[str, str], int] = defaultdict(int)
+    for episode in episodes:
+        individual = plans[episode.pk].get("individual") or {}
+        if individual.get("clinician"):
+            named[(individual["clinician"], site_ids[episode.track.site_id])] += 1
+    for clinician in clinicians.values():
+        home = homes.get(clinician["id"], [])
+        if len(home) > 1:
+            clinician["site"] = max(
+                home, key=lambda code: (named[(clinician["id"], code)], -home.index(code))
+            )
+
+
 def scheduled_episodes(sites: Iterable[Site]) -> list[EpisodeOfCare]:
     return list(
         EpisodeOfCare.objects.filter(track__site__in=list(sites), status__in=SCHEDULED_STATUSES)
@@ -178,9 +201,11 @@ def build_instance(
     ).values_list("staff__user_id", "weekday", "start", "end"):
         if weekday not in away[user_id]:
             windows[user_id].append((weekday, start, end))
+    homes: dict[str, list[str]] = {}
     for user in staff:
         profile = user.staff_profile
         home = sorted(s.code for s in profile.sites.all() if s.pk in site_ids)
+        homes[str(user.public_id)] = home
         clinicians[user.pk] = {
             "id": str(user.public_id),
             "site": home[0],
@@ -214,14 +239,19 @@ def build_instance(
         patient_windows[(a.patient_id, a.kind)].append((a.weekday, a.start, a.end))
 
     requirements = _plan_requirements(episodes)
+    plans: dict[int, dict[str, Any]] = {}
+    for episode in episodes:
+        plan = requirements.get(episode.pk)
+        if plan is None:
+            plan = default_requirement(episode, group_types)
+            built.default_plans.append(str(episode.patient.public_id))
+        plans[episode.pk] = plan
+    _place_clinicians(clinicians, homes, episodes, plans, site_ids)
     patients: list[dict[str, Any]] = []
     for episode in episodes:
         pid = str(episode.patient.public_id)
         notes: list[str] = []
-        plan = requirements.get(episode.pk)
-        if plan is None:
-            plan = default_requirement(episode, group_types)
-            built.default_plans.append(pid)
+        plan = plans[episode.pk]
         site_code = site_ids[episode.track.site_id]
         groups = dict(plan.get("groups") or {})
         retired = sorted(t for t in groups if t not in offered)
@@ -238,7 +268,14 @@ def build_instance(
             known = {c["id"]: c for c in clinicians.values()}
             clinician = known.get(individual["clinician"])
             if clinician is None or clinician["site"] != site_code:
-                notes.append("their individual clinician is not scheduled at this site")
+                if site_code in homes.get(individual["clinician"], []):
+                    notes.append(
+                        "their individual clinician works at more than one of this run's "
+                        "sites and is scheduled at the other in it; run this site on its own "
+                        "to book the individual session"
+                    )
+                else:
+                    notes.append("their individual clinician is not scheduled at this site")
                 plan["individual"] = None
         family = plan.get("family")
         if family:

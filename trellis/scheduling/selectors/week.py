@@ -279,6 +279,7 @@ def dropped_lines(publication: Publication, viewer: User | None) -> list[str]:
     """What publishing left out, one line a booking ("Individual session (Erin Marsh) …:
     clashes with … (2026-12-14)"), its patients named as ``patient_names`` names them for
     ``viewer``; without a viewer (the command line) by public id, never by name."""
+
     def dates(isos: list[str]) -> str:
         if viewer is None:
             return ", ".join(isos)

@@ -156,3 +156,23 @@ def test_a_day_of_two_windows_is_not_called_too_brief() -> None:
     week = {"sessions": [session("a", "16:00"), session("b", "18:00")], "appointments": []}
     reasons = unmet_reasons(instance, week, check_rules=False)["p1"]
     assert not any("too briefly" in r for r in reasons), reasons
+
+
+def test_a_clinician_of_two_sites_is_placed_where_most_plans_name_them(cast):
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    EpisodeOfCare.objects.filter(pk=cast.bea_episode.pk).update(primary_clinician=cast.alice)
+    other = f.PatientFactory(site=cast.site_b, first_name="Sol", last_name="South")
+    f.EpisodeFactory(
+        patient=other,
+        track=cast.bea_episode.track,
+        status=EpisodeStatus.ACTIVE,
+        primary_clinician=cast.alice,
+    )
+    monday = datetime.date(2027, 1, 4)
+    built = build_instance([cast.site_a, cast.site_b], monday)
+    alice = next(c for c in built.instance["clinicians"] if c["id"] == str(cast.alice.public_id))
+    assert alice["site"] == "south"  # two plans there name her, one at Northside
+    bea = next(p for p in built.instance["patients"] if p["id"] == str(cast.bea.public_id))
+    assert bea["plan"]["individual"]["clinician"] == alice["id"]
+    erin = str(cast.erin_record.public_id)
+    assert any("works at more than one of this run's sites" in n for n in built.notes[erin])
