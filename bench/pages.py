@@ -52,6 +52,7 @@ def main() -> int:
         ("director", "schedule week (site)", "/schedule/"),
         ("director", "plans not met", "/schedule/unmet/"),
         ("director", "schedule staff", "/schedule/staff/"),
+        ("director", "rooms and hours", "/schedule/sites/"),
         ("intake", "waitlist", "/intake/"),
         ("billing", "billing roster", "/"),
     ]
