@@ -176,3 +176,20 @@ def test_a_clinician_of_two_sites_is_placed_where_most_plans_name_them(cast):
     assert bea["plan"]["individual"]["clinician"] == alice["id"]
     erin = str(cast.erin_record.public_id)
     assert any("works at more than one of this run's sites" in n for n in built.notes[erin])
+
+
+def test_plans_not_met_makes_as_many_queries_for_more_staff_windows(cast, week, booked, login):
+    from trellis.accounts.models import StaffAvailability
+    from trellis.scheduling.tests.app.pages import queries_for
+
+    client = login(cast.charlie)
+    url = f"/schedule/unmet/?site=north&week={week.monday}"
+    before = queries_for(client, url)
+    for weekday in (3, 4, 5):
+        StaffAvailability.objects.create(
+            staff=week.gus.staff_profile,
+            weekday=weekday,
+            start=datetime.time(9),
+            end=datetime.time(12),
+        )
+    assert queries_for(client, url) == before
