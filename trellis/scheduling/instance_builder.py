@@ -63,24 +63,34 @@ def _windows(
     }
 
 
-def _joined_hours(hours: dict[str, list[list[str]]] | None) -> dict[str, list[list[str]]]:
+def _joined_hours(hours: Any) -> Any:
     """A site's opening hours with the spans of a day that overlap or touch joined, as
-    ``_windows`` joins availability (read as "HH:MM" minutes, so "24:00" stays what it is)."""
+    ``_windows`` joins availability (read as "HH:MM" minutes, so "24:00" stays what it is).
+    A day stored as null is closed, as the rules read it; hours stored in another shape (in
+    the admin) are passed on as they are, for the solver to refuse in words."""
+    if not isinstance(hours, dict):
+        return hours or {}
 
     def minutes(text: str) -> int:
         hours_part, minutes_part = text.split(":")
         return int(hours_part) * 60 + int(minutes_part)
 
-    out: dict[str, list[list[str]]] = {}
-    for day, spans in (hours or {}).items():
-        merged: list[list[str]] = []
-        for start, end in sorted(spans, key=lambda span: minutes(span[0])):
-            if merged and minutes(start) <= minutes(merged[-1][1]):
-                if minutes(end) > minutes(merged[-1][1]):
-                    merged[-1][1] = end
-            else:
-                merged.append([start, end])
-        out[day] = merged
+    out: dict[str, Any] = {}
+    for day, spans in hours.items():
+        if spans is None:
+            continue
+        try:
+            merged: list[list[str]] = []
+            for start, end in sorted(spans, key=lambda span: minutes(span[0])):
+                if merged and minutes(start) <= minutes(merged[-1][1]):
+                    if minutes(end) > minutes(merged[-1][1]):
+                        merged[-1][1] = end
+                else:
+                    merged.append([start, end])
+        except (TypeError, ValueError, IndexError, AttributeError):
+            out[day] = spans
+        else:
+            out[day] = merged
     return out
 
 

@@ -102,5 +102,5 @@ def windows_of(hours: dict[str, list[list[str]]] | None) -> list[Window]:
         (DAY_CODES.index(day), datetime.time.fromisoformat(a), datetime.time.fromisoformat(b))
         for day, spans in (hours or {}).items()
         if day in DAY_CODES
-        for a, b in spans
+        for a, b in spans or ()  # a day stored as null is closed
     )

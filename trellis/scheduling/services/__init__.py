@@ -16,7 +16,7 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, feed_used, token_hash
-from .publishing import run_publish, schedule_extend, solution_publish
+from .publishing import run_publish, schedule_extend, sites_not_covered, solution_publish
 from .runs import (
     RunAlreadyActive,
     RunNotActive,
@@ -65,6 +65,7 @@ __all__ = [
     "session_move",
     "session_remove_patient",
     "site_hours_update",
+    "sites_not_covered",
     "solution_publish",
     "staff_away_add",
     "staff_away_remove",

@@ -434,21 +434,15 @@ def run_publish(
             % {"c": "; ".join(changes)}
         )
     if this_week_only:
-        from ..selectors import published_until
-
-        until = published_until(run.sites.all())
-        if until is None or until < run.week_start + datetime.timedelta(days=6):
+        short = sites_not_covered(list(run.sites.all()), run.week_start)
+        if short:
             raise ValidationFailed(
                 _(
                     "This week alone is published only inside the published schedule, so "
                     "that the weeks after it keep theirs; %(end)s. Run and publish a usual "
                     "week first (one without days away), then publish this week alone."
                 )
-                % {
-                    "end": _("nothing is published yet")
-                    if until is None
-                    else _("the schedule ends on %(d)s") % {"d": date_format(until)}
-                }
+                % {"end": "; ".join(short)}
             )
     return solution_publish(
         actor=actor,
@@ -458,6 +452,26 @@ def run_publish(
         run=run,
         source="week" if this_week_only else "run",
     )
+
+
+def sites_not_covered(sites: list[Site], week_start: datetime.date) -> list[str]:
+    """For each of ``sites`` whose published schedule does not reach the end of the week of
+    ``week_start``, in words: "nothing is published at Southside", "Northside's schedule ends
+    on 31 Jan 2027". Empty when every site's does (a week alone may be published)."""
+    from ..selectors import schedule_ends
+
+    ends = schedule_ends(sites)
+    sunday = week_start + datetime.timedelta(days=6)
+    said = []
+    for site in sorted(sites, key=lambda s: s.name):
+        end = ends.get(site.pk)
+        if end is None:
+            said.append(_("nothing is published at %(site)s") % {"site": site.name})
+        elif end < sunday:
+            said.append(
+                _("%(site)s's schedule ends on %(d)s") % {"site": site.name, "d": date_format(end)}
+            )
+    return said
 
 
 def schedule_extend(

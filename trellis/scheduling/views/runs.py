@@ -230,7 +230,9 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             # A week inside the published schedule may be published on its own ("this week
             # only"), as for a week someone is away, so the weeks after keep theirs.
             sunday = run.week_start + datetime.timedelta(days=6)
-            context["once_allowed"] = span > 1 and until is not None and until >= sunday
+            context["once_allowed"] = span > 1 and not services.sites_not_covered(
+                sites, run.week_start
+            )
             staff = list(
                 selectors.staff_by_name(
                     User.objects.filter(
@@ -298,11 +300,13 @@ def run_stop(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = coordinator(request)
     run = selectors.run_for(user, public_id)
-    asked = request.POST.get("weeks", "")
-    if asked not in ("", "1", str(settings.TRELLIS["SCHEDULE_PUBLISH_WEEKS"])):
-        return HttpResponseBadRequest("weeks is 1 or the publish span")
+    # "Publish this week only" says so in a field of its own (`only=week`), so that a publish
+    # span of one week is still an ordinary publication.
+    only = request.POST.get("only", "")
+    if only not in ("", "week"):
+        return HttpResponseBadRequest("only is empty or 'week'")
     try:
-        publication = services.run_publish(actor=user, run=run, this_week_only=asked == "1")
+        publication = services.run_publish(actor=user, run=run, this_week_only=only == "week")
     except TrellisError as error:
         messages.error(request, str(error))
         return redirect("scheduling:run", run.public_id)

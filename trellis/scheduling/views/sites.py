@@ -29,11 +29,19 @@ class _Row:
 
 
 def _raw_lines(site: Site) -> list[str]:
-    return [
-        f"{str(day).capitalize()} {span[0]}-{span[1]}"
-        for day, spans in (site.hours or {}).items()
-        for span in spans
-    ]
+    """The hours as stored, one day a line, whatever their shape."""
+    hours = site.hours
+    if not isinstance(hours, dict):
+        return [str(hours)] if hours else []
+    lines: list[str] = []
+    for day, spans in hours.items():
+        if spans is None:
+            continue  # closed
+        try:
+            lines.extend(f"{str(day).capitalize()} {a}-{b}" for a, b in spans)
+        except (TypeError, ValueError):
+            lines.append(f"{str(day).capitalize()} {spans}")
+    return lines
 
 
 def _hours_shown(site: Site) -> list[str]:
@@ -41,14 +49,14 @@ def _hours_shown(site: Site) -> list[str]:
     like "24:00") are shown as stored, and the edit page refuses them in words on saving."""
     try:
         return summary(windows_of(site.hours))
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, AttributeError):
         return _raw_lines(site)
 
 
 def _hours_text(site: Site) -> str:
     try:
         return windows_text(_Row(*w) for w in windows_of(site.hours))
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, AttributeError):
         return "\n".join(_raw_lines(site))
 
 

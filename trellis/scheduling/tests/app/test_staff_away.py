@@ -171,7 +171,7 @@ def test_a_week_with_someone_away_is_published_for_that_week_alone(cast, week, l
     assert "Publish this week only" in body
 
     response = login(cast.charlie).post(
-        reverse("scheduling:publish", args=[run.public_id]), {"weeks": "1"}, follow=True
+        reverse("scheduling:publish", args=[run.public_id]), {"only": "week"}, follow=True
     )
     assert any("over 1 week." in m for m in messages_of(response))
     run.refresh_from_db()
@@ -197,7 +197,7 @@ def test_a_week_alone_is_not_published_outside_the_published_schedule(cast, week
         services.run_publish(actor=cast.charlie, run=run, this_week_only=True)
     assert not Publication.objects.exists()
     bad = login(cast.charlie).post(
-        reverse("scheduling:publish", args=[run.public_id]), {"weeks": "3"}
+        reverse("scheduling:publish", args=[run.public_id]), {"only": "month"}
     )
     assert bad.status_code == 400
 
