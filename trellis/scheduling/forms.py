@@ -424,8 +424,13 @@ class RoomForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RoomKind.choices)
     capacity = forms.IntegerField(
         label=_("Holds (people)"),
-        min_value=1,
+        min_value=2,
         max_value=60,
+        error_messages={
+            "min_value": _("A room holds at least 2 people (an individual session)."),
+            "max_value": _("A room holds at most 60 people."),
+            "invalid": _("Give how many people the room holds, like 12."),
+        },
         help_text=_(
             "A group room holds at least 3; an individual session needs 2, a family one 4."
         ),

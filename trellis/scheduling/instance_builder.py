@@ -186,7 +186,10 @@ def build_instance(
     offered = {t.code for t in group_types}
     retired_names = {t.code: t.name for t in catalogue if not t.active}
 
-    rooms = Room.objects.filter(site__in=sites, active=True).order_by("site__code", "name")
+    # A week's check also knows the rooms out of use, so a booking still in one is told so.
+    rooms = Room.objects.filter(site__in=sites).order_by("site__code", "name")
+    if not checking:
+        rooms = rooms.filter(active=True)
     clinicians: dict[int, dict[str, Any]] = {}
     staff = (
         User.objects.filter(is_active=True, role=Role.CLINICIAN, staff_profile__sites__in=sites)
@@ -292,7 +295,9 @@ def build_instance(
             family_windows = _windows(patient_windows[(episode.patient_id, WindowKind.FAMILY)])
             if not family_windows:
                 notes.append("no family availability recorded, so no family session")
-                plan["family"] = None
+                # A run books none; a week's check keeps what the plan asks for, so the
+                # patient is listed as short of it and a hand booking is told why.
+                plan["family"] = {**family, "availability": {}} if checking else None
             else:
                 plan["family"] = {**family, "availability": family_windows}
         available = _windows(patient_windows[(episode.patient_id, WindowKind.PATIENT)])
@@ -342,6 +347,7 @@ def build_instance(
                 "site": site_ids[r.site_id],
                 "capacity": r.capacity,
                 "kind": r.kind,
+                **({} if r.active else {"active": False}),  # checking only
             }
             for r in rooms
         ],

@@ -117,6 +117,8 @@ def violations(
     clinician_ids, patient_ids = booking_people(proposed)
     if room_id and room is None:
         problems.append("That room is not at this site or is not in use.")
+    elif room is not None and room.get("active") is False:
+        problems.append(f"{name(room['id'])} is out of use: move the booking to another room.")
     elif room is not None:
         if room.get("site") != proposed.get("site"):
             problems.append(f"{name(room['id'])} is at another site.")
@@ -127,12 +129,12 @@ def violations(
         if is_session and group_type is not None and room["capacity"] < smallest:
             # Never enough seats for the session to run, however it is filled.
             problems.append(
-                f"{name(room['id'])} holds {room['capacity']} people; "
+                f"{name(room['id'])} holds {_people(room['capacity'])}; "
                 f"{group_type.get('name', group_type['id'])} needs at least {smallest}."
             )
         elif room["capacity"] < need:
             problems.append(
-                f"{name(room['id'])} holds {room['capacity']} people; this booking needs {need}."
+                f"{name(room['id'])} holds {_people(room['capacity'])}; this booking needs {need}."
             )
 
     busy_room: list[str] = []
@@ -240,7 +242,12 @@ def violations(
             problems.append(f"{name(pid)} is not available {when}.")
         plan = patient.get("plan") or {}
         family = plan.get("family") or {}
-        if proposed.get("kind") == "family" and not _inside(
+        if proposed.get("kind") == "family" and family and not family.get("availability"):
+            problems.append(
+                f"No family availability is recorded for {name(pid)}: add it on their "
+                "Availability and schedule page."
+            )
+        elif proposed.get("kind") == "family" and not _inside(
             family.get("availability", {}), day, start, end
         ):
             problems.append(f"{name(pid)}'s family is not available {when}.")
@@ -270,6 +277,10 @@ def violations(
                 _against_plan(proposed, patient["plan"], others, end - start, would, name)
             )
     return problems
+
+
+def _people(count: object) -> str:
+    return "1 person" if str(count) == "1" else f"{count} people"
 
 
 def _against_plan(

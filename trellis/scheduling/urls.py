@@ -34,6 +34,7 @@ urlpatterns = [
         name="session_add_patient",
     ),
     path("appointments/new/", views.appointment_new, name="appointment_new"),
+    path("appointments/plan/", views.appointment_plan, name="appointment_plan"),
     path("sessions/new/", views.session_new, name="session_new"),
     path("patients/<uuid:public_id>/", views.patient_schedule, name="patient"),
     path("feeds/new/", views.feed_new, name="feed_new"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
@@ -261,9 +262,12 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     ).select_related("site")
     return {
         "site": [(s.code, s.name) for s in sites],
+        # Rooms out of use too (last), so the bookings still in one can be found together.
         "room": [
-            (str(r.public_id), str(r))
-            for r in Room.objects.filter(site__in=sites, active=True).select_related("site")
+            (str(r.public_id), str(r) if r.active else _("%(room)s (out of use)") % {"room": r})
+            for r in Room.objects.filter(site__in=sites)
+            .select_related("site")
+            .order_by("-active", "site__name", "name")
         ],
         "clinician": [(str(u.public_id), u.display_name) for u in clinicians],
         "track": [

@@ -48,6 +48,14 @@ class ReasonRequired(ValidationFailed):
     """A cancellation needs a reason (at most CANCEL_REASON_MAX characters)."""
 
 
+class RulesBroken(ValidationFailed):
+    """A booking that would break the schedule's rules; ``problems`` lists each in words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
 class OffGridTime(ValidationFailed):
     """A start that is not on the quarter hour (seconds included)."""
 
@@ -121,7 +129,7 @@ def _check(actor: User, site: Site, day: datetime.date, proposed: dict[str, Any]
         built.instance, bookings, proposed, names_for(built.instance, actor), below_minimum_ok=True
     )
     if problems:
-        raise ValidationFailed(" ".join(problems))
+        raise RulesBroken(problems)
 
 
 @transaction.atomic

@@ -85,7 +85,7 @@ def room_save(
 ) -> Room:
     """Add a room to ``site`` (``room`` None) or change one of its rooms: its name, kind,
     capacity and whether it is in use. ``NotPermitted`` as for the hours; ``InvalidRoom`` for
-    an empty or taken name, an unknown kind, a capacity under 1 (3 for a group room) or over
+    an empty or taken name, an unknown kind, a capacity under 2 (3 for a group room) or over
     MAX_ROOM_CAPACITY. A room is never deleted (bookings keep it): it is taken out of use.
     One audit event."""
     _check_editor(actor, site)
@@ -98,16 +98,15 @@ def room_save(
         raise InvalidRoom(_("A room's name has at most %(n)d characters.") % {"n": ROOM_NAME_MAX})
     if kind not in RoomKind.values:
         raise InvalidRoom(_("A room is a group room or an office."))
-    least = 3 if kind == RoomKind.GROUP else 1
+    # A group room holds a group's smallest size; an office, an individual session (2).
+    least = 3 if kind == RoomKind.GROUP else 2
     if not least <= capacity <= MAX_ROOM_CAPACITY:
-        raise InvalidRoom(
-            _("A %(kind)s holds %(least)d to %(most)d people.")
-            % {
-                "kind": RoomKind(kind).label.lower(),
-                "least": least,
-                "most": MAX_ROOM_CAPACITY,
-            }
+        said = (
+            _("A group room holds %(least)d to %(most)d people.")
+            if kind == RoomKind.GROUP
+            else _("An office holds %(least)d to %(most)d people.")
         )
+        raise InvalidRoom(said % {"least": least, "most": MAX_ROOM_CAPACITY})
     lock_sites([site])
     taken = Room.objects.filter(site=site, name__iexact=name)
     if room is not None:

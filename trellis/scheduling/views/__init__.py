@@ -9,6 +9,7 @@ hours and rooms; common.py: who may see or coordinate.
 
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
+from .plan_hint import appointment_plan
 from .roster import session_roster
 from .runs import run_detail, run_list, run_publish, run_stop, schedule_continue
 from .sites import room_edit, site_edit, site_list
@@ -27,6 +28,7 @@ from .weeks import (
 
 __all__ = [
     "appointment_new",
+    "appointment_plan",
     "booking_cancel",
     "booking_move",
     "catalogue",

@@ -69,3 +69,9 @@ def safe_next(request: HttpRequest) -> str:
 def go_back(request: HttpRequest, fallback: str) -> HttpResponse:
     """To the page the form came from (`next`, on this host only), else to `fallback`."""
     return redirect(safe_next(request) or fallback)
+
+
+def problems_of(error: Exception) -> list[str]:
+    """What a refused booking breaks, one item a rule (``RulesBroken.problems``), or the
+    error's message."""
+    return list(getattr(error, "problems", None) or [str(error)])

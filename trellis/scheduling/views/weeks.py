@@ -33,7 +33,16 @@ from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, Sessi
 from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
 from ..review import broken_bookings, patient_weeks, unmet_reasons
-from .common import booking_for, coordinator, ending_context, go_back, safe_next, viewer
+from .common import (
+    booking_for,
+    coordinator,
+    ending_context,
+    go_back,
+    problems_of,
+    safe_next,
+    viewer,
+)
+from .plan_hint import shown_plan
 from .roster import audit_page
 
 VIEW_LABELS = {
@@ -272,10 +281,15 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
     form = MoveForm(
         request.POST or None, initial=initial, site=booking.site, session=session is not None
     )
+    if booking.room is not None and not booking.room.active:
+        # Its room is not offered: say why the field is empty.
+        form.fields["room"].help_text = _("%(room)s is out of use: choose another room.") % {
+            "room": booking.room.name
+        }
     if booking.status != BookingStatus.SCHEDULED:
         messages.error(request, str(_("This booking was cancelled and can no longer be moved.")))
         return go_back(request, reverse("scheduling:week"))
-    problems = ""
+    problems: list[str] = []
     # htmx asks with `check=1` on every change: the rules are checked, nothing is saved.
     checking = bool(request.htmx and request.POST.get("check"))  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -301,7 +315,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
                     dry_run=checking,
                 )
         except TrellisError as error:
-            problems = str(error)
+            problems = problems_of(error)
             booking.refresh_from_db()
         else:
             if not checking:
@@ -515,12 +529,12 @@ def session_new(request: HttpRequest) -> HttpResponse:
     user = coordinator(request)
     sites, site = _site_to_book(request, user)
     form = SessionForm(request.POST or None, site=site)
-    problems = ""
+    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_add(actor=user, site=site, **form.cleaned_data)
         except TrellisError as error:
-            problems = str(error)
+            problems = problems_of(error)
         else:
             messages.success(
                 request,
@@ -539,12 +553,21 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     sites, site = _site_to_book(request, user)
     patients = selectors.patients_to_book(user, site)
     form = AppointmentForm(request.POST or None, site=site, patients=patients)
-    problems = ""
+    # Choosing the patient shows what their plan asks for (views/plan_hint.py).
+    form.fields["patient"].widget.attrs.update(
+        {
+            "hx-get": f"{reverse('scheduling:appointment_plan')}?site={site.code}",
+            "hx-target": "#plan-hint",
+            "hx-trigger": "change",
+            "hx-include": "this",
+        }
+    )
+    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             booked = services.appointment_add(actor=user, **form.cleaned_data)
         except TrellisError as error:
-            problems = str(error)
+            problems = problems_of(error)
         else:
             messages.success(
                 request,
@@ -560,5 +583,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             week_url = reverse("scheduling:week")
             card = f"#b-{booked.public_id}"
             return redirect(f"{week_url}?view=site&key={site.code}&week={booked.date}{card}")
+    chosen = form.cleaned_data.get("patient") if form.is_bound else None
+    hint = shown_plan(user, site, chosen) if chosen is not None else []
     context = {"form": form, "site": site, "sites": sites, "problems": problems}
+    context.update(hint=hint, chosen=chosen)
     return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})
