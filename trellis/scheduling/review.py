@@ -289,13 +289,14 @@ def _session_key(s: Mapping[str, Any]) -> tuple[str, str, str]:
     return (s["type"], s["day"], s["start"])
 
 
-def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
-    out: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, ...]]]:
+    """Each patient's bookings by what, when and where (a room changed is a change)."""
+    out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for s in week.get("sessions", []):
         for pid in s.get("patients", []):
-            out[pid].add(_session_key(s))
+            out[pid].add((*_session_key(s), s.get("room") or ""))
     for a in week.get("appointments", []):
-        out[a["patient"]].add((a["kind"], a["day"], a["start"]))
+        out[a["patient"]].add((a["kind"], a["day"], a["start"], a.get("room") or ""))
     return out
 
 
@@ -306,22 +307,32 @@ class WeekDiff:
     moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]]  # (before, after)
     kept: int
     patients_moved: list[str]
+    # Sessions at the same time in another room (before, after); counted in ``kept``.
+    rooms: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = field(default_factory=list)
 
 
 def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
-    """Sessions added, removed and moved (same type, another time), and patients moved."""
+    """Sessions added, removed and moved (same type, another time), sessions kept in another
+    room, and the patients whose week changes (what, when or where)."""
     before = sorted(current.get("sessions", []), key=_sort_key)
     after = sorted(new.get("sessions", []), key=_sort_key)
     unmatched_after = list(after)
     unmatched_before: list[Mapping[str, Any]] = []
     kept = 0
+    rooms: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     for s in before:
-        match = next((t for t in unmatched_after if _session_key(t) == _session_key(s)), None)
+        same = [t for t in unmatched_after if _session_key(t) == _session_key(s)]
+        # The one in the same room first, so that only a real change of room is listed.
+        match = next((t for t in same if t.get("room") == s.get("room")), None) or next(
+            iter(same), None
+        )
         if match is None:
             unmatched_before.append(s)
         else:
             unmatched_after.remove(match)
             kept += 1
+            if match.get("room") != s.get("room"):
+                rooms.append((s, match))
     moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     removed: list[Mapping[str, Any]] = []
     for s in unmatched_before:
@@ -333,7 +344,7 @@ def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
             moved.append((s, match))
     old, fresh = _bookings_of(current), _bookings_of(new)
     patients_moved = sorted(p for p in set(old) | set(fresh) if old.get(p) != fresh.get(p))
-    return WeekDiff(unmatched_after, removed, moved, kept, patients_moved)
+    return WeekDiff(unmatched_after, removed, moved, kept, patients_moved, rooms)
 
 
 def _sort_key(s: Mapping[str, Any]) -> tuple[int, int, str]:

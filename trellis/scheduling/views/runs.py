@@ -198,6 +198,14 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 added=[describe(s, type_names) for s in diff.added],
                 removed=[describe(s, type_names) for s in diff.removed],
                 moved=[(describe(a, type_names), describe(b, type_names)) for a, b in diff.moved],
+                rooms=[
+                    (
+                        describe(a, type_names),
+                        names.get(a.get("room", ""), ""),
+                        names.get(b.get("room", ""), ""),
+                    )
+                    for a, b in diff.rooms
+                ],
                 kept=diff.kept,
                 patients_moved=sorted(str(names.get(p, p)) for p in diff.patients_moved),
             )

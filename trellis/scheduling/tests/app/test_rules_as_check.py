@@ -193,3 +193,39 @@ def test_plans_not_met_makes_as_many_queries_for_more_staff_windows(cast, week, 
             end=datetime.time(12),
         )
     assert queries_for(client, url) == before
+
+
+def test_the_run_preview_counts_a_change_of_room() -> None:
+    from trellis.scheduling.review import week_diff
+
+    session = {
+        "id": "s",
+        "type": "rp",
+        "site": "s1",
+        "day": "mon",
+        "start": "17:00",
+        "room": "g1",
+        "facilitators": ["c1"],
+        "patients": ["p1", "p2"],
+    }
+    appointment = {
+        "id": "a",
+        "kind": "individual",
+        "patient": "p3",
+        "clinician": "c1",
+        "site": "s1",
+        "day": "tue",
+        "start": "16:00",
+        "minutes": 60,
+        "room": "o1",
+    }
+    before = {"sessions": [session], "appointments": [appointment]}
+    after = {
+        "sessions": [{**session, "room": "g2"}],
+        "appointments": [{**appointment, "room": "o2"}],
+    }
+    diff = week_diff(before, after)
+    assert (diff.kept, diff.moved, diff.added, diff.removed) == (1, [], [], [])
+    assert [(a["room"], b["room"]) for a, b in diff.rooms] == [("g1", "g2")]
+    assert diff.patients_moved == ["p1", "p2", "p3"]
+    assert week_diff(before, before).patients_moved == []
