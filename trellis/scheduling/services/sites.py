@@ -16,7 +16,7 @@ from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Room, RoomKind, Site
 
 from ..models import Appointment, BookingStatus, GroupSession
-from ..windows import Window
+from ..windows import Window, joined, windows_of
 from .bookings import check_windows
 from .locks import lock_sites
 
@@ -140,3 +140,19 @@ def bookings_ahead_in(room: Room) -> int:
     today = timezone.localdate()
     rows = {"room": room, "date__gte": today, "status": BookingStatus.SCHEDULED}
     return GroupSession.objects.filter(**rows).count() + Appointment.objects.filter(**rows).count()
+
+
+def bookings_outside_hours(site: Site) -> int:
+    """How many scheduled bookings of ``site`` from today on lie outside its opening hours
+    now (said when the hours change: they stay until moved or replaced). Two queries."""
+
+    open_hours = joined(windows_of(site.hours))
+    today = timezone.localdate()
+    rows = {"site": site, "date__gte": today, "status": BookingStatus.SCHEDULED}
+    outside = 0
+    for model in (GroupSession, Appointment):
+        for day, start, end in model.objects.filter(**rows).values_list("date", "start", "end"):
+            spans = open_hours.get(day.weekday(), [])
+            if not any(a <= start and end <= b for a, b in spans):
+                outside += 1
+    return outside

@@ -18,7 +18,7 @@ from trellis.organization.models import Room, Site
 
 from .. import selectors, services
 from ..forms import RoomForm, SiteHoursForm, windows_text
-from ..services.sites import bookings_ahead_in
+from ..services.sites import bookings_ahead_in, bookings_outside_hours
 from ..windows import summary, windows_of
 from .common import coordinator
 
@@ -96,15 +96,29 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
         except TrellisError as error:
             hours_form.add_error(None, str(error))
         else:
-            if hours_form.cleaned_data["hours"]:
-                messages.success(
-                    request, _("Saved %(site)s's hours: the next run uses them.") % {"site": site}
-                )
-            else:
+            outside = bookings_outside_hours(site)
+            if not hours_form.cleaned_data["hours"]:
                 messages.warning(
                     request,
                     _("Saved %(site)s with no hours: the next run books nothing there.")
                     % {"site": site},
+                )
+            elif outside:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Saved %(site)s's hours. %(n)d booking from today on lies outside "
+                        "them: move it, or run and publish its week (Plans not met names it).",
+                        "Saved %(site)s's hours. %(n)d bookings from today on lie outside "
+                        "them: move them, or run and publish their weeks (Plans not met names "
+                        "them).",
+                        outside,
+                    )
+                    % {"site": site, "n": outside},
+                )
+            else:
+                messages.success(
+                    request, _("Saved %(site)s's hours: the next run uses them.") % {"site": site}
                 )
             return redirect("scheduling:site_edit", site.code)
     if adding and room_form.is_valid():

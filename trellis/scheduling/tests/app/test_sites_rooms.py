@@ -106,3 +106,14 @@ def test_only_directors_and_administrators_of_the_site_change_it(cast, week, log
     services.site_hours_update(
         actor=cast.adam, site=cast.site_b, windows=[(0, datetime.time(9), datetime.time(17))]
     )
+
+
+def test_new_hours_that_leave_bookings_outside_say_how_many(cast, week, booked, login):
+    # `booked`: Monday 17:00-18:30. Hours to 17:00 leave it outside.
+    response = login(cast.charlie).post(
+        _edit(), {"hours": "Mon 08:00-17:00\nTue 08:00-21:30"}, follow=True
+    )
+    said = " ".join(messages_of(response))
+    assert "1 booking from today on lies outside them" in said
+    response = login(cast.charlie).post(_edit(), {"hours": "Mon 08:00-21:30"}, follow=True)
+    assert any("the next run uses them" in m for m in messages_of(response))
