@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from trellis.core.durations import hours_minutes as _hours  # "2 h 30 min"
+
 KINDS = {"individual": "Individual session", "family": "Family session"}
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -260,8 +262,8 @@ def violations(
             )
             if that_day + (end - start) > int(day_cap):
                 problems.append(
-                    f"{name(pid)} {would} {that_day + end - start} minutes on "
-                    f"{DAY_NAMES[day]}; their plan allows at most {day_cap}."
+                    f"{name(pid)} {would} {_hours(that_day + end - start)} on "
+                    f"{DAY_NAMES[day]}; their plan allows at most {_hours(int(day_cap))}."
                 )
         if group_type is not None:
             avoid = set(patient.get("avoid", []))

@@ -322,8 +322,12 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
                 moved_to = data["date"]
                 messages.success(
                     request,
-                    _("Moved to %(day)s at %(start)s.")
-                    % {"day": _day_words(moved_to), "start": data["start"].strftime("%H:%M")},
+                    _("Moved to %(day)s at %(start)s, %(room)s.")
+                    % {
+                        "day": _day_words(moved_to),
+                        "start": data["start"].strftime("%H:%M"),
+                        "room": data["room"].name,
+                    },
                 )
                 if monday_of(moved_to) != monday_of(booking.date):
                     # To the week it is in now, at its card, where the coordinator sees it.

@@ -255,7 +255,7 @@ def test_a_move_says_where_to_and_opens_the_week_it_went_to(cast, week, booked, 
     )
     page = client.get(response["Location"]).content.decode()
     shown = "l j F" if later.year == timezone.localdate().year else "l j F Y"  # year if not this
-    assert f"Moved to {date_format(later, shown)} at 17:30." in html.unescape(page)
+    assert f"Moved to {date_format(later, shown)} at 17:30, Group A." in html.unescape(page)
     # Within its week it goes back where the coordinator came from.
     response = client.post(
         url, {"date": str(later), "start": "18:00", "room": week.group_room.pk, "next": here}
