@@ -280,7 +280,7 @@ class DemoBuilder(TimetableMixin):
     def _availability(self, patient: Patient, track: Track) -> None:
         """Weekly windows that fit the track's hours (deterministic; no draw from the rng, so
         the rest of the demo is unchanged). Every fifth patient misses one weekday."""
-        from trellis.scheduling.models import PatientAvailability
+        from trellis.scheduling.models import PatientAvailability, WindowKind
 
         windows = {
             Population.ADULT_MH: [(d, "08:30", "13:00") for d in range(5)],
@@ -291,14 +291,21 @@ class DemoBuilder(TimetableMixin):
         )
         if patient.pk % 5 == 0:
             windows = windows[1:]
+        rows = [(WindowKind.PATIENT, day, start, end) for day, start, end in windows]
+        if track.population == Population.ADOLESCENT:
+            # Their plans ask for a family session a week: the family's times, two evenings
+            # inside the patient's (alternating, so families do not all share one evening).
+            days = (1, 3) if patient.pk % 2 else (0, 2)
+            rows += [(WindowKind.FAMILY, day, "17:00", "19:00") for day in days]
         PatientAvailability.objects.bulk_create(
             PatientAvailability(
                 patient=patient,
+                kind=kind,
                 weekday=day,
                 start=datetime.time.fromisoformat(start),
                 end=datetime.time.fromisoformat(end),
             )
-            for day, start, end in windows
+            for kind, day, start, end in rows
         )
 
     def _referred_on(self, stage: str, weeks_in: int) -> datetime.date:
