@@ -84,39 +84,14 @@ def test_a_plan_family_session_without_family_times_is_kept_for_the_check(cast, 
 
 def test_a_family_session_without_family_times_says_to_record_them():
     from trellis.scheduling import rules
+    from trellis.scheduling.tests.app.test_review_rules import _instance
 
-    instance = {
-        "slot_minutes": 15,
-        "sites": [{"id": "s1", "hours": {"mon": [["08:00", "21:00"]]}}],
-        "rooms": [{"id": "o1", "site": "s1", "kind": "office", "capacity": 6}],
-        "group_types": [],
-        "clinicians": [
-            {
-                "id": "c1",
-                "site": "s1",
-                "competencies": ["family"],
-                "max_minutes": 2400,
-                "availability": {"mon": [["08:00", "21:00"]]},
-            }
-        ],
-        "patients": [
-            {
-                "id": "p1",
-                "site": "s1",
-                "population": "adult-sud",
-                "availability": {"mon": [["08:00", "21:00"]]},
-                "plan": {
-                    "min_minutes": 60,
-                    "min_days": 1,
-                    "min_day_minutes": 60,
-                    "max_day_minutes": 240,
-                    "groups": {},
-                    "individual": None,
-                    "family": {"count": 1, "minutes": 60, "availability": {}},
-                },
-            }
-        ],
-    }
+    instance = _instance()
+    instance["rooms"][0]["capacity"] = 6
+    instance["clinicians"][0]["competencies"] = ["family"]
+    plan = instance["patients"][0]["plan"]
+    plan["individual"] = None
+    plan["family"] = {"count": 1, "minutes": 60, "availability": {}}
     family = {
         "id": None,
         "kind": "family",
@@ -124,12 +99,11 @@ def test_a_family_session_without_family_times_says_to_record_them():
         "clinician": "c1",
         "site": "s1",
         "day": "mon",
-        "start": "17:00",
+        "start": "10:00",
         "minutes": 60,
         "room": "o1",
     }
-    problems = rules.violations(instance, [], family)
-    assert problems == [
+    assert rules.violations(instance, [], family) == [
         "No family availability is recorded for p1: add it on their Availability and schedule page."
     ]
 

@@ -297,17 +297,22 @@ def test_the_published_schedule_ends_with_its_last_appointment_too(
     assert f"the published schedule ends on {last}." in body
 
 
-def test_a_sites_empty_week_reads_its_own_published_end_not_another_sites(
-    cast, week, booked, login
-) -> None:
-    # Southside is published further ahead; Northside's week after its end is still "not
-    # published yet", for a user of both sites.
+def _south_booked_further(cast, booked) -> None:
+    """Southside booked ten weeks after Northside's last session."""
     f.GroupSessionFactory(
         site=cast.site_b,
         date=booked.date + datetime.timedelta(weeks=10),
         start=datetime.time(9),
         end=datetime.time(10, 30),
     )
+
+
+def test_a_sites_empty_week_reads_its_own_published_end_not_another_sites(
+    cast, week, booked, login
+) -> None:
+    # Southside is published further ahead; Northside's week after its end is still "not
+    # published yet", for a user of both sites.
+    _south_booked_further(cast, booked)
     later = week.monday + datetime.timedelta(weeks=5)
     body = login(cast.adam).get(f"{WEEK}?view=site&key=north&week={later}").content.decode()
     last = date_format(booked.date, "j F Y")
@@ -319,12 +324,7 @@ def test_a_clinicians_or_patients_empty_week_reads_their_own_sites_published_end
 ) -> None:
     # Southside (Bob's, Bea's) is published further ahead than Northside (Alice's, Erin's);
     # the administrator, a user of both, sees each person's week end with their own site's.
-    f.GroupSessionFactory(
-        site=cast.site_b,
-        date=booked.date + datetime.timedelta(weeks=10),
-        start=datetime.time(9),
-        end=datetime.time(10, 30),
-    )
+    _south_booked_further(cast, booked)
     later = week.monday + datetime.timedelta(weeks=5)
     client = login(cast.adam)
     last = date_format(booked.date, "j F Y")
