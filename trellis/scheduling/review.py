@@ -289,14 +289,16 @@ def _session_key(s: Mapping[str, Any]) -> tuple[str, str, str]:
     return (s["type"], s["day"], s["start"])
 
 
-def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, ...]]]:
-    """Each patient's bookings by what, when and where (a room changed is a change)."""
-    out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
+    """Each patient's bookings by what and when. Not where: a repair hands out rooms again,
+    and a patient whose times are kept is not one whose week changes (``WeekDiff.rooms``
+    lists the sessions kept in another room)."""
+    out: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for s in week.get("sessions", []):
         for pid in s.get("patients", []):
-            out[pid].add((*_session_key(s), s.get("room") or ""))
+            out[pid].add(_session_key(s))
     for a in week.get("appointments", []):
-        out[a["patient"]].add((a["kind"], a["day"], a["start"], a.get("room") or ""))
+        out[a["patient"]].add((a["kind"], a["day"], a["start"]))
     return out
 
 
@@ -313,26 +315,38 @@ class WeekDiff:
 
 def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
     """Sessions added, removed and moved (same type, another time), sessions kept in another
-    room, and the patients whose week changes (what, when or where)."""
+    room, and the patients whose week changes (what or when)."""
     before = sorted(current.get("sessions", []), key=_sort_key)
     after = sorted(new.get("sessions", []), key=_sort_key)
     unmatched_after = list(after)
     unmatched_before: list[Mapping[str, Any]] = []
     kept = 0
     rooms: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+    # First the sessions kept as they were, room included; then those kept in another room,
+    # so that of a session split over rooms only a real change of room is listed.
+    waiting: list[Mapping[str, Any]] = []
     for s in before:
-        same = [t for t in unmatched_after if _session_key(t) == _session_key(s)]
-        # The one in the same room first, so that only a real change of room is listed.
-        match = next((t for t in same if t.get("room") == s.get("room")), None) or next(
-            iter(same), None
+        match = next(
+            (
+                t
+                for t in unmatched_after
+                if _session_key(t) == _session_key(s) and t.get("room") == s.get("room")
+            ),
+            None,
         )
+        if match is None:
+            waiting.append(s)
+        else:
+            unmatched_after.remove(match)
+            kept += 1
+    for s in waiting:
+        match = next((t for t in unmatched_after if _session_key(t) == _session_key(s)), None)
         if match is None:
             unmatched_before.append(s)
         else:
             unmatched_after.remove(match)
             kept += 1
-            if match.get("room") != s.get("room"):
-                rooms.append((s, match))
+            rooms.append((s, match))
     moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     removed: list[Mapping[str, Any]] = []
     for s in unmatched_before:

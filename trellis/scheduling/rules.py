@@ -120,7 +120,8 @@ def violations(
     if room_id and room is None:
         problems.append("That room is not at this site or is not in use.")
     elif room is not None and room.get("active") is False:
-        problems.append(f"{name(room['id'])} is out of use: move the booking to another room.")
+        where = "move the booking to" if existing or proposed.get("id") else "choose"
+        problems.append(f"{name(room['id'])} is out of use: {where} another room.")
     elif room is not None:
         if room.get("site") != proposed.get("site"):
             problems.append(f"{name(room['id'])} is at another site.")

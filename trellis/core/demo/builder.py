@@ -294,9 +294,11 @@ class DemoBuilder(TimetableMixin):
         rows = [(WindowKind.PATIENT, day, start, end) for day, start, end in windows]
         if track.population == Population.ADOLESCENT:
             # Their plans ask for a family session a week: the family's times, two evenings
-            # inside the patient's (alternating, so families do not all share one evening).
+            # (alternating, so families do not all share one evening), those the patient can
+            # come on (one who misses Monday keeps Wednesday).
             days = (1, 3) if patient.pk % 2 else (0, 2)
-            rows += [(WindowKind.FAMILY, day, "17:00", "19:00") for day in days]
+            own = {day for day, _start, _end in windows}
+            rows += [(WindowKind.FAMILY, day, "17:00", "19:00") for day in days if day in own]
         PatientAvailability.objects.bulk_create(
             PatientAvailability(
                 patient=patient,

@@ -62,7 +62,7 @@ def plan_lines(user: User, site: Site, patient: Patient) -> list[str]:
         )
     if not entry:
         lines.append(_("Not in active treatment at this site: nothing can be booked."))
-    elif not individual and not family:
+    elif not individual and not family and not built.notes.get(key):
         lines.append(_("Their plan asks for no individual or family session."))
     if key in built.default_plans:
         lines.append(_("No signed plan: the program's default requirement is used."))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.models import Role, User
 from trellis.audit.services import audit_viewed
 from trellis.core.errors import TrellisError
-from trellis.organization.models import Site
+from trellis.organization.models import Room, Site
 from trellis.patients.selectors import patients_visible_to
 
 from .. import selectors, services, weeks
@@ -189,6 +189,12 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             # Against the week as it repeats: a one-date cancellation is not a change of it.
             current = selectors.week_as_format(sites, run.week_start, pattern=True)
             diff = week_diff(current, run.solution)
+            # A session leaves a room the run's instance may not hold (one out of use).
+            left = {a.get("room") for a, _b in diff.rooms} - names.keys()
+            names.update(
+                (str(r.public_id), r.name)
+                for r in Room.objects.filter(public_id__in=public_ids(left))
+            )
             # The current week can hold patients the run no longer schedules (discharged
             # since): name them too rather than show their ids.
             names.update(
