@@ -277,7 +277,7 @@ def violations(
                 problems.append(f"{name(pid)} and {name(clash[0])} must not share a group.")
         if not is_session and patient.get("plan"):
             problems.extend(
-                _against_plan(proposed, patient["plan"], others, end - start, would, name)
+                _against_plan(proposed, patient["plan"], others, end - start, existing, name)
             )
     return problems
 
@@ -291,11 +291,13 @@ def _against_plan(
     plan: Mapping[str, Any],
     others: list[Mapping[str, Any]],
     minutes: int,
-    would: str,
+    existing: bool,
     name: Callable[[str], str],
 ) -> list[str]:
     """FORMAT.md rule 7 for an appointment: one the plan asks for, of its length, with its
-    clinician (an individual one), and no more of them than it asks for in the week."""
+    clinician (an individual one), and no more of them than it asks for in the week. Of a week
+    already booked (``existing``), only those past the plan's count (by day and time) break
+    it, so that the first ones still count for the plan."""
     kind, pid = proposed.get("kind", ""), proposed["patient"]
     word = KINDS.get(kind, kind).lower()
     need = plan.get(kind)
@@ -311,9 +313,27 @@ def _against_plan(
             f"{name(pid)}'s plan names {name(need['clinician'])} for the {word}; "
             "book it with them, or change the plan."
         )
-    count = 1 + sum(1 for o in others if o.get("kind") == kind and o.get("patient") == pid)
-    if count > int(need["count"]):
+    same = [o for o in others if o.get("kind") == kind and o.get("patient") == pid]
+    if existing:
+
+        def when(booking: Mapping[str, Any]) -> tuple[int, int, str]:
+            day = DAYS.index(booking["day"]) if booking["day"] in DAYS else len(DAYS)
+            return (day, minutes_of(booking["start"]), str(booking.get("id")))
+
+        count = 1 + sum(1 for o in same if when(o) < when(proposed))
+        if count > int(need["count"]):
+            problems.append(
+                f"This is {name(pid)}'s {_ordinal(count)} {word} this week; their plan asks "
+                f"for {need['count']}."
+            )
+    elif 1 + len(same) > int(need["count"]):
         problems.append(
-            f"{name(pid)} {would} {count} {word}s this week; their plan asks for {need['count']}."
+            f"{name(pid)} would have {1 + len(same)} {word}s this week; their plan asks for "
+            f"{need['count']}."
         )
     return problems
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

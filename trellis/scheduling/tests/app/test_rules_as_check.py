@@ -229,3 +229,29 @@ def test_the_run_preview_lists_a_session_kept_in_another_room() -> None:
     assert [(a["room"], b["room"]) for a, b in diff.rooms] == [("g1", "g2")]
     # A room alone does not list a patient (a repair hands rooms out again).
     assert diff.patients_moved == []
+
+
+def test_one_individual_session_too_many_breaks_the_rule_alone(cast, week, appointment):
+    # Erin's plan asks for one individual session a week; a second (as the admin could leave
+    # it) breaks rule 7, and only the second: the first still counts for her plan.
+    from trellis.scheduling.models import Appointment
+
+    second = Appointment.objects.create(
+        kind="individual",
+        patient=cast.erin_record,
+        episode=cast.erin_episode,
+        clinician=cast.alice,
+        site=cast.site_a,
+        room=week.office,
+        date=appointment.date + datetime.timedelta(days=1),
+        start=datetime.time(16),
+        end=datetime.time(17),
+    )
+    instance, solution, check = _checked(cast.site_a, week.monday)
+    assert not check(instance, solution)["valid"]
+    broken, valid = broken_bookings(instance, solution)
+    erin = str(cast.erin_record.public_id)
+    assert len(broken[erin]) == 1
+    assert "2nd individual session this week; their plan asks for 1" in broken[erin][0]
+    assert [a["id"] for a in valid["appointments"]] == [str(appointment.public_id)]
+    assert str(second.public_id) not in {a["id"] for a in valid["appointments"]}
