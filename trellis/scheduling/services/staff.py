@@ -17,7 +17,7 @@ from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
 
 from ..models import StaffAway
-from ..weeks import range_text, week_bounds
+from ..weeks import range_text, site_today, week_bounds
 from ..windows import Window
 from .bookings import check_windows
 
@@ -85,6 +85,15 @@ def staff_schedule_update(
     return profile
 
 
+def _their_today(clinician: User) -> datetime.date:
+    """Today where the clinician works, as bookings judge days gone by (``site_today``): the
+    earliest of their sites' dates, so that no site's today is taken for past."""
+    from trellis.organization.models import Site
+
+    dates = [site_today(site) for site in Site.objects.filter(staff__user=clinician)]
+    return min(dates, default=timezone.localdate())
+
+
 # An absence is recorded for at most a year at a time; a longer one is a change of hours.
 MAX_AWAY_DAYS = 366
 
@@ -120,7 +129,7 @@ def staff_away_add(
             % {"n": MAX_AWAY_DAYS},
             "last_day",
         )
-    today = timezone.localdate()
+    today = _their_today(clinician)
     if last_day < today:
         raise InvalidAwayDays(
             _("Those days have passed: the last day away is today or later."), "last_day"
@@ -170,7 +179,7 @@ def staff_away_remove(*, actor: User, away: StaffAway) -> None:
     from ..selectors import staff_for
 
     staff_for(actor, away.clinician.public_id, write=True)
-    if away.last_day < timezone.localdate():
+    if away.last_day < _their_today(away.clinician):
         raise InvalidAwayDays(_("An absence that has ended is kept as the record."))
     summary = (
         f"{away.clinician.display_name} no longer away from {away.first_day} to {away.last_day}"

@@ -1,12 +1,14 @@
 """Schedule pages. Views parse input, call a service or selector, and render.
 
 runs.py: optimising a week (start, progress, preview, stop, publish); weeks.py: the week views,
-plans not met, pins, moves, cancellations and bookings added by hand; catalogue.py: the group
-catalogue; patients.py: a patient's schedule and availability, calendar feeds; roster.py: who
-is in a group session; staff.py: the clinicians as the optimizer sees them; sites.py: sites'
-hours and rooms; common.py: who may see or coordinate.
+plans not met, pins, moves and cancellations; booking.py: bookings added by hand; plan_hint.py:
+what a patient's plan asks for, on Book an appointment; catalogue.py: the group catalogue;
+patients.py: a patient's schedule and availability, calendar feeds; roster.py: who is in a
+group session; staff.py: the clinicians as the optimizer sees them; sites.py: sites' hours and
+rooms; common.py: who may see or coordinate.
 """
 
+from .booking import appointment_new, session_new
 from .catalogue import catalogue, group_type_edit
 from .patients import feed_new, feed_revoke, ical, patient_schedule
 from .plan_hint import appointment_plan
@@ -15,12 +17,10 @@ from .runs import run_detail, run_list, run_publish, run_stop, schedule_continue
 from .sites import room_edit, site_edit, site_list
 from .staff import staff_edit, staff_list
 from .weeks import (
-    appointment_new,
     booking_cancel,
     booking_move,
     pin,
     session_add_patient,
-    session_new,
     session_remove_patient,
     unmet,
     week,

@@ -73,11 +73,11 @@ def plan_lines(user: User, site: Site, patient: Patient) -> list[str]:
 def appointment_plan(request: HttpRequest) -> HttpResponse:
     """The fragment for the chosen patient (htmx, `?site=&patient=`); empty without one. A
     read of the patient's plan: audited."""
+    from .booking import site_to_book
     from .common import coordinator
-    from .weeks import _site_to_book
 
     user = coordinator(request)
-    _sites, site = _site_to_book(request, user)
+    _sites, site = site_to_book(request, user)
     chosen = request.GET.get("patient", "")
     patient = (
         selectors.patients_to_book(user, site).filter(pk=int(chosen)).first()

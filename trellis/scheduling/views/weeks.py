@@ -29,7 +29,7 @@ from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
-from ..forms import AddPatientForm, AppointmentForm, CancelForm, MoveForm, SessionForm
+from ..forms import AddPatientForm, CancelForm, MoveForm
 from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
 from ..review import broken_bookings, patient_weeks, unmet_reasons
@@ -42,7 +42,6 @@ from .common import (
     safe_next,
     viewer,
 )
-from .plan_hint import shown_plan
 from .roster import audit_page
 
 VIEW_LABELS = {
@@ -516,79 +515,3 @@ def _booking_title(user: User, booking: GroupSession | Appointment) -> str:
     if isinstance(booking, GroupSession):
         return booking.group_type.name
     return f"{booking.get_kind_display()} ({_patient_name(user, booking)})"
-
-
-def _site_to_book(request: HttpRequest, user: User) -> tuple[QuerySet[Site], Site]:
-    """The sites the coordinator books for and the one asked for (`?site=` code; else the
-    first), 404 when they coordinate none."""
-    sites = selectors.coordinated_sites(user)
-    site = sites.filter(code=request.GET.get("site", "")).first() or sites.first()
-    if site is None:
-        raise Http404
-    return sites, site
-
-
-def session_new(request: HttpRequest) -> HttpResponse:
-    """Add a group session by hand; its page then takes the patients."""
-    user = coordinator(request)
-    sites, site = _site_to_book(request, user)
-    form = SessionForm(request.POST or None, site=site)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_add(actor=user, site=site, **form.cleaned_data)
-        except TrellisError as error:
-            problems = problems_of(error)
-        else:
-            messages.success(
-                request,
-                _("Session added. Now add its patients: it needs at least %(n)d.")
-                % {"n": session.group_type.min_size},
-            )
-            week_url = f"{reverse('scheduling:week')}?view=site&key={site.code}&week={session.date}"
-            move = reverse("scheduling:move", args=["session", session.public_id])
-            return redirect(f"{move}?{urlencode({'next': week_url})}")
-    context = {"form": form, "site": site, "sites": sites, "problems": problems}
-    return render(request, "scheduling/session_new.html", {**context, "can_coordinate": True})
-
-
-def appointment_new(request: HttpRequest) -> HttpResponse:
-    user = coordinator(request)
-    sites, site = _site_to_book(request, user)
-    patients = selectors.patients_to_book(user, site)
-    form = AppointmentForm(request.POST or None, site=site, patients=patients)
-    # Choosing the patient shows what their plan asks for (views/plan_hint.py).
-    form.fields["patient"].widget.attrs.update(
-        {
-            "hx-get": f"{reverse('scheduling:appointment_plan')}?site={site.code}",
-            "hx-target": "#plan-hint",
-            "hx-trigger": "change",
-            "hx-include": "this",
-        }
-    )
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            booked = services.appointment_add(actor=user, **form.cleaned_data)
-        except TrellisError as error:
-            problems = problems_of(error)
-        else:
-            messages.success(
-                request,
-                _("Booked: %(what)s of %(who)s, %(day)s %(start)s.")
-                % {
-                    "what": booked.get_kind_display().lower(),
-                    "who": booked.patient.display_name,
-                    "day": date_format(booked.date, "l j F"),
-                    "start": booked.start.strftime("%H:%M"),
-                },
-            )
-            # The week it is in, where the coordinator sees it.
-            week_url = reverse("scheduling:week")
-            card = f"#b-{booked.public_id}"
-            return redirect(f"{week_url}?view=site&key={site.code}&week={booked.date}{card}")
-    chosen = form.cleaned_data.get("patient") if form.is_bound else None
-    hint = shown_plan(user, site, chosen) if chosen is not None else []
-    context = {"form": form, "site": site, "sites": sites, "problems": problems}
-    context.update(hint=hint, chosen=chosen)
-    return render(request, "scheduling/appointment_new.html", {**context, "can_coordinate": True})

@@ -264,3 +264,21 @@ def test_an_away_week_after_the_schedule_warns_that_it_would_repeat(cast, week, 
     assert "cannot be published alone" in text
     assert "with them away in every week" in text
     assert "Publish this week only" not in text
+
+
+def test_days_gone_by_are_judged_by_the_clinicians_sites_date(cast, week, monkeypatch):
+    # Where Alice works it is still yesterday (a site far west of the server): yesterday's
+    # absence is not "passed" there, as bookings judge days by the site's own date.
+    from trellis.scheduling.services import staff
+
+    yesterday = timezone.localdate() - DAY
+    monkeypatch.setattr(staff, "site_today", lambda site: yesterday)
+    away = services.staff_away_add(
+        actor=cast.charlie, clinician=cast.alice, first_day=yesterday, last_day=yesterday
+    )
+    services.staff_away_remove(actor=cast.charlie, away=away)
+    monkeypatch.setattr(staff, "site_today", lambda site: yesterday + DAY)
+    with pytest.raises(ValidationFailed, match="Those days have passed"):
+        services.staff_away_add(
+            actor=cast.charlie, clinician=cast.alice, first_day=yesterday, last_day=yesterday
+        )
