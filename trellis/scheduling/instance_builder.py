@@ -28,6 +28,7 @@ from trellis.organization.models import Population, Room, Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 
 from .models import GroupType, Modality, PatientAvailability, StaffAway, WindowKind
+from .rules import minutes_of
 from .windows import joined
 
 FORMAT = "trellis-week/1"
@@ -70,20 +71,15 @@ def _joined_hours(hours: Any) -> Any:
     the admin) are passed on as they are, for the solver to refuse in words."""
     if not isinstance(hours, dict):
         return hours or {}
-
-    def minutes(text: str) -> int:
-        hours_part, minutes_part = text.split(":")
-        return int(hours_part) * 60 + int(minutes_part)
-
     out: dict[str, Any] = {}
     for day, spans in hours.items():
         if spans is None:
             continue
         try:
             merged: list[list[str]] = []
-            for start, end in sorted(spans, key=lambda span: minutes(span[0])):
-                if merged and minutes(start) <= minutes(merged[-1][1]):
-                    if minutes(end) > minutes(merged[-1][1]):
+            for start, end in sorted(spans, key=lambda span: minutes_of(span[0])):
+                if merged and minutes_of(start) <= minutes_of(merged[-1][1]):
+                    if minutes_of(end) > minutes_of(merged[-1][1]):
                         merged[-1][1] = end
                 else:
                     merged.append([start, end])
