@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -262,9 +263,17 @@ class AvailabilityForm(forms.Form):
         return parse_windows(self.cleaned_data["family"])
 
 
-def windows_text(rows: Any) -> str:
+def window_lines(windows: Iterable[tuple[int, datetime.time, datetime.time]]) -> str:
+    """Windows as the form's lines, "Mon 17:30-21:00", one a line."""
     days = list(DAY_WORDS)
-    return "\n".join(f"{days[r.weekday].capitalize()} {r.start:%H:%M}-{r.end:%H:%M}" for r in rows)
+    return "\n".join(
+        f"{days[day].capitalize()} {start:%H:%M}-{end:%H:%M}" for day, start, end in windows
+    )
+
+
+def windows_text(rows: Any) -> str:
+    """Stored window rows (``weekday``, ``start``, ``end``) as the form's lines."""
+    return window_lines((r.weekday, r.start, r.end) for r in rows)
 
 
 class GroupTypeForm(forms.ModelForm):

@@ -17,15 +17,10 @@ from trellis.core.errors import TrellisError
 from trellis.organization.models import Room, Site
 
 from .. import selectors, services
-from ..forms import RoomForm, SiteHoursForm, windows_text
+from ..forms import RoomForm, SiteHoursForm, window_lines
 from ..services.sites import bookings_ahead_in, bookings_outside_hours
 from ..windows import summary, windows_of
 from .common import coordinator
-
-
-class _Row:
-    def __init__(self, weekday: int, start: object, end: object) -> None:
-        self.weekday, self.start, self.end = weekday, start, end
 
 
 def _raw_lines(site: Site) -> list[str]:
@@ -55,7 +50,7 @@ def _hours_shown(site: Site) -> list[str]:
 
 def _hours_text(site: Site) -> str:
     try:
-        return windows_text(_Row(*w) for w in windows_of(site.hours))
+        return window_lines(windows_of(site.hours))
     except (ValueError, TypeError, IndexError, AttributeError):
         return "\n".join(_raw_lines(site))
 
