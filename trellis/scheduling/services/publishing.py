@@ -454,13 +454,18 @@ def run_publish(
     )
 
 
-def sites_not_covered(sites: list[Site], week_start: datetime.date) -> list[str]:
+def sites_not_covered(
+    sites: list[Site],
+    week_start: datetime.date,
+    ends: dict[int, datetime.date] | None = None,
+) -> list[str]:
     """For each of ``sites`` whose published schedule does not reach the end of the week of
     ``week_start``, in words: "nothing is published at Southside", "Northside's schedule ends
-    on 31 Jan 2027". Empty when every site's does (a week alone may be published)."""
+    on 31 Jan 2027". Empty when every site's does (a week alone may be published). ``ends``:
+    ``selectors.schedule_ends(sites)``, when the caller has it already."""
     from ..selectors import schedule_ends
 
-    ends = schedule_ends(sites)
+    ends = schedule_ends(sites) if ends is None else ends
     sunday = week_start + datetime.timedelta(days=6)
     said = []
     for site in sorted(sites, key=lambda s: s.name):

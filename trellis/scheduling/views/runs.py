@@ -236,7 +236,8 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             said = selectors.cancellations_by_patient(sites, run.week_start).values()
             context["cancelled_here"] = sorted({text for texts in said for text in texts})
             # A week published after a gap leaves the weeks between empty: say so before.
-            until = selectors.published_until(sites)
+            ends = selectors.schedule_ends(sites)
+            until = max(ends.values(), default=None)  # selectors.published_until
             if until is not None:
                 empty = monday_of(until) + datetime.timedelta(weeks=1)  # the first empty week
                 if today < empty + datetime.timedelta(weeks=1) and empty < run.week_start:
@@ -245,7 +246,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             # only"), as for a week someone is away, so the weeks after keep theirs.
             sunday = run.week_start + datetime.timedelta(days=6)
             context["once_allowed"] = span > 1 and not services.sites_not_covered(
-                sites, run.week_start
+                sites, run.week_start, ends
             )
             staff = list(
                 selectors.staff_by_name(
