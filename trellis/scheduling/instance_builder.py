@@ -256,6 +256,7 @@ def build_instance(
             built.default_plans.append(str(episode.patient.public_id))
         plans[episode.pk] = plan
     _place_clinicians(clinicians, homes, episodes, plans, site_ids)
+    known = {c["id"]: c for c in clinicians.values()}  # by public id
     patients: list[dict[str, Any]] = []
     for episode in episodes:
         pid = str(episode.patient.public_id)
@@ -274,7 +275,6 @@ def build_instance(
             plan["groups"] = {t: n for t, n in groups.items() if t in offered}
         individual = plan.get("individual")
         if individual:
-            known = {c["id"]: c for c in clinicians.values()}
             clinician = known.get(individual["clinician"])
             if clinician is None or clinician["site"] != site_code:
                 if site_code in homes.get(individual["clinician"], []):
