@@ -15,7 +15,13 @@ def sites_of(user: User) -> QuerySet[Site]:
         return Site.objects.none()
     if user.role == Role.ADMINISTRATOR:
         return Site.objects.all()
-    return Site.objects.filter(staff__user=user)
+    return sites_worked_at(user)
+
+
+def sites_worked_at(person: User) -> QuerySet[Site]:
+    """The sites on a staff member's profile, whatever their role (for a clinician: where they
+    facilitate and see patients)."""
+    return Site.objects.filter(staff__user=person)
 
 
 def tracks_visible_to(user: User) -> QuerySet[Track]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from trellis.accounts.models import Role, User
 from trellis.core.errors import NotPermitted
 from trellis.organization.models import Site
-from trellis.organization.selectors import sites_of
+from trellis.organization.selectors import sites_of, sites_worked_at
 from trellis.patients.models import EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to, with_full_chart
 
@@ -192,7 +192,7 @@ def weeks_published_alone(
 ) -> list[datetime.date]:
     """The Mondays of weeks from ``first`` to ``last`` published alone ("this week only",
     source "week") at a site of ``person``'s: weeks made, perhaps, without them. Two queries."""
-    codes = set(Site.objects.filter(staff__user=person).values_list("code", flat=True))
+    codes = set(sites_worked_at(person).values_list("code", flat=True))
     monday = first - datetime.timedelta(days=first.weekday())
     rows = Publication.objects.filter(source="week", week_start__range=(monday, last))
     return sorted({p.week_start for p in rows.only("week_start", "sites") if codes & set(p.sites)})

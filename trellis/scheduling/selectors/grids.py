@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from trellis.accounts.models import Role, User
 from trellis.organization.models import Room, Site, Track
+from trellis.organization.selectors import sites_worked_at
 from trellis.patients.models import IN_TREATMENT_STATUSES, EpisodeOfCare, Patient
 from trellis.patients.selectors import patients_visible_to
 
@@ -233,8 +234,10 @@ def week_grid(
         if patient is not None:
             here = EpisodeOfCare.objects.filter(patient=patient, status__in=SCHEDULED_STATUSES)
             held = set(here.values_list("track__site", flat=True)) or {patient.site_id}
+        elif person is not None:
+            held = set(sites_worked_at(person).values_list("pk", flat=True))
         else:
-            held = set(Site.objects.filter(staff__user=person).values_list("pk", flat=True))
+            held = set()
         grid.sites = [s for s in sites if s.pk in held] or sites
     return grid
 

@@ -15,6 +15,7 @@ from trellis.accounts.models import Competency, StaffAvailability, StaffProfile,
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
+from trellis.organization.selectors import sites_worked_at
 
 from ..models import StaffAway
 from ..weeks import range_text, site_today, week_bounds
@@ -88,9 +89,7 @@ def staff_schedule_update(
 def _their_today(clinician: User) -> datetime.date:
     """Today where the clinician works, as bookings judge days gone by (``site_today``): the
     earliest of their sites' dates, so that no site's today is taken for past."""
-    from trellis.organization.models import Site
-
-    dates = [site_today(site) for site in Site.objects.filter(staff__user=clinician)]
+    dates = [site_today(site) for site in sites_worked_at(clinician)]
     return min(dates, default=timezone.localdate())
 
 
