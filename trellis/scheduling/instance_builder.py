@@ -27,6 +27,7 @@ from trellis.accounts.models import DAY_CODES, Role, StaffAvailability, User
 from trellis.organization.models import Population, Room, Site
 from trellis.patients.models import EpisodeOfCare, EpisodeStatus, Patient
 
+from .elsewhere import bookings_elsewhere, free_of
 from .models import GroupType, Modality, PatientAvailability, StaffAway, WindowKind
 from .rules import minutes_of
 from .windows import joined
@@ -43,6 +44,9 @@ class BuiltInstance:
     instance: dict[str, Any]
     default_plans: list[str] = field(default_factory=list)  # patient ids on the default
     notes: dict[str, list[str]] = field(default_factory=dict)  # patient id -> plain-words notes
+    # Clinicians of several of the run's sites, each scheduled at one of them:
+    # [clinician id, the site's code, [the other sites' codes]] (the run page says so).
+    placed: list[list[Any]] = field(default_factory=list)
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -140,21 +144,26 @@ def _place_clinicians(
     episodes: Sequence[EpisodeOfCare],
     plans: dict[int, dict[str, Any]],
     site_ids: dict[int, str],
-) -> None:
+) -> list[list[Any]]:
     """A clinician of several of the run's sites is one site's in the instance (FORMAT.md):
     the one where the most patients' plans name them for individual sessions, then the first
-    by code."""
+    by code. Returns [clinician id, that site, [the others]] for each."""
     named: dict[tuple[str, str], int] = defaultdict(int)
     for episode in episodes:
         individual = plans[episode.pk].get("individual") or {}
         if individual.get("clinician"):
             named[(individual["clinician"], site_ids[episode.track.site_id])] += 1
+    placed: list[list[Any]] = []
     for clinician in clinicians.values():
         home = homes.get(clinician["id"], [])
         if len(home) > 1:
             clinician["site"] = max(
                 home, key=lambda code: (named[(clinician["id"], code)], -home.index(code))
             )
+            placed.append(
+                [clinician["id"], clinician["site"], [c for c in home if c != clinician["site"]]]
+            )
+    return placed
 
 
 def scheduled_episodes(sites: Iterable[Site]) -> list[EpisodeOfCare]:
@@ -210,6 +219,22 @@ def build_instance(
     ).values_list("staff__user_id", "weekday", "start", "end"):
         if weekday not in away[user_id]:
             windows[user_id].append((weekday, start, end))
+    # Their bookings at sites outside these are fixed here: not free then, minutes spent.
+    spent: dict[int, int] = defaultdict(int)
+    busy: dict[int, list[tuple[int, datetime.time, datetime.time]]] = defaultdict(list)
+    said: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for b in bookings_elsewhere(staff, sites, week_start, sunday):
+        spent[b.clinician.pk] += b.minutes
+        busy[b.clinician.pk].append((b.date.weekday(), b.start, b.end))
+        said[b.clinician.pk].append(
+            {
+                "day": DAY_CODES[b.date.weekday()],
+                "start": hhmm(b.start),
+                "end": hhmm(b.end),
+                "minutes": b.minutes,
+                "words": b.words,
+            }
+        )
     homes: dict[str, list[str]] = {}
     for user in staff:
         profile = user.staff_profile
@@ -219,12 +244,15 @@ def build_instance(
             "id": str(user.public_id),
             "site": home[0],
             "competencies": sorted(profile.competencies),
-            "max_minutes": profile.max_weekly_minutes,
-            "availability": _windows(windows[user.pk]),
+            "max_minutes": max(0, profile.max_weekly_minutes - spent[user.pk]),
+            "availability": _windows(free_of(windows[user.pk], busy[user.pk])),
         }
         if checking and away[user.pk]:
             # For the rules' words only ("… is away on Tuesday"); runs never get it.
             clinicians[user.pk]["away"] = [DAY_CODES[d] for d in sorted(away[user.pk])]
+        if checking and said[user.pk]:
+            # For the rules' words only ("… is booked at Southside then (…)"); runs never get it.
+            clinicians[user.pk]["elsewhere"] = said[user.pk]
 
     episodes = scheduled_episodes(sites)
     # A patient in treatment but not scheduled (on hold, admitted) keeps the bookings they have:
@@ -255,7 +283,7 @@ def build_instance(
             plan = default_requirement(episode, group_types)
             built.default_plans.append(str(episode.patient.public_id))
         plans[episode.pk] = plan
-    _place_clinicians(clinicians, homes, episodes, plans, site_ids)
+    built.placed = _place_clinicians(clinicians, homes, episodes, plans, site_ids)
     known = {c["id"]: c for c in clinicians.values()}  # by public id
     patients: list[dict[str, Any]] = []
     for episode in episodes:

@@ -173,6 +173,16 @@ def violations(
         if day in clinician.get("away", ()):
             # Days away (the app's checking week lists them; FORMAT.md has no such field).
             problems.append(f"{name(cid)} is away on {DAY_NAMES.get(day, day)} (days away).")
+        elif clash := next(
+            (
+                e["words"]
+                for e in clinician.get("elsewhere", ())
+                if e["day"] == day and minutes_of(e["start"]) < end and start < minutes_of(e["end"])
+            ),
+            None,
+        ):
+            # Booked at a site outside the check (the app's checking week lists them).
+            problems.append(f"{clash}.")
         elif not _inside(clinician.get("availability", {}), day, start, end):
             problems.append(f"{name(cid)} is not available {when}.")
         booked = sum(
@@ -182,9 +192,13 @@ def violations(
         )
         cap = int(clinician.get("max_minutes", 0))
         if booked + (end - start) > cap:
+            spent = sum(int(e["minutes"]) for e in clinician.get("elsewhere", ()))
+            total = booked + end - start
             problems.append(
-                f"{name(cid)} would work {booked + end - start} minutes this week; "
-                f"their limit is {cap}."
+                f"{name(cid)} would work {total} minutes this week here; their limit is "
+                f"{cap + spent}, {spent} of them booked at other sites."
+                if spent
+                else f"{name(cid)} would work {total} minutes this week; their limit is {cap}."
             )
     if group_type is not None and clinician_ids:
         needed = set(group_type.get("requires", []))

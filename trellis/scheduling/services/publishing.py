@@ -25,6 +25,7 @@ from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.organization.models import Site
 
 from .. import rules
+from ..elsewhere import bookings_elsewhere
 from ..instance_builder import IdMap, monday_of
 from ..models import (
     Appointment,
@@ -187,6 +188,14 @@ def solution_publish(
         kept_ids.add((str(a.public_id), a.date))
         same.add((a.kind, a.date, a.start, a.patient_id))
 
+    # A clinician's bookings at sites outside these stay, and a booking here at the same time
+    # is left out (the run's instance took them out of the clinician's time; they can have
+    # changed since).
+    elsewhere: list[Kept] = [
+        (b.date, b.start, b.end, {str(b.clinician.public_id)}, b.words)
+        for b in bookings_elsewhere(ids.clinicians.values(), sites, first, last_day)
+    ]
+
     # A booking cancelled on one date stays cancelled there: the solution's booking that
     # matches it (a session of the type at that start, an appointment of the patient of that
     # kind at that start) is left out on that date, once per cancelled one.
@@ -248,6 +257,10 @@ def solution_publish(
             if clash:
                 drop(s, what, clash_reason % {"b": clash}, day)
                 continue
+            busy = _overlaps(elsewhere, day, start, end, things)
+            if busy:
+                drop(s, what, busy, day)
+                continue
             members = [(ids.patients.get(p), ids.episodes.get(p)) for p in s["patients"]]
             for pid in s["patients"]:
                 if ids.episodes.get(pid) is None:
@@ -291,6 +304,10 @@ def solution_publish(
             clash = _overlaps(kept, day, start, end, things)
             if clash:
                 drop(a, what, clash_reason % {"b": clash}, day)
+                continue
+            busy = _overlaps(elsewhere, day, start, end, things)
+            if busy:
+                drop(a, what, busy, day)
                 continue
             Appointment.objects.create(
                 kind=a["kind"],

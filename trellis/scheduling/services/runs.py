@@ -91,7 +91,7 @@ def run_create(
         default_plans=built.default_plans,
         patients=len(built.instance["patients"]),
         created_by=actor,
-        stats={"notes": built.notes},
+        stats={"notes": built.notes, "placed": built.placed},
     )
     run.sites.set(sites)
     audit_record(
@@ -451,6 +451,7 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
     solution = outcome["solution"]
     stats = dict(solution.get("stats", {}))
     stats["notes"] = run.stats.get("notes", {})
+    stats["placed"] = run.stats.get("placed", [])
     stats["published_fingerprint"] = published
     mine.update(
         status=RunStatus.DONE,

@@ -223,6 +223,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 (names.get(p, p), reasons + notes.get(p, [])) for p, reasons in unmet.items()
             ),
             default_plans=sorted(names.get(p, p) for p in run.default_plans),
+            placed=_placed(run, names, sites),
             sessions=len(run.solution.get("sessions", [])),
             appointments=len(run.solution.get("appointments", [])),
         )
@@ -287,6 +288,21 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             summary=f"Run preview, week of {run.week_start}",
         )
     return render(request, "scheduling/run.html", context)
+
+
+def _placed(
+    run: ScheduleRun, names: dict[str, str], sites: list[Site]
+) -> list[tuple[str, str, str]]:
+    """(clinician, the site the run schedules them at, the run's other sites of theirs)."""
+    site_names = {s.code: s.name for s in sites}
+    return sorted(
+        (
+            names.get(cid, cid),
+            site_names.get(code, code),
+            ", ".join(site_names.get(c, c) for c in others),
+        )
+        for cid, code, others in run.stats.get("placed", [])
+    )
 
 
 @require_POST

@@ -1,0 +1,161 @@
+"""A clinician's bookings at sites outside a run or a week's check.
+
+A clinician can work at several sites with one weekly availability and one weekly cap. A run
+or a check of some sites replaces or reads those sites' bookings only, so the clinician's
+bookings at their other sites are fixed for it: the instance takes their times out of the
+clinician's availability and their minutes off the cap (``instance_builder``), and publishing
+leaves out a booking that would put them in two places at once (``services.publishing``).
+Before, a run of one site booked them there at the hour they already held at the other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from trellis.accounts.models import User
+from trellis.organization.models import Site
+
+from .models import Appointment, BookingStatus, GroupSession
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """One booking of a clinician at a site outside the ones in hand, on the wall clock of
+    those sites (``zone``)."""
+
+    clinician: User
+    site: Site
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    what: str  # "Relapse prevention 18:00", "Individual session 18:00": no patient named
+
+    @property
+    def minutes(self) -> int:
+        start = datetime.datetime.combine(self.date, self.start)
+        return int((datetime.datetime.combine(self.date, self.end) - start).total_seconds() // 60)
+
+    @property
+    def words(self) -> str:
+        """'Alice Archer is booked at Southside then (Relapse prevention 18:00)'."""
+        return _("%(who)s is booked at %(site)s then (%(what)s)") % {
+            "who": self.clinician.display_name,
+            "site": self.site.name,
+            "what": self.what,
+        }
+
+
+def _zone(site: Site) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def bookings_elsewhere(
+    clinicians: Iterable[User],
+    sites: Sequence[Site],
+    first: datetime.date,
+    last: datetime.date,
+) -> list[Elsewhere]:
+    """The scheduled sessions the clinicians facilitate and the appointments they hold from
+    ``first`` to ``last`` at sites other than ``sites``, in the wall clock of ``sites[0]``
+    (a booking in another zone is moved to it; one that would cross midnight there ends at
+    23:59). Three queries."""
+    people = {u.pk: u for u in clinicians}
+    if not people or not sites:
+        return []
+    here = _zone(sites[0])
+    found: list[Elsewhere] = []
+
+    def add(
+        person: User,
+        site: Site,
+        day: datetime.date,
+        start: datetime.time,
+        end: datetime.time,
+        what: str,
+    ) -> None:
+        there = _zone(site)
+        if here is not None and there is not None and here != there:
+            begins = datetime.datetime.combine(day, start, tzinfo=there).astimezone(here)
+            ends = datetime.datetime.combine(day, end, tzinfo=there).astimezone(here)
+            day, start = begins.date(), begins.time().replace(tzinfo=None)
+            end = ends.time().replace(tzinfo=None) if ends.date() == day else datetime.time(23, 59)
+        found.append(Elsewhere(person, site, day, start, end, what))
+
+    sessions = (
+        GroupSession.objects.filter(
+            status=BookingStatus.SCHEDULED,
+            date__range=(first, last),
+            facilitators__in=list(people),
+        )
+        .exclude(site__in=sites)
+        .select_related("site", "group_type")
+        .prefetch_related(Prefetch("facilitators", queryset=User.objects.only("pk")))
+        .distinct()
+    )
+    for s in sessions:
+        for f in s.facilitators.all():
+            if f.pk in people:
+                add(
+                    people[f.pk],
+                    s.site,
+                    s.date,
+                    s.start,
+                    s.end,
+                    f"{s.group_type.name} {s.start:%H:%M}",
+                )
+    appointments = (
+        Appointment.objects.filter(
+            status=BookingStatus.SCHEDULED, date__range=(first, last), clinician__in=list(people)
+        )
+        .exclude(site__in=sites)
+        .select_related("site")
+    )
+    for a in appointments:
+        add(
+            people[a.clinician_id],
+            a.site,
+            a.date,
+            a.start,
+            a.end,
+            f"{a.get_kind_display()} {a.start:%H:%M}",
+        )
+    return found
+
+
+def free_of(
+    windows: Iterable[tuple[int, datetime.time, datetime.time]],
+    busy: Iterable[tuple[int, datetime.time, datetime.time]],
+) -> list[tuple[int, datetime.time, datetime.time]]:
+    """Weekly windows (weekday, start, end) less the busy spans of the same weekdays."""
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for weekday, start, end in busy:
+        taken.setdefault(weekday, []).append((_minutes(start), _minutes(end)))
+    left: list[tuple[int, datetime.time, datetime.time]] = []
+    for weekday, start, end in windows:
+        pieces = [(_minutes(start), _minutes(end))]
+        for b_start, b_end in taken.get(weekday, []):
+            pieces = [
+                part
+                for p_start, p_end in pieces
+                for part in ((p_start, min(p_end, b_start)), (max(p_start, b_end), p_end))
+                if part[0] < part[1]
+            ]
+        left.extend((weekday, _time(a), _time(b)) for a, b in pieces)
+    return left
+
+
+def _minutes(value: datetime.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _time(minutes: int) -> datetime.time:
+    return datetime.time(minutes // 60, minutes % 60)

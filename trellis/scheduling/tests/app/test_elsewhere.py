@@ -1,0 +1,157 @@
+"""A clinician of two sites has one week: what they hold at the other site is fixed for a run,
+a hand edit and publishing of this one (before, a run of Northside booked Alice Archer there at
+the hour she already held at Southside, and nothing said so)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from trellis.core.tests import factories as f
+from trellis.scheduling import services
+from trellis.scheduling.elsewhere import free_of
+from trellis.scheduling.instance_builder import build_instance
+from trellis.scheduling.models import GroupSession, GroupType
+from trellis.scheduling.services.bookings import RulesBroken
+
+pytestmark = pytest.mark.django_db
+
+T = datetime.time
+
+
+@pytest.fixture
+def southside_monday(cast, week) -> GroupSession:
+    """Alice also works at Southside, where she leads Relapse prevention Monday 18:00-19:30."""
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    room = f.RoomFactory(site=cast.site_b, name="South group", kind="group", capacity=10)
+    return f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=room,
+        date=week.monday,
+        start=T(18),
+        end=T(19, 30),
+        facilitators=[cast.alice],
+    )
+
+
+def _alice(instance, cast) -> dict:
+    return next(c for c in instance["clinicians"] if c["id"] == str(cast.alice.public_id))
+
+
+def test_free_of_takes_busy_spans_out_of_the_windows_of_their_day() -> None:
+    windows = [(0, T(16), T(21)), (1, T(16), T(21))]
+    assert free_of(windows, [(0, T(18), T(19, 30)), (0, T(20, 30), T(22))]) == [
+        (0, T(16), T(18)),
+        (0, T(19, 30), T(20, 30)),
+        (1, T(16), T(21)),
+    ]
+    assert free_of(windows, [(1, T(15), T(22))]) == [(0, T(16), T(21))]
+
+
+def test_a_run_of_one_site_leaves_the_clinician_their_hours_at_the_other(
+    cast, week, southside_monday
+) -> None:
+    built = build_instance([cast.site_a], week.monday)
+    alice = _alice(built.instance, cast)
+    assert alice["availability"]["mon"] == [["16:00", "18:00"], ["19:30", "21:00"]]
+    assert alice["availability"]["tue"] == [["16:00", "21:00"]]
+    assert alice["max_minutes"] == cast.alice.staff_profile.max_weekly_minutes - 90
+    assert "elsewhere" not in alice  # the rules' words are for checking weeks only
+    # A run of both sites replaces both, so nothing is fixed for it.
+    both = build_instance([cast.site_a, cast.site_b], week.monday)
+    assert _alice(both.instance, cast)["availability"]["mon"] == [["16:00", "21:00"]]
+    # A cancelled session at Southside holds no hour.
+    services.booking_cancel(actor=cast.charlie, booking=southside_monday, reason="Room flooded")
+    freed = build_instance([cast.site_a], week.monday)
+    assert _alice(freed.instance, cast)["availability"]["mon"] == [["16:00", "21:00"]]
+
+
+def test_a_hand_booking_at_the_hour_held_at_the_other_site_is_refused_in_words(
+    cast, week, southside_monday
+) -> None:
+    with pytest.raises(RulesBroken) as refused:
+        services.session_add(
+            actor=cast.charlie,
+            site=cast.site_a,
+            group_type=GroupType.objects.get(code="rp"),
+            date=week.monday,
+            start=T(18, 30),
+            room=week.group_room,
+            facilitator=cast.alice,
+        )
+    assert (
+        "Alice Archer is booked at Southside then (Relapse prevention 18:00)."
+        in refused.value.problems
+    )
+    # An hour later she is free at Northside.
+    services.session_add(
+        actor=cast.charlie,
+        site=cast.site_a,
+        group_type=GroupType.objects.get(code="rp"),
+        date=week.monday,
+        start=T(19, 30),
+        room=week.group_room,
+        facilitator=cast.alice,
+    )
+
+
+def test_publishing_leaves_out_a_booking_that_would_put_the_clinician_in_two_places(
+    cast, week, southside_monday
+) -> None:
+    instance = build_instance([cast.site_a], week.monday + datetime.timedelta(weeks=1)).instance
+    # A week made before the Southside session: Alice at Northside Monday 18:00.
+    alice = _alice(instance, cast)
+    alice["availability"]["mon"] = [["16:00", "21:00"]]
+    solution = {
+        "format": "trellis-week-solution/1",
+        "instance": "",
+        "sessions": [
+            {
+                "id": "g1",
+                "site": cast.site_a.code,
+                "type": "rp",
+                "day": "mon",
+                "start": "18:00",
+                "room": str(week.group_room.public_id),
+                "facilitators": [alice["id"]],
+                "patients": [str(p.public_id) for p in week.patients],
+            }
+        ],
+        "appointments": [],
+    }
+    instance["week_start"] = week.monday.isoformat()
+    publication = services.solution_publish(
+        actor=cast.charlie, instance=instance, solution=solution, weeks=2
+    )
+    # The first Monday clashes with Southside; the second, free there, is booked.
+    assert publication.dropped == [
+        {
+            "what": "Relapse prevention, Monday 18:00",
+            "why": "Alice Archer is booked at Southside then (Relapse prevention 18:00)",
+            "dates": [week.monday.isoformat()],
+        }
+    ]
+    north = GroupSession.objects.filter(site=cast.site_a, facilitators=cast.alice)
+    assert [s.date for s in north] == [week.monday + datetime.timedelta(weeks=1)]
+
+
+def test_a_run_of_both_sites_says_where_it_schedules_a_clinician_of_both(cast, week, login) -> None:
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    run = services.run_create(
+        actor=cast.adam, sites=[cast.site_a, cast.site_b], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    page = login(cast.adam).get(reverse("scheduling:run", args=[run.public_id]))
+    body = page.content.decode()
+    assert "it books them nothing at the others" in body
+    assert "Alice Archer: Northside (not Southside)" in body
+    # A run of one site places nobody.
+    alone = services.run_create(
+        actor=cast.adam, sites=[cast.site_a], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(alone.public_id)
+    page = login(cast.adam).get(reverse("scheduling:run", args=[alone.public_id]))
+    assert "it books them nothing at the others" not in page.content.decode()
