@@ -195,6 +195,9 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The development server's access log ("GET /schedule/feed/<token>.ics"): Django's own
+        # handler has no filter, so it goes through the masking one.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

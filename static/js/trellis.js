@@ -51,6 +51,19 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // Copy a secret link shown once (a calendar feed): <button data-copy="id-of-its-code">; the
+  // button says it copied, and a status region announces it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      var said = button.parentNode.querySelector("[data-copied]");
+      if (said) { said.textContent = said.getAttribute("data-copied"); }
+    });
+  });
+
   // Slow posts (a schedule run, a publication): <form data-busy="Publishing…"> says the page is
   // working in its [data-busy-note] and marks its buttons busy once sent; a second click does
   // not send it twice. Marked after the submission has started.

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from trellis.accounts.models import User
@@ -15,6 +16,9 @@ from .models import Appointment, BookingStatus, GroupSession
 
 PAST = datetime.timedelta(weeks=2)
 AHEAD = datetime.timedelta(weeks=12)
+# SEQUENCE counts seconds from here to the booking's last change, so every move or
+# cancellation raises it (RFC 5545 3.8.7.4) without a counter of its own; fits 32 bits to 2088.
+SEQUENCE_FROM = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 
 def _event(
@@ -25,6 +29,7 @@ def _event(
     start: datetime.time,
     end: datetime.time,
     zone: str,
+    changed: datetime.datetime,
     cancelled: bool = False,
 ) -> Event:
     tz = zoneinfo.ZoneInfo(zone)
@@ -34,21 +39,28 @@ def _event(
     # a calendar that holds it shows it cancelled; the summary says so for apps that ignore
     # STATUS.
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("summary", f"Cancelled: {summary}" if cancelled else summary)
+    event.add("summary", _("Cancelled: %(s)s") % {"s": summary} if cancelled else summary)
     if location:
         event.add("location", location)
     event.add("dtstart", datetime.datetime.combine(day, start, tzinfo=tz))
     event.add("dtend", datetime.datetime.combine(day, end, tzinfo=tz))
-    event.add("dtstamp", timezone.now())
+    # The booking's last change, not the fetch's time: with no METHOD, DTSTAMP is the last
+    # revision (RFC 5545 3.8.7.2), and a client comparing it saw every event change each poll.
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("sequence", max(0, int((changed - SEQUENCE_FROM).total_seconds())))
     return event
 
 
 def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
     """The calendar of a clinician's or a patient's bookings (two weeks back, twelve ahead).
 
-    Summaries carry the kind of booking and the room, never another patient's name. Times are
-    in each site's zone, and the calendar holds a VTIMEZONE for every zone its events use.
-    Cancelled bookings are included, marked cancelled.
+    Summaries carry the kind of booking and the room, never another patient's name. A
+    patient's feed calls every group "Group session", not by its catalogue name: the calendar
+    is kept by the provider that syncs it and shown on lock screens, and a name such as
+    "Substance use process group" says what the patient is treated for (42 CFR Part 2); the
+    portal shows the names. Times are in each site's zone, and the calendar holds a VTIMEZONE
+    for every zone its events use. Cancelled bookings are included, marked cancelled.
     """
     today = timezone.localdate()
     span = (today - PAST, today + AHEAD)
@@ -70,12 +82,13 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
         calendar.add_component(
             _event(
                 str(s.public_id),
-                s.group_type.name,
+                s.group_type.name if patient is None else _("Group session"),
                 f"{s.site.name}, {s.room.name}" if s.room else s.site.name,
                 s.date,
                 s.start,
                 s.end,
                 s.site.timezone,
+                s.updated_at,
                 cancelled=s.status == BookingStatus.CANCELLED,
             )
         )
@@ -92,6 +105,7 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 a.start,
                 a.end,
                 a.site.timezone,
+                a.updated_at,
                 cancelled=a.status == BookingStatus.CANCELLED,
             )
         )

@@ -148,7 +148,7 @@ def import_(args: argparse.Namespace) -> int:
 
     from .selectors import dropped_lines
     from .services import solution_publish
-    from .services.publishing import BookingsRefused
+    from .services.publishable import BookingsRefused
 
     instance = _load(args.instance, "instance")
     solution = _load(args.solution, "solution")

@@ -61,3 +61,12 @@ def hours_minutes_filter(minutes: Any) -> str:
         return hours_minutes(float(minutes))
     except (TypeError, ValueError):
         return str(minutes)
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """A feed's https:// link as webcal://, which calendar apps open as a subscription."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme) :]
+    return url

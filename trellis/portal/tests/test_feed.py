@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.scheduling import services
+from trellis.scheduling.models import Appointment, GroupSession
 
 
 def make_link(client) -> str:
@@ -15,7 +16,12 @@ def make_link(client) -> str:
     assert page["Cache-Control"].startswith("max-age=0")
     content = page.content.decode()
     start = content.index("http://testserver/schedule/feed/")
-    return content[start : content.index("</code>", start)]
+    url = content[start : content.index("</code>", start)]
+    # Beside it, a copy button and a subscription link, and what each event will show.
+    assert 'data-copy="new-feed-url"' in content
+    assert f'href="{url.replace("http://", "webcal://", 1)}"' in content
+    assert "only “Group session”" in content
+    return url
 
 
 def test_a_patient_makes_a_feed_of_their_own_schedule_shown_once(cast, portal_week, login):
@@ -30,7 +36,13 @@ def test_a_patient_makes_a_feed_of_their_own_schedule_shown_once(cast, portal_we
     assert "is active" in again
     calendar = client.get(url)
     assert calendar.status_code == 200
-    assert b"Relapse prevention" in calendar.content
+    # Her group and her individual session, the group by no name of its type (42 CFR Part 2:
+    # a calendar provider keeps the feed); not Olive's group.
+    mine = GroupSession.objects.filter(members__patient=cast.erin_record).count()
+    mine += Appointment.objects.filter(patient=cast.erin_record).count()
+    assert calendar.content.count(b"BEGIN:VEVENT") == mine
+    assert b"SUMMARY:Group session" in calendar.content
+    assert b"Relapse prevention" not in calendar.content
     assert b"Individual session (Gus Grant)" in calendar.content
     assert b"CBT skills" not in calendar.content  # olive's group
     assert b"Olive" not in calendar.content

@@ -67,10 +67,22 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> None:
 
 def feed_used(feed: CalendarFeed) -> None:
     """Note that a calendar fetched the feed, to the hour: one UPDATE, written at most once an
-    hour, so a calendar polling every few minutes does not write each time. Not audited: a
-    fetch is the link's holder reading their own feed, and polls come every few minutes; the
-    hour is what its owner sees ("last used")."""
+    hour, so a calendar polling every few minutes does not write each time; the hour is what its
+    owner sees ("last used"). That first fetch of the hour is audited too, with the client's
+    address (``audit_record``), so a link used from somewhere new shows in the patient's
+    audit trail without an event for every poll."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    CalendarFeed.objects.filter(pk=feed.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
-    ).update(last_used_at=hour)
+    noted = (
+        CalendarFeed.objects.filter(pk=feed.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour))
+        .update(last_used_at=hour)
+    )
+    if noted:
+        audit_record(
+            actor=None,
+            actor_label="calendar link",
+            action=AuditAction.VIEW,
+            patient=feed.patient,
+            obj=feed,
+            summary="Calendar feed fetched (first fetch this hour)",
+        )

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from trellis.accounts.models import DAY_CODES, User
 from trellis.audit.models import AuditAction
@@ -24,7 +26,6 @@ from trellis.audit.services import audit_record
 from trellis.core.errors import TrellisError, ValidationFailed
 from trellis.organization.models import Site
 
-from .. import rules
 from ..elsewhere import bookings_elsewhere
 from ..instance_builder import IdMap, monday_of
 from ..models import (
@@ -39,6 +40,7 @@ from ..models import (
 from ..review import describe, patient_ref
 from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
 from .locks import lock_sites
+from .publishable import publishable
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,32 @@ def _overlaps(
         (label for d, s, e, t, label in kept if d == day and s < end and start < e and t & things),
         None,
     )
+
+
+def _replaced_ids(
+    sessions: QuerySet[GroupSession], appointments: QuerySet[Appointment]
+) -> dict[tuple[object, ...], list[uuid.UUID]]:
+    """Public ids of the unpinned bookings about to be replaced, by what a booking published
+    again as it was repeats (site, type or kind, patient, date, start): it keeps its id, which
+    its calendar event's UID is made of, so a subscribed calendar updates the event it holds
+    instead of deleting it and adding another (losing its alarms)."""
+    found: dict[tuple[object, ...], list[uuid.UUID]] = defaultdict(list)
+    for *row, public_id in sessions.filter(pinned=False).values_list(
+        "site_id", "group_type_id", "date", "start", "public_id"
+    ):
+        found[("session", *row)].append(public_id)
+    for *row, public_id in appointments.filter(pinned=False).values_list(
+        "site_id", "kind", "patient_id", "date", "start", "public_id"
+    ):
+        found[("appointment", *row)].append(public_id)
+    return found
+
+
+def _same_id(
+    reused: dict[tuple[object, ...], list[uuid.UUID]], key: tuple[object, ...]
+) -> uuid.UUID:
+    ids = reused.get(key)
+    return ids.pop() if ids else uuid.uuid4()
 
 
 @transaction.atomic
@@ -139,7 +167,7 @@ def solution_publish(
         raise ValidationFailed(_("Unknown sites: %(s)s") % {"s": ", ".join(missing)})
     sites = list(ids.sites.values())
     lock_sites(sites)
-    _publishable(instance, solution, ids)
+    publishable(instance, solution, ids)
     today = today or max([timezone.localdate(), *(site_today(site) for site in sites)])
     extending = from_week > 0
     written_from = week_start + datetime.timedelta(weeks=from_week)
@@ -157,7 +185,9 @@ def solution_publish(
         site__in=sites, date__range=(first, last_day), status=BookingStatus.SCHEDULED
     )
     replaced = 0
+    reused: dict[tuple[object, ...], list[uuid.UUID]] = {}
     if not extending:
+        reused = _replaced_ids(session_rows, appointment_rows)
         replaced = session_rows.filter(pinned=False).count()
         replaced += appointment_rows.filter(pinned=False).count()
         session_rows.filter(pinned=False).delete()
@@ -267,6 +297,7 @@ def solution_publish(
                     why = _("%(p)s left out: no longer in treatment") % {"p": patient_name(pid)}
                     drop(s, what, why, day)
             session = GroupSession.objects.create(
+                public_id=_same_id(reused, ("session", site.pk, group_type.pk, day, start)),
                 group_type=group_type,
                 site=site,
                 room=ids.rooms.get(s["room"]),
@@ -310,6 +341,9 @@ def solution_publish(
                 drop(a, what, busy, day)
                 continue
             Appointment.objects.create(
+                public_id=_same_id(
+                    reused, ("appointment", site.pk, a["kind"], patient.pk, day, start)
+                ),
                 kind=a["kind"],
                 patient=patient,
                 episode=episode,
@@ -353,66 +387,6 @@ def solution_publish(
         },
     )
     return publication
-
-
-class BookingsRefused(ValidationFailed):
-    """Bookings of a solution that cannot be published: every one named, with what is wrong
-    (``problems``, one line each); the message lists the first LISTED_PROBLEMS."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:LISTED_PROBLEMS]
-        text = ngettext(
-            "The solution cannot be published: %(n)d booking is wrong.",
-            "The solution cannot be published: %(n)d bookings are wrong.",
-            len(problems),
-        ) % {"n": len(problems)}
-        text = " ".join([text, *shown])
-        if len(problems) > len(shown):
-            text += " " + _("And %(n)d more.") % {"n": len(problems) - len(shown)}
-        super().__init__(text)
-
-
-LISTED_PROBLEMS = 20
-
-
-def _publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap) -> None:
-    """Every reference resolves and no booking breaks a hard rule, or BookingsRefused naming
-    every booking that does not (references first: the rules are checked once they resolve)."""
-    bookings = [*solution.get("sessions", []), *solution.get("appointments", [])]
-    listed = {p.get("id") for p in instance.get("patients", [])}
-    found: list[str] = []
-    for b in bookings:
-        wrong: list[str] = []
-        people = [*b.get("facilitators", []), b.get("clinician")]
-        if b.get("site") not in ids.sites:
-            wrong.append(_("unknown site"))
-        if b.get("room") not in ids.rooms:
-            wrong.append(_("unknown room %(r)r") % {"r": b.get("room")})
-        if "type" in b and b["type"] not in ids.group_types:
-            wrong.append(_("unknown group type"))
-        if any(person is not None and person not in ids.clinicians for person in people):
-            wrong.append(_("unknown clinician"))
-        for patient in [*b.get("patients", []), b.get("patient")]:
-            if patient is None:
-                continue
-            if patient not in listed:
-                wrong.append(_("patient %(p)r is not in the instance") % {"p": patient})
-            elif patient not in ids.patients:
-                wrong.append(_("unknown patient %(p)r") % {"p": patient})
-        if wrong:
-            found.append(_("Booking %(b)r: %(w)s.") % {"b": b.get("id"), "w": "; ".join(wrong)})
-    if found:
-        raise BookingsRefused(found)
-    names = {**{k: str(v) for k, v in ids.rooms.items()}}
-    names |= {k: u.display_name for k, u in ids.clinicians.items()}
-    names |= {k: p.display_name for k, p in ids.patients.items()}
-    for b in bookings:
-        problems = rules.violations(instance, bookings, b, names)
-        if problems:
-            found.append(_("Booking %(b)r: %(p)s") % {"b": b.get("id"), "p": " ".join(problems)})
-    if found:
-        raise BookingsRefused(found)
 
 
 @transaction.atomic

@@ -236,7 +236,9 @@ def test_calendar_feed_works_with_its_token_and_404s_after_revoke(cast, week, bo
     response = client.get(url)
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.content
-    assert b"Relapse prevention" in response.content
+    # A patient's feed calls a group "Group session": its name says what they are treated for.
+    assert b"SUMMARY:Group session" in response.content
+    assert b"Relapse prevention" not in response.content
     assert b"Olive" not in response.content
 
     services.feed_revoke(actor=cast.charlie, feed=feed)

@@ -4,14 +4,18 @@ fortnight after a patient's care ends, so their calendar receives the cancellati
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.models import Role
+from trellis.audit.models import AuditAction, AuditEvent
+from trellis.core.tests import factories as f
 from trellis.patients.models import EpisodeStatus
 from trellis.scheduling import selectors, services
+from trellis.scheduling.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,51 @@ def test_a_feed_is_kept_by_nothing_on_the_way(cast, week, client) -> None:
     response = client.get(reverse("scheduling:ical", args=[token]))
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_a_link_that_lapsed_after_care_does_not_come_back_with_the_next_admission(
+    cast, week, client
+) -> None:
+    feed, token = services.feed_create(actor=cast.charlie, patient=cast.olive)
+    days = selectors.FEED_AFTER_CARE.days
+    CalendarFeed.objects.filter(pk=feed.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days + 30)
+    )
+    _ended(cast.olive_episode, days + 1)
+    assert _status(client, token) == 404
+    assert not selectors.active_feeds(patient=cast.olive).exists()  # not "active" in the portal
+    f.EpisodeFactory(patient=cast.olive, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+    assert _status(client, token) == 404  # it served again here before
+    # A link made since the care that ended works.
+    _new, fresh = services.feed_create(actor=cast.charlie, patient=cast.olive)
+    assert _status(client, fresh) == 200
+
+
+def test_the_first_fetch_of_an_hour_is_audited_with_the_clients_address(cast, week, client) -> None:
+    feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    fetched = AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(feed.public_id))
+    client.get(reverse("scheduling:ical", args=[token]), REMOTE_ADDR="203.0.113.9")
+    client.get(reverse("scheduling:ical", args=[token]), REMOTE_ADDR="203.0.113.9")
+    (event,) = fetched  # one an hour, not one a poll
+    assert event.patient == cast.erin_record
+    assert event.actor is None
+    assert event.actor_label == "calendar link"
+    assert event.ip == "203.0.113.9"
+
+
+def test_the_development_servers_access_log_masks_a_feeds_secret() -> None:
+    logger = logging.getLogger("django.server")
+    # Its own handler (pytest adds capturing ones beside it).
+    (handler,) = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)][:1]
+    record = logger.makeRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /schedule/feed/SECRETTOKEN123.ics HTTP/1.1", "200", "890"),
+        None,
+    )
+    assert handler.filter(record)
+    assert "SECRETTOKEN123" not in handler.format(record)
+    assert "/schedule/feed/[secret]" in handler.format(record)

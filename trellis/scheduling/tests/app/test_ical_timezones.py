@@ -11,6 +11,7 @@ from icalendar import Calendar
 from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.models import GroupType
+from trellis.scheduling.tests.app.pages import solved
 
 
 def _parsed(client, token: str) -> Calendar:
@@ -28,7 +29,7 @@ def test_a_patients_feed_defines_the_sites_timezone(cast, week, booked, client):
     assert calendar.get_used_tzids() == {cast.site_a.timezone}
     assert not calendar.get_missing_tzids()
     # The event's wall-clock time means the same instant in any app that reads the VTIMEZONE.
-    event = next(e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Relapse prevention")
+    event = next(e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "Group session")
     start = event.decoded("DTSTART")
     expected = datetime.datetime.combine(
         booked.date, booked.start, tzinfo=zoneinfo.ZoneInfo(cast.site_a.timezone)
@@ -60,13 +61,19 @@ def test_a_clinicians_feed_defines_every_zone_it_uses(cast, week, booked, client
 
 def test_a_cancelled_booking_stays_in_the_feed_marked_cancelled(cast, week, booked, client):
     _feed, token = services.feed_create(actor=cast.charlie, patient=cast.erin_record)
+    # Published a minute ago, so that the cancellation is a later second.
+    a_minute_ago = booked.updated_at - datetime.timedelta(minutes=1)
+    type(booked).objects.filter(pk=booked.pk).update(updated_at=a_minute_ago)
     (before,) = _parsed(client, token).walk("VEVENT")
     assert before["STATUS"] == "CONFIRMED"
     services.booking_cancel(actor=cast.charlie, booking=booked, reason="Facilitator ill")
     (after,) = _parsed(client, token).walk("VEVENT")
     assert after["UID"] == before["UID"]  # the calendar updates the event it holds
     assert after["STATUS"] == "CANCELLED"
-    assert after["SUMMARY"] == "Cancelled: Relapse prevention"
+    assert after["SUMMARY"] == "Cancelled: Group session"
+    # The change is a later revision of the same event: calendars take it over the one held.
+    assert after.decoded("SEQUENCE") > before.decoded("SEQUENCE")
+    assert after.decoded("DTSTAMP") > before.decoded("DTSTAMP")
     assert b"Facilitator ill" not in client.get(reverse("scheduling:ical", args=[token])).content
 
 
@@ -75,3 +82,28 @@ def test_a_feed_has_a_neutral_name_for_calendar_apps(cast, week, booked, client)
     calendar = _parsed(client, token)
     assert str(calendar["X-WR-CALNAME"]) == "Trellis schedule"
     assert cast.erin_record.last_name not in str(calendar["X-WR-CALNAME"])
+
+
+def test_a_week_published_again_keeps_its_bookings_uids(cast, week, client) -> None:
+    run = solved(cast, week)
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2, run=run
+    )
+    _feed, token = services.feed_create(actor=cast.alice, user=cast.alice)
+    before = {
+        (str(e["DTSTART"].to_ical()), str(e["SUMMARY"])): str(e["UID"])
+        for e in _parsed(client, token).walk("VEVENT")
+    }
+    assert before
+    again = solved(cast, week)  # the same week, run again and published over the first
+    services.solution_publish(
+        actor=cast.charlie, instance=again.instance, solution=again.solution, weeks=2, run=again
+    )
+    after = {
+        (str(e["DTSTART"].to_ical()), str(e["SUMMARY"])): str(e["UID"])
+        for e in _parsed(client, token).walk("VEVENT")
+    }
+    same = before.keys() & after.keys()
+    assert same
+    # Each booking published again where it was is the same event to a subscribed calendar.
+    assert all(before[k] == after[k] for k in same)

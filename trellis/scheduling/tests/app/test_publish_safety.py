@@ -16,7 +16,7 @@ from django.utils import timezone
 from trellis.core.errors import ValidationFailed
 from trellis.scheduling import services, weeks
 from trellis.scheduling.models import GroupSession, GroupType, Publication, ScheduleRun
-from trellis.scheduling.services import publishing
+from trellis.scheduling.services import publishable, publishing
 from trellis.scheduling.tests.app.pages import solved
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_every_booking_that_breaks_a_rule_is_named(cast, week) -> None:
     assert len(sessions) >= 2
     for session in sessions[:2]:
         session["day"] = "sun"  # the site is closed on Sundays
-    with pytest.raises(publishing.BookingsRefused) as refused:
+    with pytest.raises(publishable.BookingsRefused) as refused:
         services.solution_publish(
             actor=None, instance=run.instance, solution=solution, source="import"
         )
