@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -105,8 +107,12 @@ def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
         else {}
     )
     upcoming = None
+    notices: list[Any] = []
+    unread = 0
     if user.role == Role.PATIENT and patients:
         upcoming = portal_selectors.my_next(user, now=timezone.now())
+        # Linked to the portal user (linked_patients_of): their own record.
+        notices, unread = portal_selectors.my_notices(patients[0])
         audit_record(
             actor=user,
             action=AuditAction.VIEW,
@@ -117,7 +123,13 @@ def _portal_home(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "core/portal_home.html",
-        {"patients": patients, "episodes": episodes, "upcoming": upcoming},
+        {
+            "patients": patients,
+            "episodes": episodes,
+            "upcoming": upcoming,
+            "notices": notices,
+            "unread": unread,
+        },
     )
 
 

@@ -25,6 +25,7 @@ from trellis.scheduling.models import (
     CalendarFeed,
     GroupSession,
     PatientAvailability,
+    ScheduleNotice,
 )
 from trellis.scheduling.selectors import active_feeds, patient_availability, week_dates
 
@@ -166,6 +167,21 @@ def my_next(user: User, *, now: datetime.datetime, limit: int = NEXT_LIMIT) -> l
         shown.append(b)
         booked += not b.cancelled
     return shown
+
+
+# The portal's home lists at most this many of the patient's unread schedule notices.
+NOTICES_SHOWN = 20
+
+
+def my_notices(patient: Patient) -> tuple[list[ScheduleNotice], int]:
+    """The patient's unread notices of changes staff made to their bookings (newest first, at
+    most NOTICES_SHOWN) and how many there are; ``patient`` is the signed-in patient's own
+    record (``own_patient``). One query, two when there are more than are shown."""
+    unread = ScheduleNotice.objects.filter(patient=patient, seen_at__isnull=True)
+    shown = list(unread.order_by("-created_at")[: NOTICES_SHOWN + 1])
+    if len(shown) <= NOTICES_SHOWN:
+        return shown, len(shown)
+    return shown[:NOTICES_SHOWN], unread.count()
 
 
 def my_availability(user: User) -> tuple[Patient, list[PatientAvailability]]:

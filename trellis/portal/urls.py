@@ -10,6 +10,7 @@ urlpatterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("availability/", views.availability, name="availability"),
     path("calendar/", views.feed, name="feed"),
+    path("notices/seen/", views.notices_seen, name="notices_seen"),
     path("calendar/new/", views.feed_new, name="feed_new"),
     path("calendar/<uuid:public_id>/revoke/", views.feed_revoke, name="feed_revoke"),
 ]

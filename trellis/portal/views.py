@@ -145,3 +145,21 @@ def feed_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     services.feed_revoke(actor=user, feed=active)
     messages.success(request, _("The calendar link no longer works."))
     return redirect("portal:feed")
+
+
+@portal_view
+@require_POST
+def notices_seen(request: HttpRequest) -> HttpResponse:
+    """The patient has read what changed in their schedule: the notices leave the home page."""
+    user = acting_user(request)
+    patient = selectors.own_patient(user)
+    marked = services.notices_mark_seen(patient)
+    if marked:
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            patient=patient,
+            obj=patient,
+            summary=f"Read {marked} schedule notice(s) in the portal",
+        )
+    return redirect("home")

@@ -483,3 +483,65 @@ class CalendarFeed(BaseModel):
 
     def __str__(self) -> str:
         return f"Calendar feed {self.public_id}"
+
+
+class NoticeKind(models.TextChoices):
+    MOVED = "moved", _("Moved")
+    CANCELLED = "cancelled", _("Cancelled")
+    ADDED = "added", _("Booked")
+    REMOVED = "removed", _("No longer booked")
+    WEEK = "week", _("Weekly schedule changed")
+
+
+class ScheduleNotice(BaseModel):
+    """A change to one patient's bookings that staff made, told to the patient in the portal
+    until they mark it read (services.notices). Times are the site's wall clock."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="schedule_notices"
+    )
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    title = models.CharField(max_length=120)  # "Relapse prevention", "Individual session"
+    site = models.ForeignKey("organization.Site", on_delete=models.PROTECT, related_name="+")
+    before_date = models.DateField(null=True, blank=True)
+    before_start = models.TimeField(null=True, blank=True)
+    after_date = models.DateField(null=True, blank=True)
+    after_start = models.TimeField(null=True, blank=True)
+    room = models.CharField(max_length=120, blank=True)  # where it is now (moved, added)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "seen_at"], name="notice_patient_unseen")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def words(self) -> str:
+        """What changed, as the portal says it: "Relapse prevention moved from Mon 14 Dec 17:00
+        to Tue 15 Dec 18:00 (Group B)."."""
+        from django.utils.formats import date_format
+
+        def when(day: datetime.date | None, start: datetime.time | None) -> str:
+            if day is None:
+                return ""
+            text = date_format(day, "D j M")
+            return f"{text} {start:%H:%M}" if start is not None else text
+
+        before = when(self.before_date, self.before_start)
+        after = when(self.after_date, self.after_start)
+        where = f" ({self.room})" if self.room else ""
+        texts = {
+            NoticeKind.MOVED: _("%(t)s moved from %(b)s to %(a)s%(w)s."),
+            NoticeKind.CANCELLED: _("%(t)s on %(b)s is cancelled."),
+            NoticeKind.ADDED: _("%(t)s booked for you on %(a)s%(w)s."),
+            NoticeKind.REMOVED: _("You are no longer booked in %(t)s on %(b)s."),
+            NoticeKind.WEEK: _("Your weekly schedule changes from %(a)s: see My schedule."),
+        }
+        return str(texts[NoticeKind(self.kind)]) % {
+            "t": self.title,
+            "b": before,
+            "a": after,
+            "w": where,
+        }

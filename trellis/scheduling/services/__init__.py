@@ -16,6 +16,7 @@ from .bookings import (
 )
 from .catalogue import group_type_create, group_type_update
 from .feeds import feed_create, feed_revoke, feed_used, token_hash
+from .notices import mark_seen as notices_mark_seen
 from .publishing import run_publish, schedule_extend, sites_not_covered, solution_publish
 from .runs import (
     RunAlreadyActive,
@@ -53,6 +54,7 @@ __all__ = [
     "feed_used",
     "group_type_create",
     "group_type_update",
+    "notices_mark_seen",
     "room_save",
     "run_changes",
     "run_create",

@@ -36,6 +36,7 @@ from ..models import (
 from ..selectors import names_for, week_as_format
 from ..weeks import check_not_past, check_week
 from ..windows import Window, backwards, clash
+from . import notices
 from .locks import lock_sites
 from .runs import add_minutes
 
@@ -168,12 +169,15 @@ def session_move(
     _check(actor, session.site, date, proposed)
     if dry_run:
         return session
+    was = session.date, session.start, session.room
     before = {"date": session.date, "start": session.start, "room": session.room}
     session.date, session.start, session.room = date, start, room
     session.end = add_minutes(start, session.group_type.minutes)
     session.save(update_fields=["date", "start", "end", "room", "updated_at"])
     if facilitator is not None:
         session.facilitators.set([facilitator])
+    if was != (date, start, room):
+        notices.moved(session, was[0], was[1])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -214,10 +218,13 @@ def appointment_move(
     if dry_run:
         return appointment
     minutes = proposed["minutes"]
+    was = appointment.date, appointment.start, appointment.room
     before = {"date": appointment.date, "start": appointment.start, "room": appointment.room}
     appointment.date, appointment.start, appointment.room = date, start, room
     appointment.end = add_minutes(start, minutes)
     appointment.save(update_fields=["date", "start", "end", "room", "updated_at"])
+    if was != (date, start, room):
+        notices.moved(appointment, was[0], was[1])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -276,6 +283,7 @@ def appointment_add(
         start=start,
         end=add_minutes(start, minutes),
     )
+    notices.added(appointment, patient)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -351,6 +359,7 @@ def session_add_patient(*, actor: User, session: GroupSession, patient: Patient)
             GroupSessionPatient.objects.create(session=session, patient=patient, episode=episode)
     except IntegrityError:
         raise ValidationFailed(already) from None
+    notices.added(session, patient)
     audit_record(
         actor=actor,
         action=AuditAction.ADD,
@@ -391,6 +400,7 @@ def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: 
         update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
     )
     booking.status, booking.cancel_reason = locked.status, reason
+    notices.cancelled(locked)
     audit_record(
         actor=actor,
         action=AuditAction.TRANSITION,
@@ -413,6 +423,7 @@ def session_remove_patient(*, actor: User, session: GroupSession, patient: Patie
     removed, _counts = GroupSessionPatient.objects.filter(session=session, patient=patient).delete()
     if not removed:
         raise ValidationFailed(_("%(p)s is not in this session.") % {"p": patient})
+    notices.removed(session, patient)
     audit_record(
         actor=actor,
         action=AuditAction.REMOVE,

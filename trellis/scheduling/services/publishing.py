@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..review import describe, patient_ref
 from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
+from . import notices
 from .locks import lock_sites
 from .publishable import publishable
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
@@ -186,8 +187,12 @@ def solution_publish(
     )
     replaced = 0
     reused: dict[tuple[object, ...], list[uuid.UUID]] = {}
+    held_before: notices.Held = {}
     if not extending:
         reused = _replaced_ids(session_rows, appointment_rows)
+        # Patients whose bookings this changes are told in the portal (a continuation only
+        # writes more of the same weeks: nobody is told).
+        held_before = notices.held(sites, first, last_day)
         replaced = session_rows.filter(pinned=False).count()
         replaced += appointment_rows.filter(pinned=False).count()
         session_rows.filter(pinned=False).delete()
@@ -355,6 +360,8 @@ def solution_publish(
                 end=end,
             )
             appointments += 1
+    if not extending:
+        notices.week_changed(held_before, notices.held(sites, first, last_day), sites)
     publication = Publication.objects.create(
         run=run,
         week_start=written_from,

@@ -1,0 +1,148 @@
+"""Telling a patient what staff changed in their bookings: a `ScheduleNotice` for each patient
+a move, cancellation, hand booking, removal or newly published week touches, shown on the
+portal's home until they mark it read. Written in the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from trellis.organization.models import Site
+from trellis.patients.models import Patient
+
+from ..models import (
+    Appointment,
+    BookingStatus,
+    GroupSession,
+    GroupSessionPatient,
+    NoticeKind,
+    ScheduleNotice,
+)
+
+Booking = GroupSession | Appointment
+
+
+def _title(booking: Booking) -> str:
+    if isinstance(booking, GroupSession):
+        return booking.group_type.name
+    return str(booking.get_kind_display())
+
+
+def _patients(booking: Booking) -> list[int]:
+    if isinstance(booking, Appointment):
+        return [booking.patient_id]
+    return list(
+        GroupSessionPatient.objects.filter(session=booking).values_list("patient_id", flat=True)
+    )
+
+
+def _tell(booking: Booking, kind: str, patients: Iterable[int], **fields: object) -> None:
+    ScheduleNotice.objects.bulk_create(
+        ScheduleNotice(
+            patient_id=pid, kind=kind, title=_title(booking), site=booking.site, **fields
+        )
+        for pid in patients
+    )
+
+
+def moved(booking: Booking, before_date: datetime.date, before_start: datetime.time) -> None:
+    """Its patients are told of a booking moved (another day, time or room)."""
+    _tell(
+        booking,
+        NoticeKind.MOVED,
+        _patients(booking),
+        before_date=before_date,
+        before_start=before_start,
+        after_date=booking.date,
+        after_start=booking.start,
+        room=booking.room.name if booking.room else "",
+    )
+
+
+def cancelled(booking: Booking) -> None:
+    _tell(
+        booking,
+        NoticeKind.CANCELLED,
+        _patients(booking),
+        before_date=booking.date,
+        before_start=booking.start,
+    )
+
+
+def added(booking: Booking, patient: Patient) -> None:
+    _tell(
+        booking,
+        NoticeKind.ADDED,
+        [patient.pk],
+        after_date=booking.date,
+        after_start=booking.start,
+        room=booking.room.name if booking.room else "",
+    )
+
+
+def removed(session: GroupSession, patient: Patient) -> None:
+    _tell(
+        session,
+        NoticeKind.REMOVED,
+        [patient.pk],
+        before_date=session.date,
+        before_start=session.start,
+    )
+
+
+Held = dict[int, set[tuple[datetime.date, datetime.time, str]]]
+
+
+def held(sites: Sequence[Site], first: datetime.date, last: datetime.date) -> Held:
+    """Each patient's scheduled bookings at ``sites`` from ``first`` to ``last``: (date, start,
+    what). Two queries; publishing compares them before and after."""
+    found: Held = defaultdict(set)
+    for pid, day, start, what in GroupSessionPatient.objects.filter(
+        session__site__in=sites,
+        session__date__range=(first, last),
+        session__status=BookingStatus.SCHEDULED,
+    ).values_list("patient_id", "session__date", "session__start", "session__group_type_id"):
+        found[pid].add((day, start, f"g{what}"))
+    for pid, day, start, kind in Appointment.objects.filter(
+        site__in=sites, date__range=(first, last), status=BookingStatus.SCHEDULED
+    ).values_list("patient_id", "date", "start", "kind"):
+        found[pid].add((day, start, kind))
+    return found
+
+
+def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
+    """A patient whose bookings differ after publishing is told from which date (at their
+    site: the first of ``sites`` they are booked at). Returns how many were told."""
+    site_of = {s.pk: s for s in sites}
+    homes: dict[int, int] = dict(
+        Patient.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "site_id")
+    )
+    notices = []
+    for pid in set(before) | set(after):
+        changed = before.get(pid, set()) ^ after.get(pid, set())
+        if not changed:
+            continue
+        notices.append(
+            ScheduleNotice(
+                patient_id=pid,
+                kind=NoticeKind.WEEK,
+                title="",
+                site=site_of.get(homes.get(pid, 0), sites[0]),
+                after_date=min(day for day, _start, _what in changed),
+            )
+        )
+    ScheduleNotice.objects.bulk_create(notices)
+    return len(notices)
+
+
+def unseen(patient: Patient) -> QuerySet[ScheduleNotice]:
+    return ScheduleNotice.objects.filter(patient=patient, seen_at__isnull=True)
+
+
+def mark_seen(patient: Patient) -> int:
+    """The patient has read their notices: they leave the portal's home."""
+    return unseen(patient).update(seen_at=timezone.now())

@@ -1,0 +1,124 @@
+"""A patient is told in the portal what staff changed in their bookings: a move, a
+cancellation, a hand booking, a removal, or a week published differently."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from trellis.audit.models import AuditAction, AuditEvent
+from trellis.scheduling import services
+from trellis.scheduling.models import NoticeKind, ScheduleNotice
+from trellis.scheduling.tests.app.pages import solved
+
+pytestmark = pytest.mark.django_db
+
+T = datetime.time
+
+
+def _words(patient) -> list[str]:
+    return [n.words for n in ScheduleNotice.objects.filter(patient=patient).order_by("created_at")]
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "D j M")
+
+
+def test_every_member_is_told_of_a_session_moved_and_nobody_of_a_new_facilitator_alone(
+    cast, week, booked
+) -> None:
+    tuesday = week.monday + datetime.timedelta(days=1)
+    services.session_move(
+        actor=cast.charlie,
+        session=booked,
+        date=week.monday,
+        start=T(17),
+        room=week.group_room,
+        facilitator=week.gus,
+    )
+    assert not ScheduleNotice.objects.exists()  # same day, time and room: nothing to tell
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
+    )
+    said = (
+        f"Relapse prevention moved from {_day(week.monday)} 17:00 "
+        f"to {_day(tuesday)} 18:00 (Group A)."
+    )
+    for patient in week.patients:
+        assert _words(patient) == [said]
+
+
+def test_a_cancellation_a_hand_booking_and_a_removal_are_told_to_their_patient(
+    cast, week, booked, appointment
+) -> None:
+    erin = week.patients[0]
+    tuesday = appointment.date
+    services.booking_cancel(actor=cast.charlie, booking=appointment, reason="Clinician ill")
+    services.appointment_add(
+        actor=cast.charlie,
+        patient=erin,
+        kind="individual",
+        clinician=cast.alice,
+        date=tuesday,
+        start=T(19),
+        minutes=60,
+        room=week.office,
+    )
+    services.session_remove_patient(actor=cast.charlie, session=booked, patient=erin)
+    services.session_add_patient(actor=cast.charlie, session=booked, patient=erin)
+    assert _words(erin) == [
+        f"Individual session on {_day(tuesday)} 16:00 is cancelled.",
+        f"Individual session booked for you on {_day(tuesday)} 19:00 (Office 1).",
+        f"You are no longer booked in Relapse prevention on {_day(week.monday)} 17:00.",
+        f"Relapse prevention booked for you on {_day(week.monday)} 17:00 (Group A).",
+    ]
+    # The reason is the staff's note: not told.
+    assert not any("ill" in w for w in _words(erin))
+    # Nobody else was touched.
+    assert _words(week.patients[1]) == []
+
+
+def test_publishing_tells_those_whose_weeks_change_and_nobody_when_nothing_does(cast, week) -> None:
+    run = solved(cast, week)
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2, run=run
+    )
+    told = ScheduleNotice.objects.filter(kind=NoticeKind.WEEK)
+    booked = {p for s in run.solution["sessions"] for p in s["patients"]}
+    booked |= {a["patient"] for a in run.solution["appointments"]}
+    assert {str(n.patient.public_id) for n in told} == booked
+    first = told.first()
+    assert first is not None
+    assert first.words.startswith(f"Your weekly schedule changes from {_day(week.monday)}")
+    # The same week published again changes nobody's bookings.
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2
+    )
+    assert told.count() == len(booked)
+
+
+def test_the_portal_home_lists_unread_notices_until_the_patient_marks_them_read(
+    cast, week, booked, login
+) -> None:
+    tuesday = week.monday + datetime.timedelta(days=1)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
+    )
+    client = login(cast.erin)
+    home = client.get(reverse("home")).content.decode()
+    assert "Changes to your schedule" in home
+    assert f"Relapse prevention moved from {_day(week.monday)} 17:00" in home
+    response = client.post(reverse("portal:notices_seen"))
+    assert response.status_code == 302
+    assert "Changes to your schedule" not in client.get(reverse("home")).content.decode()
+    assert AuditEvent.objects.filter(
+        actor=cast.erin, action=AuditAction.UPDATE, summary__startswith="Read 1 schedule notice"
+    ).exists()
+    # Olive's notice is hers: Erin marking hers read leaves it.
+    assert ScheduleNotice.objects.filter(patient=cast.olive, seen_at__isnull=True).count() == 1
+    # Staff and family cannot mark anything read.
+    assert login(cast.charlie).post(reverse("portal:notices_seen")).status_code == 404
+    assert login(cast.frank).post(reverse("portal:notices_seen")).status_code == 403
