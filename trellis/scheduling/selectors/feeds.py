@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
@@ -23,11 +22,15 @@ def patient_availability(patient: Patient) -> QuerySet[PatientAvailability]:
 
 
 def active_feeds(*, user: User | None = None, patient: Patient | None = None) -> QuerySet:
-    """Links not revoked; a patient's, not lapsed either (``lapsed``)."""
+    """Links not revoked; a patient's, not lapsed either (``lapsed``). Two queries."""
     feeds = CalendarFeed.objects.filter(revoked_at__isnull=True)
     if user is not None:
         return feeds.filter(user=user)
-    return feeds.filter(patient=patient).exclude(lapsed(timezone.localdate()))
+    mine = feeds.filter(patient=patient)
+    episodes = list(EpisodeOfCare.objects.filter(patient=patient))
+    today = timezone.localdate()
+    gone = [f.pk for f in mine.only("pk", "created_at") if lapsed(f, episodes, today)]
+    return mine.exclude(pk__in=gone) if gone else mine
 
 
 # After a patient's care ends, their feed serves this long more: long enough for a calendar that
@@ -36,19 +39,26 @@ def active_feeds(*, user: User | None = None, patient: Patient | None = None) ->
 FEED_AFTER_CARE = datetime.timedelta(days=14)
 
 
-def lapsed(today: datetime.date) -> Exists:
-    """A patient's link lapses for good when a care that ended after it was made ended more
-    than ``FEED_AFTER_CARE`` ago: coming back into care does not bring a forgotten link back
-    (before, it served again at the next admission). The patient makes a new one."""
-    return Exists(
-        EpisodeOfCare.objects.filter(
-            patient=OuterRef("patient"),
-            discharged_on__lt=today - FEED_AFTER_CARE,
-            discharged_on__gte=TruncDate(
-                ExpressionWrapper(OuterRef("created_at"), output_field=DateTimeField())
-            ),
+def lapsed(feed: CalendarFeed, episodes: list[EpisodeOfCare], today: datetime.date) -> bool:
+    """A patient's link lapses for good once, after it was made, their care ended and none
+    followed within ``FEED_AFTER_CARE``: coming back into care later does not bring a forgotten
+    link back (before 2026-12-07 it served again at the next admission), and the patient makes
+    a new one. A readmission within the fortnight keeps it (care went on)."""
+    made = timezone.localdate(feed.created_at)
+    for ended in episodes:
+        stop = ended.discharged_on
+        # A discharge recorded with an earlier date than the link counts too.
+        if stop is None or stop < made - FEED_AFTER_CARE or stop >= today - FEED_AFTER_CARE:
+            continue
+        went_on = any(
+            other.pk != ended.pk
+            and other.referred_on <= stop + FEED_AFTER_CARE
+            and (other.discharged_on is None or other.discharged_on >= stop)
+            for other in episodes
         )
-    )
+        if not went_on:
+            return True
+    return False
 
 
 def feed_serving(token_hash: str, today: datetime.date | None = None) -> CalendarFeed | None:
@@ -62,9 +72,8 @@ def feed_serving(token_hash: str, today: datetime.date | None = None) -> Calenda
     in_care = EpisodeOfCare.objects.filter(patient=OuterRef("patient")).filter(
         Q(status__in=OPEN_STATUSES) | Q(discharged_on__gte=today - FEED_AFTER_CARE)
     )
-    return (
+    feed = (
         CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
-        .exclude(lapsed(today))
         .filter(
             Q(patient__isnull=True, user__is_active=True, user__role=Role.CLINICIAN)
             | Q(
@@ -76,3 +85,7 @@ def feed_serving(token_hash: str, today: datetime.date | None = None) -> Calenda
         .select_related("user", "patient")
         .first()
     )
+    if feed is None or feed.patient is None:
+        return feed
+    episodes = list(EpisodeOfCare.objects.filter(patient=feed.patient))
+    return None if lapsed(feed, episodes, today) else feed

@@ -108,7 +108,12 @@ def test_a_link_that_lapsed_after_care_does_not_come_back_with_the_next_admissio
     _ended(cast.olive_episode, days + 1)
     assert _status(client, token) == 404
     assert not selectors.active_feeds(patient=cast.olive).exists()  # not "active" in the portal
-    f.EpisodeFactory(patient=cast.olive, track=cast.track_a, status=EpisodeStatus.ACTIVE)
+    f.EpisodeFactory(
+        patient=cast.olive,
+        track=cast.track_a,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=timezone.localdate(),
+    )
     assert _status(client, token) == 404  # it served again here before
     # A link made since the care that ended works.
     _new, fresh = services.feed_create(actor=cast.charlie, patient=cast.olive)
@@ -143,3 +148,32 @@ def test_the_development_servers_access_log_masks_a_feeds_secret() -> None:
     assert handler.filter(record)
     assert "SECRETTOKEN123" not in handler.format(record)
     assert "/schedule/feed/[secret]" in handler.format(record)
+
+
+def test_a_link_lives_on_through_a_readmission_within_the_fortnight(cast, week) -> None:
+    feed, token = services.feed_create(actor=cast.charlie, patient=cast.olive)
+    CalendarFeed.objects.filter(pk=feed.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=60)
+    )
+    today = timezone.localdate()
+    _ended(cast.olive_episode, 40)
+    f.EpisodeFactory(
+        patient=cast.olive,
+        track=cast.track_a,
+        status=EpisodeStatus.ACTIVE,
+        referred_on=today - datetime.timedelta(days=35),  # five days after the discharge
+    )
+    hashed = services.token_hash(token)
+    assert selectors.feed_serving(hashed) is not None  # care went on: it never stopped
+    assert selectors.active_feeds(patient=cast.olive).exists()
+    # A discharge recorded with a date before the link was made stops it too, for good.
+    CalendarFeed.objects.filter(pk=feed.pk).update(created_at=timezone.now())
+    later = today + datetime.timedelta(days=30)
+    cast.olive.episodes.exclude(pk=cast.olive_episode.pk).update(
+        status=EpisodeStatus.DISCHARGED, discharged_on=today - datetime.timedelta(days=3)
+    )
+    assert selectors.feed_serving(hashed, today=later) is None
+    f.EpisodeFactory(
+        patient=cast.olive, track=cast.track_a, status=EpisodeStatus.ACTIVE, referred_on=later
+    )
+    assert selectors.feed_serving(hashed, today=later) is None
