@@ -33,13 +33,9 @@ class Elsewhere:
     site: Site
     date: datetime.date
     start: datetime.time
-    end: datetime.time
+    end: datetime.time  # 23:59 for a piece that runs to midnight
     what: str  # "Relapse prevention 18:00", "Individual session 18:00": no patient named
-
-    @property
-    def minutes(self) -> int:
-        start = datetime.datetime.combine(self.date, self.start)
-        return int((datetime.datetime.combine(self.date, self.end) - start).total_seconds() // 60)
+    minutes: int  # of this piece (to midnight: up to 24:00)
 
     @property
     def words(self) -> str:
@@ -65,14 +61,15 @@ def bookings_elsewhere(
     last: datetime.date,
 ) -> list[Elsewhere]:
     """The scheduled sessions the clinicians facilitate and the appointments they hold from
-    ``first`` to ``last`` at sites other than ``sites``, in the wall clock of ``sites[0]``
-    (a booking in another zone is moved to it; one that would cross midnight there ends at
-    23:59). Three queries."""
+    ``first`` to ``last`` at sites other than ``sites``, in the wall clock of ``sites[0]``: a
+    booking in another zone is moved to it, split at midnight if it crosses it there, and
+    only its pieces from ``first`` to ``last`` are kept. Three queries."""
     people = {u.pk: u for u in clinicians}
     if not people or not sites:
         return []
     here = _zone(sites[0])
     found: list[Elsewhere] = []
+    day_ = datetime.timedelta(days=1)
 
     def add(
         person: User,
@@ -82,18 +79,33 @@ def bookings_elsewhere(
         end: datetime.time,
         what: str,
     ) -> None:
+        begins = datetime.datetime.combine(day, start)
+        ends = datetime.datetime.combine(day, end)
         there = _zone(site)
         if here is not None and there is not None and here != there:
-            begins = datetime.datetime.combine(day, start, tzinfo=there).astimezone(here)
-            ends = datetime.datetime.combine(day, end, tzinfo=there).astimezone(here)
-            day, start = begins.date(), begins.time().replace(tzinfo=None)
-            end = ends.time().replace(tzinfo=None) if ends.date() == day else datetime.time(23, 59)
-        found.append(Elsewhere(person, site, day, start, end, what))
+            begins = begins.replace(tzinfo=there).astimezone(here).replace(tzinfo=None)
+            ends = ends.replace(tzinfo=there).astimezone(here).replace(tzinfo=None)
+        while begins < ends:
+            midnight = datetime.datetime.combine(begins.date() + day_, datetime.time())
+            piece_end = min(ends, midnight)
+            if first <= begins.date() <= last:
+                found.append(
+                    Elsewhere(
+                        person,
+                        site,
+                        begins.date(),
+                        begins.time(),
+                        piece_end.time() if piece_end < midnight else datetime.time(23, 59),
+                        what,
+                        int((piece_end - begins).total_seconds() // 60),
+                    )
+                )
+            begins = piece_end
 
     sessions = (
         GroupSession.objects.filter(
             status=BookingStatus.SCHEDULED,
-            date__range=(first, last),
+            date__range=(first - day_, last + day_),  # a zone apart, a day may shift
             facilitators__in=list(people),
         )
         .exclude(site__in=sites)
@@ -114,7 +126,9 @@ def bookings_elsewhere(
                 )
     appointments = (
         Appointment.objects.filter(
-            status=BookingStatus.SCHEDULED, date__range=(first, last), clinician__in=list(people)
+            status=BookingStatus.SCHEDULED,
+            date__range=(first - day_, last + day_),
+            clinician__in=list(people),
         )
         .exclude(site__in=sites)
         .select_related("site")

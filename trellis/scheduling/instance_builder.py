@@ -47,6 +47,10 @@ class BuiltInstance:
     # Clinicians of several of the run's sites, each scheduled at one of them:
     # [clinician id, the site's code, [the other sites' codes]] (the run page says so).
     placed: list[list[Any]] = field(default_factory=list)
+    # For telling apart, when a run is out of date, the clinicians' own data from their
+    # bookings at sites outside the run (elsewhere.py), which both shape their instance entry.
+    clinicians_own: list[dict[str, Any]] = field(default_factory=list)
+    held_elsewhere: list[list[str]] = field(default_factory=list)
 
 
 def monday_of(day: datetime.date) -> datetime.date:
@@ -224,6 +228,9 @@ def build_instance(
     busy: dict[int, list[tuple[int, datetime.time, datetime.time]]] = defaultdict(list)
     said: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for b in bookings_elsewhere(staff, sites, week_start, sunday):
+        built.held_elsewhere.append(
+            [str(b.clinician.public_id), b.date.isoformat(), hhmm(b.start), hhmm(b.end)]
+        )
         spent[b.clinician.pk] += b.minutes
         busy[b.clinician.pk].append((b.date.weekday(), b.start, b.end))
         said[b.clinician.pk].append(
@@ -247,12 +254,20 @@ def build_instance(
             "max_minutes": max(0, profile.max_weekly_minutes - spent[user.pk]),
             "availability": _windows(free_of(windows[user.pk], busy[user.pk])),
         }
+        built.clinicians_own.append(
+            {
+                **clinicians[user.pk],
+                "max_minutes": profile.max_weekly_minutes,
+                "availability": _windows(windows[user.pk]),
+            }
+        )
         if checking and away[user.pk]:
             # For the rules' words only ("… is away on Tuesday"); runs never get it.
             clinicians[user.pk]["away"] = [DAY_CODES[d] for d in sorted(away[user.pk])]
         if checking and said[user.pk]:
             # For the rules' words only ("… is booked at Southside then (…)"); runs never get it.
             clinicians[user.pk]["elsewhere"] = said[user.pk]
+            clinicians[user.pk]["limit"] = profile.max_weekly_minutes
 
     episodes = scheduled_episodes(sites)
     # A patient in treatment but not scheduled (on hold, admitted) keeps the bookings they have:

@@ -465,6 +465,8 @@ class CalendarFeed(BaseModel):
     # When a calendar last fetched it (to the hour: written at most hourly), so its owner can
     # tell a link still in use from a forgotten one.
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The address of the last fetch audited (services.feed_used): another address is audited.
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -196,7 +196,7 @@ def violations(
             total = booked + end - start
             problems.append(
                 f"{name(cid)} would work {total} minutes this week here; their limit is "
-                f"{cap + spent}, {spent} of them booked at other sites."
+                f"{clinician.get('limit', cap + spent)}, {spent} of them booked at other sites."
                 if spent
                 else f"{name(cid)} would work {total} minutes this week; their limit is {cap}."
             )

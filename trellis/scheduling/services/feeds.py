@@ -18,6 +18,7 @@ from trellis.accounts.models import User
 from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.errors import ValidationFailed
+from trellis.core.request_context import current_request_info
 from trellis.patients.models import Patient
 
 from ..models import (
@@ -66,16 +67,22 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> None:
 
 
 def feed_used(feed: CalendarFeed) -> None:
-    """Note that a calendar fetched the feed, to the hour: one UPDATE, written at most once an
-    hour, so a calendar polling every few minutes does not write each time; the hour is what its
-    owner sees ("last used"). That first fetch of the hour is audited too, with the client's
-    address (``audit_record``), so a link used from somewhere new shows in the patient's
-    audit trail without an event for every poll."""
+    """Note that a calendar fetched the feed, to the hour, and from which address: one
+    conditional UPDATE, which writes only for the first fetch of an hour or one from another
+    address than the last, so a calendar polling every few minutes does not write each time;
+    the hour is what its owner sees ("last used"). Such a fetch is audited, with the client's
+    address (``audit_record``), so a link used from somewhere new shows in the audit trail at
+    once, even while the owner's calendar polls, without an event for every poll."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    ip = current_request_info().ip
     noted = (
         CalendarFeed.objects.filter(pk=feed.pk)
-        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour))
-        .update(last_used_at=hour)
+        .filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour) | ~Q(last_used_ip=ip)
+            if ip is not None
+            else Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
+        )
+        .update(last_used_at=hour, last_used_ip=ip)
     )
     if noted:
         audit_record(
@@ -84,5 +91,5 @@ def feed_used(feed: CalendarFeed) -> None:
             action=AuditAction.VIEW,
             patient=feed.patient,
             obj=feed,
-            summary="Calendar feed fetched (first fetch this hour)",
+            summary="Calendar feed fetched",
         )

@@ -72,12 +72,13 @@ def _replaced_ids(
     sessions: QuerySet[GroupSession], appointments: QuerySet[Appointment]
 ) -> dict[tuple[object, ...], list[uuid.UUID]]:
     """Public ids of the unpinned bookings about to be replaced, by what a booking published
-    again as it was repeats (site, type or kind, patient, date, start): it keeps its id, which
-    its calendar event's UID is made of, so a subscribed calendar updates the event it holds
-    instead of deleting it and adding another (losing its alarms)."""
+    again as it was repeats (site, type or kind, date, start, and a session's room or an
+    appointment's patient): it keeps its id, which its calendar event's UID is made of, so a
+    subscribed calendar updates the event it holds instead of deleting it and adding another
+    (losing its alarms). Parallel sessions of a type keep theirs by room."""
     found: dict[tuple[object, ...], list[uuid.UUID]] = defaultdict(list)
     for *row, public_id in sessions.filter(pinned=False).values_list(
-        "site_id", "group_type_id", "date", "start", "public_id"
+        "site_id", "group_type_id", "date", "start", "room_id", "public_id"
     ):
         found[("session", *row)].append(public_id)
     for *row, public_id in appointments.filter(pinned=False).values_list(
@@ -302,7 +303,10 @@ def solution_publish(
                     why = _("%(p)s left out: no longer in treatment") % {"p": patient_name(pid)}
                     drop(s, what, why, day)
             session = GroupSession.objects.create(
-                public_id=_same_id(reused, ("session", site.pk, group_type.pk, day, start)),
+                public_id=_same_id(
+                    reused,
+                    ("session", site.pk, group_type.pk, day, start, room.pk if room else None),
+                ),
                 group_type=group_type,
                 site=site,
                 room=ids.rooms.get(s["room"]),

@@ -28,7 +28,7 @@ from trellis.audit.services import audit_record
 from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Site
 
-from ..instance_builder import build_instance
+from ..instance_builder import BuiltInstance, build_instance
 from ..models import (
     Publication,
     RunStatus,
@@ -91,7 +91,7 @@ def run_create(
         default_plans=built.default_plans,
         patients=len(built.instance["patients"]),
         created_by=actor,
-        stats={"notes": built.notes, "placed": built.placed},
+        stats={"notes": built.notes, "placed": built.placed, **_shaping(built)},
     )
     run.sites.set(sites)
     audit_record(
@@ -259,6 +259,15 @@ def _normal(key: str, part: Any) -> Any:
     ]
 
 
+def _shaping(built: BuiltInstance) -> dict[str, str]:
+    """Fingerprints of what shapes the clinicians' entries: their own data, and their bookings
+    at sites outside the run (kept in the run's stats for ``run_changes``)."""
+    return {
+        "clinicians_own": fingerprint(sorted(built.clinicians_own, key=lambda c: c["id"])),
+        "elsewhere": fingerprint(sorted(built.held_elsewhere)),
+    }
+
+
 def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) -> list[str]:
     """What changed since the run was built and solved, in plain words; empty when current.
 
@@ -270,7 +279,8 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
     """
     sites = list(run.sites.all())
     then = run.instance
-    now = build_instance(sites, run.week_start).instance
+    built = build_instance(sites, run.week_start)
+    now = built.instance
     changes: list[str] = []
     before = {p["id"]: p for p in then.get("patients", [])}
     after = {p["id"]: p for p in now.get("patients", [])}
@@ -301,7 +311,16 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
             )
             % {"n": edited}
         )
+    shaped = {k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats}
     for key, words in _PARTS:
+        if key == "clinicians" and len(shaped) == 2:
+            # The clinicians' entries hold their bookings at other sites too: say which changed.
+            current = _shaping(built)
+            if current["clinicians_own"] != shaped["clinicians_own"]:
+                changes.append(_(words))
+            if current["elsewhere"] != shaped["elsewhere"]:
+                changes.append(_("a clinician's bookings at another of their sites changed"))
+            continue
         if fingerprint(_normal(key, then.get(key))) != fingerprint(_normal(key, now.get(key))):
             changes.append(_(words))
     since = run.finished_at or run.created_at
@@ -452,6 +471,7 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
     stats = dict(solution.get("stats", {}))
     stats["notes"] = run.stats.get("notes", {})
     stats["placed"] = run.stats.get("placed", [])
+    stats.update({k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats})
     stats["published_fingerprint"] = published
     mine.update(
         status=RunStatus.DONE,

@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from trellis.core.tests import factories as f
 from trellis.scheduling import services
-from trellis.scheduling.elsewhere import free_of
+from trellis.scheduling.elsewhere import bookings_elsewhere, free_of
 from trellis.scheduling.instance_builder import build_instance
 from trellis.scheduling.models import GroupSession, GroupType
 from trellis.scheduling.services.bookings import RulesBroken
+from trellis.scheduling.tests.app.pages import solved
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,68 @@ def test_a_run_of_both_sites_says_where_it_schedules_a_clinician_of_both(cast, w
     services.run_execute(alone.public_id)
     page = login(cast.adam).get(reverse("scheduling:run", args=[alone.public_id]))
     assert "it books them nothing at the others" not in page.content.decode()
+
+
+def test_a_booking_in_another_zone_is_read_on_this_sites_clock_split_at_midnight(
+    cast, week
+) -> None:
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    cast.site_b.timezone = "America/Los_Angeles"  # Northside is New York's
+    cast.site_b.save()
+    sunday = week.monday + datetime.timedelta(days=6)
+    for day, start, end in ((week.monday, T(20), T(21, 30)), (sunday, T(22), T(23))):
+        f.GroupSessionFactory(
+            group_type=GroupType.objects.get(code="rp"),
+            site=cast.site_b,
+            room=None,
+            date=day,
+            start=start,
+            end=end,
+            facilitators=[cast.alice],
+        )
+    found = bookings_elsewhere([cast.alice], [cast.site_a], week.monday, sunday)
+    tuesday = week.monday + datetime.timedelta(days=1)
+    # 20:00-21:30 in Los Angeles is 23:00-00:30 in New York: an hour on Monday, half on
+    # Tuesday; Sunday 22:00 there is Monday 01:00 of next week here, outside this week.
+    assert [(b.date, b.start, b.end, b.minutes) for b in found] == [
+        (week.monday, T(23), T(23, 59), 60),
+        (tuesday, T(0), T(0, 30), 30),
+    ]
+
+
+def test_the_weekly_limit_message_counts_what_is_held_elsewhere(
+    cast, week, southside_monday
+) -> None:
+    profile = cast.alice.staff_profile
+    profile.max_weekly_minutes = 60  # already past it at Southside
+    profile.save()
+    with pytest.raises(RulesBroken) as refused:
+        services.session_add(
+            actor=cast.charlie,
+            site=cast.site_a,
+            group_type=GroupType.objects.get(code="rp"),
+            date=week.monday + datetime.timedelta(days=1),
+            start=T(17),
+            room=week.group_room,
+            facilitator=cast.alice,
+        )
+    assert (
+        "Alice Archer would work 90 minutes this week here; their limit is 60, "
+        "90 of them booked at other sites." in refused.value.problems
+    )
+
+
+def test_a_run_made_stale_by_the_other_site_says_so_in_its_own_words(cast, week) -> None:
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    run = solved(cast, week)
+    assert services.run_changes(run) == []
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=None,
+        date=week.monday,
+        start=T(18),
+        end=T(19, 30),
+        facilitators=[cast.alice],
+    )
+    assert services.run_changes(run) == ["a clinician's bookings at another of their sites changed"]

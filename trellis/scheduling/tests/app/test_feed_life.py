@@ -130,6 +130,10 @@ def test_the_first_fetch_of_an_hour_is_audited_with_the_clients_address(cast, we
     assert event.actor is None
     assert event.actor_label == "calendar link"
     assert event.ip == "203.0.113.9"
+    # The same hour, from another address: that is audited at once (a leaked link).
+    client.get(reverse("scheduling:ical", args=[token]), REMOTE_ADDR="198.51.100.7")
+    client.get(reverse("scheduling:ical", args=[token]), REMOTE_ADDR="198.51.100.7")
+    assert [e.ip for e in fetched.order_by("id")] == ["203.0.113.9", "198.51.100.7"]
 
 
 def test_the_development_servers_access_log_masks_a_feeds_secret() -> None:

@@ -10,7 +10,8 @@ from icalendar import Calendar
 
 from trellis.core.tests import factories as f
 from trellis.scheduling import services
-from trellis.scheduling.models import GroupType
+from trellis.scheduling.models import Appointment, GroupSession, GroupType
+from trellis.scheduling.services import publishing
 from trellis.scheduling.tests.app.pages import solved
 
 
@@ -107,3 +108,20 @@ def test_a_week_published_again_keeps_its_bookings_uids(cast, week, client) -> N
     assert same
     # Each booking published again where it was is the same event to a subscribed calendar.
     assert all(before[k] == after[k] for k in same)
+
+
+def test_parallel_sessions_keep_their_own_ids_by_room(cast, week, booked) -> None:
+    other_room = f.RoomFactory(site=cast.site_a, name="Group B", kind="group", capacity=10)
+    parallel = f.GroupSessionFactory(
+        group_type=booked.group_type,
+        site=booked.site,
+        room=other_room,
+        date=booked.date,
+        start=booked.start,
+        end=booked.end,
+        facilitators=[week.gus],
+    )
+    reused = publishing._replaced_ids(GroupSession.objects.all(), Appointment.objects.none())
+    key = ("session", booked.site_id, booked.group_type_id, booked.date, booked.start)
+    assert publishing._same_id(reused, (*key, other_room.pk)) == parallel.public_id
+    assert publishing._same_id(reused, (*key, week.group_room.pk)) == booked.public_id
