@@ -72,17 +72,53 @@ def configure(parser: argparse.ArgumentParser) -> None:
             default="",
             help="username recorded in the audit trail (default: none, recorded as the system)",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="publish even if the database changed since the instance was exported",
+        )
     parser.set_defaults(transfer=command)
 
 
 def _load(path: str, what: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:  # a byte-order mark is read too
             return json.load(handle)
     except OSError as error:
         raise ValueError(f"cannot read {what} {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{what} {path} is not UTF-8 text: {error.reason}") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"{what} {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ValueError(f"{what} {path} is nested too deeply to be read") from None
+
+
+def _unchanged(instance: dict[str, Any]) -> None:
+    """ValueError naming what changed in the database since the instance was exported: its
+    sites' patients, clinicians, rooms, hours or catalogue (``instance_changes``). A solution
+    of an older instance can book a patient at a time they no longer have, or at a site they
+    left. An instance that names no known site or week is left to publishing to refuse."""
+    from trellis.organization.models import Site
+
+    from .instance_builder import build_instance
+    from .services.runs import instance_changes
+
+    codes = [s.get("id") for s in instance.get("sites") or [] if isinstance(s, dict)]
+    sites = list(Site.objects.filter(code__in=[c for c in codes if isinstance(c, str)]))
+    try:
+        week = datetime.date.fromisoformat(str(instance.get("week_start")))
+    except ValueError:
+        return
+    if not sites or len(sites) != len(codes):
+        return
+    changes = instance_changes(instance, build_instance(sites, week))
+    if changes:
+        raise ValueError(
+            "the database changed since the instance was exported: "
+            + "; ".join(changes)
+            + ". Export and solve the week again, or publish anyway with --force."
+        )
 
 
 def _actor(username: str) -> Any:
@@ -144,6 +180,8 @@ def export(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
+    from django.db import transaction
+
     from trellis.core.errors import TrellisError
 
     from .selectors import dropped_lines
@@ -158,9 +196,18 @@ def import_(args: argparse.Namespace) -> int:
     if not isinstance(instance, dict) or not isinstance(solution, dict):
         raise ValueError("the instance and the solution must be JSON objects")
     try:
-        publication = solution_publish(
-            actor=actor, instance=instance, solution=solution, weeks=args.weeks, source="import"
-        )
+        # The files are checked first (publishing refuses what is wrong in them), then the
+        # database against the instance; a refusal there undoes the publication.
+        with transaction.atomic():
+            publication = solution_publish(
+                actor=actor,
+                instance=instance,
+                solution=solution,
+                weeks=args.weeks,
+                source="import",
+            )
+            if not args.force:
+                _unchanged(instance)
     except BookingsRefused as error:
         # Every wrong booking on a line of its own, so a file is mended in one pass.
         print(
@@ -188,8 +235,18 @@ def import_(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     _setup()
+    from django.db import DatabaseError
+
     try:
         return export(args) if args.transfer == "export" else import_(args)
     except ValueError as error:
         print(f"trellis.scheduling: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except DatabaseError as error:
+        # A database not set up yet (no tables) is the usual case: say what to run.
+        print(
+            f"trellis.scheduling: the database cannot be used ({error}); "
+            "is it migrated (python manage.py migrate)?",
+            file=sys.stderr,
+        )
         return EXIT_INPUT

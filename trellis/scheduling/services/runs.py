@@ -268,18 +268,14 @@ def _shaping(built: BuiltInstance) -> dict[str, str]:
     }
 
 
-def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) -> list[str]:
-    """What changed since the run was built and solved, in plain words; empty when current.
-
-    The instance is built again now and compared, part by part, with the one the run solved;
-    the published week is compared with the one the run was given as last week (its hash is
-    kept in ``stats``), and a publication of these sites covering the week after the run
-    finished is named. ``published_week`` is that week as it repeats
-    (``week_as_format(..., pattern=True)``), when the caller has already built it.
-    """
-    sites = list(run.sites.all())
-    then = run.instance
-    built = build_instance(sites, run.week_start)
+def instance_changes(
+    then: dict[str, Any], built: BuiltInstance, shaped: dict[str, str] | None = None
+) -> list[str]:
+    """What differs, in plain words, between an instance made earlier (``then``) and the one
+    built now: patients gone, admitted or changed, and each part (``_PARTS``). ``shaped``: the
+    fingerprints a run kept of its clinicians' own data and of their bookings elsewhere
+    (``_shaping``), to say which of the two changed."""
+    shaped = shaped or {}
     now = built.instance
     changes: list[str] = []
     before = {p["id"]: p for p in then.get("patients", [])}
@@ -311,7 +307,6 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
             )
             % {"n": edited}
         )
-    shaped = {k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats}
     for key, words in _PARTS:
         if key == "clinicians" and len(shaped) == 2:
             # The clinicians' entries hold their bookings at other sites too: say which changed.
@@ -323,6 +318,22 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
             continue
         if fingerprint(_normal(key, then.get(key))) != fingerprint(_normal(key, now.get(key))):
             changes.append(_(words))
+    return changes
+
+
+def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) -> list[str]:
+    """What changed since the run was built and solved, in plain words; empty when current.
+
+    The instance is built again now and compared, part by part, with the one the run solved;
+    the published week is compared with the one the run was given as last week (its hash is
+    kept in ``stats``), and a publication of these sites covering the week after the run
+    finished is named. ``published_week`` is that week as it repeats
+    (``week_as_format(..., pattern=True)``), when the caller has already built it.
+    """
+    sites = list(run.sites.all())
+    built = build_instance(sites, run.week_start)
+    shaped = {k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats}
+    changes = instance_changes(run.instance, built, shaped)
     since = run.finished_at or run.created_at
     newer = [
         p

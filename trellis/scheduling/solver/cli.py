@@ -9,11 +9,13 @@ of them is chosen.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -39,12 +41,76 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 def _load(path: str, what: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
+        # utf-8-sig: a file saved by an editor that starts it with a byte-order mark reads too.
+        with open(path, encoding="utf-8-sig") as handle:
             return json.load(handle)
     except OSError as error:
         raise SchedulingError(f"cannot read {what} {path}: {error.strerror}") from None
     except ValueError as error:
         raise SchedulingError(f"{what} {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise SchedulingError(f"{what} {path} is nested too deeply to be read") from None
+
+
+def _say(text: str) -> bool:
+    """Write a line to stderr; False when nobody reads it any more (a closed pipe), which
+    must not lose the solve."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        return False
+    return True
+
+
+def _check_output(output: str, instance: str) -> None:
+    """Refuse before solving an output the command could not write, or that is the instance."""
+    if os.path.isdir(output):
+        raise SchedulingError(f"cannot write {output}: it is a directory")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise SchedulingError(f"cannot write {output}: no directory {folder}")
+    if os.path.exists(output) and os.path.samefile(output, instance):
+        raise SchedulingError(f"-o {output} is the instance itself; write the solution elsewhere")
+
+
+def _same_week(instance: Any, previous: Any, path: str) -> None:
+    """Refuse a previous solution that books none of the instance's patients: another
+    instance's (repairing from it moved nearly everyone, with no word)."""
+    if not isinstance(instance, dict) or not isinstance(previous, dict):
+        return  # the parsers name what is wrong with either
+    patients = {p.get("id") for p in instance.get("patients") or [] if isinstance(p, dict)}
+    booked: set[Any] = set()
+    for s in previous.get("sessions") or []:
+        if isinstance(s, dict) and isinstance(s.get("patients"), list):
+            booked.update(p for p in s["patients"] if isinstance(p, str))
+    for a in previous.get("appointments") or []:
+        if isinstance(a, dict) and isinstance(a.get("patient"), str):
+            booked.add(a["patient"])
+    names = previous.get("instance"), instance.get("name")
+    if booked and not booked & patients:
+        raise SchedulingError(
+            f"--previous {path} books none of this instance's patients: it solves another "
+            f"instance ({names[0]!r}; this one is {names[1]!r})"
+        )
+    if all(isinstance(n, str) and n for n in names) and names[0] != names[1]:
+        # Last week's solution of a week exported under another name is usual; say it anyway.
+        _say(f"trellis.scheduling: note: --previous solves {names[0]!r}, this is {names[1]!r}")
+
+
+def _write(output: str, solution: dict[str, Any]) -> None:
+    """Write the solution whole or not at all: to a file beside it, then renamed over it, so
+    a full disk or a size limit leaves an earlier file as it was."""
+    folder = os.path.dirname(os.path.abspath(output))
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".solution-", suffix=".json")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(solution, handle, indent=1)
+            handle.write("\n")
+        os.replace(temporary, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -74,11 +140,9 @@ class _Printer:
             return
         self.last = (p.plans_met, p.bound)
         bound = f"bound {p.bound}" if p.bound_proven else "bound not computed"
-        print(
-            f"{p.seconds:7.1f}s  plans met {p.plans_met}/{p.patients}  {bound}"
-            f"  [{p.site} {p.stage}]",
-            file=sys.stderr,
-        )
+        line = f"{p.seconds:7.1f}s  plans met {p.plans_met}/{p.patients}  {bound}"
+        # Nobody reads the progress any more (| head): the solve goes on, silently.
+        self.quiet = not _say(f"{line}  [{p.site} {p.stage}]")
 
 
 def _process_age() -> float:
@@ -150,6 +214,9 @@ def run(args: argparse.Namespace) -> int:
             raise SchedulingError(f"--workers must be at least 1, not {args.workers}")
         if not 0 <= args.seed < 2**31:  # CP-SAT's random_seed is a 32-bit integer
             raise SchedulingError(f"--seed must be from 0 to {2**31 - 1}, not {args.seed}")
+        _check_output(args.output, args.instance)
+        if previous is not None:
+            _same_week(instance, previous, args.previous)
         solution = _interruptible(
             lambda stop: solve(
                 instance,
@@ -166,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     except SchedulingError as error:
-        print(f"trellis.scheduling: {error}", file=sys.stderr)
+        _say(f"trellis.scheduling: {error}")
         return EXIT_INPUT
     except Aborted:
         print("trellis.scheduling: aborted; no solution written", file=sys.stderr, flush=True)
@@ -174,11 +241,9 @@ def run(args: argparse.Namespace) -> int:
         # under them aborts the process (std::bad_function_call) instead of exiting.
         os._exit(EXIT_ABORTED)
     try:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            json.dump(solution, handle, indent=1)
-            handle.write("\n")
+        _write(args.output, solution)
     except OSError as error:
-        print(f"trellis.scheduling: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        _say(f"trellis.scheduling: cannot write {args.output}: {error.strerror}")
         return EXIT_INPUT
     s = solution["stats"]
     moved = f", moved {s['moved']}" if "moved" in s else ""
@@ -190,10 +255,9 @@ def run(args: argparse.Namespace) -> int:
         if s.get("bound_proven", True)
         else "bound not computed"
     )
-    print(
+    _say(
         f"plans met {s['plans_met']}/{s['patients']}, {bound}, "
-        f"shortfall {s['objective']['shortfall_minutes']} min{moved}, {s['seconds']:.1f}s",
-        file=sys.stderr,
+        f"shortfall {s['objective']['shortfall_minutes']} min{moved}, {s['seconds']:.1f}s"
     )
     return 0
 

@@ -164,6 +164,11 @@ def _json_name(value: Any) -> str:
     return _JSON_NAMES.get(type(value), "a number" if isinstance(value, float) else "a value")
 
 
+# No number of an instance (minutes, counts, capacities, sizes) comes near this; a larger one
+# is a mistake, and CP-SAT refuses numbers past 64 bits with a traceback.
+LARGEST = 1_000_000
+
+
 def _field(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in obj:
         raise InstanceError(f"{where} lacks {key!r}")
@@ -171,6 +176,8 @@ def _field(obj: dict[str, Any], key: str, kind: type, where: str) -> Any:
     if not isinstance(value, kind) or isinstance(value, bool):
         wanted = _JSON_NAMES.get(kind, kind.__name__)
         raise InstanceError(f"{where}.{key} must be {wanted}, not {_json_name(value)}")
+    if isinstance(value, int) and abs(value) > LARGEST:
+        raise InstanceError(f"{where}.{key} is too large: {value} (at most {LARGEST:,})")
     return value
 
 
@@ -378,14 +385,20 @@ def _parse_plan(
             )
         individual = IndividualNeed(
             cid,
-            _positive(_field(need, "count", int, f"{where}.individual"), "count", zero=True),
+            _positive(
+                _field(need, "count", int, f"{where}.individual"),
+                f"{where}.individual.count",
+                zero=True,
+            ),
             _minutes(_field(need, "minutes", int, f"{where}.individual"), slot, where),
         )
     family = None
     if raw.get("family") is not None:
         need = _obj(raw["family"], f"{where}.family")
         family = FamilyNeed(
-            _positive(_field(need, "count", int, f"{where}.family"), "count", zero=True),
+            _positive(
+                _field(need, "count", int, f"{where}.family"), f"{where}.family.count", zero=True
+            ),
             _minutes(_field(need, "minutes", int, f"{where}.family"), slot, where),
             parse_windows(
                 _field(need, "availability", dict, f"{where}.family"),

@@ -123,7 +123,9 @@ def parse_schedule(
                     pinned=bool(raw.get("pinned")) or str(raw["id"]) in pinned_ids,
                 )
             )
-    except (KeyError, TypeError, AttributeError) as error:
+    except SolutionError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as error:
         raise SolutionError(f"solution booking lacks or mistypes a field: {error}") from None
     ids = [s.id for s in schedule.sessions] + [a.id for a in schedule.appointments]
     twice = sorted(i for i, n in Counter(ids).items() if n > 1)

@@ -336,7 +336,8 @@ class SiteRun:
             self._hint(model)
             limit = per if self.workers == 1 else min(per, left)  # one worker: by plan
             self.steps_taken += 1
-            solver = cp_solver(limit, self.workers, self.seed + self.steps_taken)
+            # CP-SAT's seed is 32 bits: a seed near the top wraps rather than fails.
+            solver = cp_solver(limit, self.workers, (self.seed + self.steps_taken) % 2**31)
 
             # Progress as the step finds weeks, not only when it ends.
             def found(met: int) -> None:

@@ -184,7 +184,14 @@ def test_import_lists_what_it_left_out(week, tmp_path, capsys):
     EpisodeOfCare.objects.filter(patient__public_id=first["patient"]).update(
         status=EpisodeStatus.DISCHARGED
     )
-    assert _import(tmp_path, instance, solution, "--weeks", "1") == 0
+    # The database changed since the export: refused, naming the change, and nothing written.
+    assert _import(tmp_path, instance, solution, "--weeks", "1") == 2
+    assert (
+        "the database changed since the instance was exported: 1 patient is no longer in "
+        "treatment here" in capsys.readouterr().err
+    )
+    assert not Publication.objects.exists()
+    assert _import(tmp_path, instance, solution, "--weeks", "1", "--force") == 0
     captured = capsys.readouterr()
     left = Publication.objects.get().dropped_count
     assert left >= 1
