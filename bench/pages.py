@@ -55,6 +55,8 @@ def main() -> int:
         ("director", "rooms and hours", "/schedule/sites/"),
         ("intake", "waitlist", "/intake/"),
         ("billing", "billing roster", "/"),
+        ("patient", "portal home (My care)", "/"),
+        ("patient", "portal schedule", "/portal/schedule/"),
     ]
     from trellis.scheduling.models import GroupSession, ScheduleRun
 
