@@ -541,6 +541,8 @@ class ScheduleNotice(BaseModel):
             NoticeKind.REMOVED: _("You are no longer booked in %(t)s on %(b)s."),
             NoticeKind.WEEK: _("Your weekly schedule changes from %(a)s: see My schedule."),
         }
+        if self.kind == NoticeKind.WEEK and self.title == "first":
+            texts[NoticeKind.WEEK] = _("Your weekly schedule starts on %(a)s: see My schedule.")
         return str(texts[NoticeKind(self.kind)]) % {
             "t": self.title,
             "b": before,

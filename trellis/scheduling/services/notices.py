@@ -95,6 +95,7 @@ def removed(session: GroupSession, patient: Patient) -> None:
 
 
 Held = dict[int, set[tuple[datetime.date, datetime.time, str]]]
+FIRST = "first"  # the title of a WEEK notice that tells a patient of their first schedule
 
 
 def held(sites: Sequence[Site], first: datetime.date, last: datetime.date) -> Held:
@@ -130,7 +131,8 @@ def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
             ScheduleNotice(
                 patient_id=pid,
                 kind=NoticeKind.WEEK,
-                title="",
+                # A patient with nothing booked before gets their first schedule, not a change.
+                title="" if before.get(pid) else FIRST,
                 site=site_of.get(homes.get(pid, 0), sites[0]),
                 after_date=min(day for day, _start, _what in changed),
             )

@@ -92,7 +92,8 @@ def test_publishing_tells_those_whose_weeks_change_and_nobody_when_nothing_does(
     assert {str(n.patient.public_id) for n in told} == booked
     first = told.first()
     assert first is not None
-    assert first.words.startswith(f"Your weekly schedule changes from {_day(week.monday)}")
+    # Nothing was booked for them before: their first schedule, not a change.
+    assert first.words.startswith(f"Your weekly schedule starts on {_day(week.monday)}")
     # The same week published again changes nobody's bookings.
     services.solution_publish(
         actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2
