@@ -155,6 +155,9 @@ def notices_seen(request: HttpRequest) -> HttpResponse:
     patient = selectors.own_patient(user)
     marked = services.notices_mark_seen(patient)
     if marked:
+        messages.success(
+            request, _("Marked as read. My schedule shows your bookings as they are now.")
+        )
         audit_record(
             actor=user,
             action=AuditAction.UPDATE,

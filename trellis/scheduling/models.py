@@ -510,6 +510,10 @@ class ScheduleNotice(BaseModel):
     after_date = models.DateField(null=True, blank=True)
     after_start = models.TimeField(null=True, blank=True)
     room = models.CharField(max_length=120, blank=True)  # where it is now (moved, added)
+    before_room = models.CharField(max_length=120, blank=True)  # where it was (moved)
+    # The booking's public id (moved): a second move before the patient read the first
+    # replaces it, and a move back to where it was takes it away.
+    booking = models.UUIDField(null=True, blank=True)
     seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -522,30 +526,54 @@ class ScheduleNotice(BaseModel):
     @property
     def words(self) -> str:
         """What changed, as the portal says it: "Relapse prevention moved from Mon 14 Dec 17:00
-        to Tue 15 Dec 18:00 (Group B)."."""
+        to Tue 15 Dec 18:00, in Group B."."""
         from django.utils.formats import date_format
 
-        def when(day: datetime.date | None, start: datetime.time | None) -> str:
-            if day is None:
-                return ""
-            text = date_format(day, "D j M")
-            return f"{text} {start:%H:%M}" if start is not None else text
+        def day(value: datetime.date | None) -> str:
+            return date_format(value, "D j M") if value is not None else ""
 
-        before = when(self.before_date, self.before_start)
-        after = when(self.after_date, self.after_start)
-        where = f" ({self.room})" if self.room else ""
-        texts = {
-            NoticeKind.MOVED: _("%(t)s moved from %(b)s to %(a)s%(w)s."),
-            NoticeKind.CANCELLED: _("%(t)s on %(b)s is cancelled."),
-            NoticeKind.ADDED: _("%(t)s booked for you on %(a)s%(w)s."),
-            NoticeKind.REMOVED: _("You are no longer booked in %(t)s on %(b)s."),
-            NoticeKind.WEEK: _("Your weekly schedule changes from %(a)s: see My schedule."),
-        }
-        if self.kind == NoticeKind.WEEK and self.title == "first":
-            texts[NoticeKind.WEEK] = _("Your weekly schedule starts on %(a)s: see My schedule.")
-        return str(texts[NoticeKind(self.kind)]) % {
+        def hour(value: datetime.time | None) -> str:
+            return f"{value:%H:%M}" if value is not None else ""
+
+        values = {
             "t": self.title,
-            "b": before,
-            "a": after,
-            "w": where,
+            "b": f"{day(self.before_date)} {hour(self.before_start)}",
+            "a": f"{day(self.after_date)} {hour(self.after_start)}",
+            "day": day(self.after_date),
+            "now": hour(self.after_start),
+            "was": hour(self.before_start),
+            "room": self.room,
+            "old_room": self.before_room,
+            "phone": self.site.phone if self.site_id and self.site.phone else "",
         }
+        kind = NoticeKind(self.kind)
+        if kind == NoticeKind.MOVED:
+            same_day = self.before_date == self.after_date
+            new_room = self.room and self.room != self.before_room
+            if same_day and self.before_start == self.after_start:
+                text = _("%(t)s on %(a)s is now in %(room)s (was %(old_room)s).")
+            elif new_room:
+                text = _("%(t)s moved from %(b)s to %(a)s, in %(room)s.")
+            elif same_day:
+                text = _("%(t)s on %(day)s now starts at %(now)s (was %(was)s).")
+            else:
+                text = _("%(t)s moved from %(b)s to %(a)s.")
+        elif kind == NoticeKind.CANCELLED:
+            text = (
+                _("%(t)s on %(b)s is cancelled. To rebook, call your site: %(phone)s.")
+                if values["phone"]
+                else _("%(t)s on %(b)s is cancelled. To rebook, call your site.")
+            )
+        elif kind == NoticeKind.ADDED:
+            text = (
+                _("%(t)s booked for you on %(a)s, in %(room)s.")
+                if self.room
+                else _("%(t)s booked for you on %(a)s.")
+            )
+        elif kind == NoticeKind.REMOVED:
+            text = _("You are no longer booked in %(t)s on %(b)s.")
+        elif self.title == "first":
+            text = _("Your weekly schedule starts on %(day)s.")
+        else:
+            text = _("Your weekly schedule changes from %(day)s.")
+        return str(text) % values

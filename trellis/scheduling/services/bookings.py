@@ -177,7 +177,7 @@ def session_move(
     if facilitator is not None:
         session.facilitators.set([facilitator])
     if was != (date, start, room):
-        notices.moved(session, was[0], was[1])
+        notices.moved(session, was[0], was[1], was[2].name if was[2] else "")
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -224,7 +224,7 @@ def appointment_move(
     appointment.end = add_minutes(start, minutes)
     appointment.save(update_fields=["date", "start", "end", "room", "updated_at"])
     if was != (date, start, room):
-        notices.moved(appointment, was[0], was[1])
+        notices.moved(appointment, was[0], was[1], was[2].name if was[2] else "")
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

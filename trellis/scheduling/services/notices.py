@@ -49,18 +49,49 @@ def _tell(booking: Booking, kind: str, patients: Iterable[int], **fields: object
     )
 
 
-def moved(booking: Booking, before_date: datetime.date, before_start: datetime.time) -> None:
-    """Its patients are told of a booking moved (another day, time or room)."""
-    _tell(
-        booking,
-        NoticeKind.MOVED,
-        _patients(booking),
-        before_date=before_date,
-        before_start=before_start,
-        after_date=booking.date,
-        after_start=booking.start,
-        room=booking.room.name if booking.room else "",
+def moved(
+    booking: Booking,
+    before_date: datetime.date,
+    before_start: datetime.time,
+    before_room: str,
+) -> None:
+    """Its patients are told of a booking moved (another day, time or room). A notice of an
+    earlier move of it that a patient has not read yet is replaced, keeping where it was at
+    first, and a booking moved back to where it was tells them nothing more."""
+    now = (booking.date, booking.start, booking.room.name if booking.room else "")
+    patients = _patients(booking)
+    unread = ScheduleNotice.objects.filter(
+        patient_id__in=patients,
+        booking=booking.public_id,
+        kind=NoticeKind.MOVED,
+        seen_at__isnull=True,
     )
+    first = {
+        n.patient_id: (n.before_date, n.before_start, n.before_room)
+        for n in unread.order_by("created_at")
+    }
+    unread.delete()
+    notices = []
+    for pid in patients:
+        was = first.get(pid, (before_date, before_start, before_room))
+        if was == now:
+            continue  # back where it was: nothing changed for them
+        notices.append(
+            ScheduleNotice(
+                patient_id=pid,
+                kind=NoticeKind.MOVED,
+                title=_title(booking),
+                site=booking.site,
+                booking=booking.public_id,
+                before_date=was[0],
+                before_start=was[1],
+                before_room=was[2] or "",
+                after_date=now[0],
+                after_start=now[1],
+                room=now[2],
+            )
+        )
+    ScheduleNotice.objects.bulk_create(notices)
 
 
 def cancelled(booking: Booking) -> None:
@@ -94,37 +125,51 @@ def removed(session: GroupSession, patient: Patient) -> None:
     )
 
 
-Held = dict[int, set[tuple[datetime.date, datetime.time, str]]]
+Held = dict[int, set[tuple[datetime.date, datetime.time, str, int | None]]]
 FIRST = "first"  # the title of a WEEK notice that tells a patient of their first schedule
 
 
 def held(sites: Sequence[Site], first: datetime.date, last: datetime.date) -> Held:
     """Each patient's scheduled bookings at ``sites`` from ``first`` to ``last``: (date, start,
-    what). Two queries; publishing compares them before and after."""
+    what, room). Two queries; publishing compares them before and after."""
     found: Held = defaultdict(set)
-    for pid, day, start, what in GroupSessionPatient.objects.filter(
+    for pid, day, start, what, room in GroupSessionPatient.objects.filter(
         session__site__in=sites,
         session__date__range=(first, last),
         session__status=BookingStatus.SCHEDULED,
-    ).values_list("patient_id", "session__date", "session__start", "session__group_type_id"):
-        found[pid].add((day, start, f"g{what}"))
-    for pid, day, start, kind in Appointment.objects.filter(
+    ).values_list(
+        "patient_id",
+        "session__date",
+        "session__start",
+        "session__group_type_id",
+        "session__room_id",
+    ):
+        found[pid].add((day, start, f"g{what}", room))
+    for pid, day, start, kind, room in Appointment.objects.filter(
         site__in=sites, date__range=(first, last), status=BookingStatus.SCHEDULED
-    ).values_list("patient_id", "date", "start", "kind"):
-        found[pid].add((day, start, kind))
+    ).values_list("patient_id", "date", "start", "kind", "room_id"):
+        found[pid].add((day, start, kind, room))
     return found
 
 
 def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
-    """A patient whose bookings differ after publishing is told from which date (at their
-    site: the first of ``sites`` they are booked at). Returns how many were told."""
+    """A patient whose bookings differ after publishing (another day, time, kind or room) is
+    told from which date (at their site: the first of ``sites`` they are booked at). Only the
+    days that were published before are compared: weeks added past the old end are more of
+    the same, not a change. A patient with nothing booked before is told of their first
+    schedule. Returns how many were told."""
     site_of = {s.pk: s for s in sites}
+    ended = max((b[0] for held in before.values() for b in held), default=None)
     homes: dict[int, int] = dict(
         Patient.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "site_id")
     )
     notices = []
     for pid in set(before) | set(after):
-        changed = before.get(pid, set()) ^ after.get(pid, set())
+        changed = {
+            b
+            for b in before.get(pid, set()) ^ after.get(pid, set())
+            if ended is None or b[0] <= ended
+        }
         if not changed:
             continue
         notices.append(
@@ -134,7 +179,7 @@ def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
                 # A patient with nothing booked before gets their first schedule, not a change.
                 title="" if before.get(pid) else FIRST,
                 site=site_of.get(homes.get(pid, 0), sites[0]),
-                after_date=min(day for day, _start, _what in changed),
+                after_date=min(b[0] for b in changed),
             )
         )
     ScheduleNotice.objects.bulk_create(notices)

@@ -3,13 +3,16 @@ cancellation, a hand booking, a removal, or a week published differently."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from trellis.audit.models import AuditAction, AuditEvent
+from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.models import NoticeKind, ScheduleNotice
 from trellis.scheduling.tests.app.pages import solved
@@ -43,12 +46,37 @@ def test_every_member_is_told_of_a_session_moved_and_nobody_of_a_new_facilitator
     services.session_move(
         actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
     )
-    said = (
-        f"Relapse prevention moved from {_day(week.monday)} 17:00 "
-        f"to {_day(tuesday)} 18:00 (Group A)."
-    )
+    said = f"Relapse prevention moved from {_day(week.monday)} 17:00 to {_day(tuesday)} 18:00."
     for patient in week.patients:
         assert _words(patient) == [said]
+    # Moved again before they read it: one notice, from where it was at first.
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(19), room=week.group_room
+    )
+    said = f"Relapse prevention moved from {_day(week.monday)} 17:00 to {_day(tuesday)} 19:00."
+    assert _words(week.patients[0]) == [said]
+    # Moved back where it was: nothing is left to tell.
+    services.session_move(
+        actor=cast.charlie, session=booked, date=week.monday, start=T(17), room=week.group_room
+    )
+    assert _words(week.patients[0]) == []
+
+
+def test_a_move_within_the_day_or_to_another_room_says_just_that(cast, week, booked) -> None:
+    services.session_move(
+        actor=cast.charlie, session=booked, date=week.monday, start=T(18), room=week.group_room
+    )
+    assert _words(week.patients[0]) == [
+        f"Relapse prevention on {_day(week.monday)} now starts at 18:00 (was 17:00)."
+    ]
+    ScheduleNotice.objects.update(seen_at=timezone.now())
+    other = f.RoomFactory(site=cast.site_a, name="Group B", kind="group", capacity=10)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=week.monday, start=T(18), room=other
+    )
+    assert _words(week.patients[0])[-1] == (
+        f"Relapse prevention on {_day(week.monday)} 18:00 is now in Group B (was Group A)."
+    )
 
 
 def test_a_cancellation_a_hand_booking_and_a_removal_are_told_to_their_patient(
@@ -69,11 +97,12 @@ def test_a_cancellation_a_hand_booking_and_a_removal_are_told_to_their_patient(
     )
     services.session_remove_patient(actor=cast.charlie, session=booked, patient=erin)
     services.session_add_patient(actor=cast.charlie, session=booked, patient=erin)
+    rebook = "To rebook, call your site" + (f": {cast.site_a.phone}." if cast.site_a.phone else ".")
     assert _words(erin) == [
-        f"Individual session on {_day(tuesday)} 16:00 is cancelled.",
-        f"Individual session booked for you on {_day(tuesday)} 19:00 (Office 1).",
+        f"Individual session on {_day(tuesday)} 16:00 is cancelled. {rebook}",
+        f"Individual session booked for you on {_day(tuesday)} 19:00, in Office 1.",
         f"You are no longer booked in Relapse prevention on {_day(week.monday)} 17:00.",
-        f"Relapse prevention booked for you on {_day(week.monday)} 17:00 (Group A).",
+        f"Relapse prevention booked for you on {_day(week.monday)} 17:00, in Group A.",
     ]
     # The reason is the staff's note: not told.
     assert not any("ill" in w for w in _words(erin))
@@ -94,11 +123,24 @@ def test_publishing_tells_those_whose_weeks_change_and_nobody_when_nothing_does(
     assert first is not None
     # Nothing was booked for them before: their first schedule, not a change.
     assert first.words.startswith(f"Your weekly schedule starts on {_day(week.monday)}")
-    # The same week published again changes nobody's bookings.
+    # The same week published again changes nobody's bookings, and weeks added past the old
+    # end are more of the same.
     services.solution_publish(
-        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=4
     )
     assert told.count() == len(booked)
+    # A room changed by publishing is a change.
+    moved = copy.deepcopy(run.solution)
+    other = f.RoomFactory(site=cast.site_a, name="Group B", kind="group", capacity=10)
+    instance = copy.deepcopy(run.instance)
+    instance["rooms"].append(
+        {"id": str(other.public_id), "site": cast.site_a.code, "kind": "group", "capacity": 10}
+    )
+    session = moved["sessions"][0]
+    session["room"] = str(other.public_id)
+    services.solution_publish(actor=cast.charlie, instance=instance, solution=moved, weeks=4)
+    changed = told.filter(title="").values_list("patient__public_id", flat=True)
+    assert {str(p) for p in changed} == set(session["patients"])
 
 
 def test_the_portal_home_lists_unread_notices_until_the_patient_marks_them_read(
