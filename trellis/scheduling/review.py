@@ -322,31 +322,40 @@ def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
     unmatched_before: list[Mapping[str, Any]] = []
     kept = 0
     rooms: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
-    # First the sessions kept as they were, room included; then those kept in another room,
-    # so that of a session split over rooms only a real change of room is listed.
-    waiting: list[Mapping[str, Any]] = []
-    for s in before:
-        match = next(
-            (
-                t
-                for t in unmatched_after
-                if _session_key(t) == _session_key(s) and t.get("room") == s.get("room")
-            ),
-            None,
-        )
-        if match is None:
-            waiting.append(s)
-        else:
+
+    # Sessions of one type at one time are paired most alike first: same room and
+    # facilitators, then same facilitators (a change of room), then same room, then any. So
+    # of two parallel sessions that both change room each is listed with its own rooms (they
+    # were paired across before), and of a session split over rooms only a real change is.
+    def same_room(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        return a.get("room") == b.get("room")
+
+    def same_staff(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        return sorted(a.get("facilitators", [])) == sorted(b.get("facilitators", []))
+
+    waiting = list(before)
+    passes = (
+        lambda a, b: same_room(a, b) and same_staff(a, b),
+        same_staff,
+        same_room,
+        lambda a, b: True,
+    )
+    for alike in passes:
+        left: list[Mapping[str, Any]] = []
+        for s in waiting:
+            match = next(
+                (t for t in unmatched_after if _session_key(t) == _session_key(s) and alike(s, t)),
+                None,
+            )
+            if match is None:
+                left.append(s)
+                continue
             unmatched_after.remove(match)
             kept += 1
-    for s in waiting:
-        match = next((t for t in unmatched_after if _session_key(t) == _session_key(s)), None)
-        if match is None:
-            unmatched_before.append(s)
-        else:
-            unmatched_after.remove(match)
-            kept += 1
-            rooms.append((s, match))
+            if not same_room(s, match):
+                rooms.append((s, match))
+        waiting = left
+    unmatched_before.extend(waiting)
     moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
     removed: list[Mapping[str, Any]] = []
     for s in unmatched_before:

@@ -20,7 +20,7 @@ def make_link(client) -> str:
     # Beside it, a copy button and a subscription link, and what each event will show.
     assert 'data-copy="new-feed-url"' in content
     assert f'href="{url.replace("http://", "webcal://", 1)}"' in content
-    assert "only “Group session”" in content
+    assert "Groups appear only as “Group session”, never by topic" in content
     return url
 
 

@@ -209,6 +209,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                         describe(a, type_names),
                         names.get(a.get("room", ""), ""),
                         names.get(b.get("room", ""), ""),
+                        ", ".join(names.get(c, c) for c in b.get("facilitators", [])),
                     )
                     for a, b in diff.rooms
                 ],

@@ -24,9 +24,11 @@ def test_preview_names_the_room_out_of_use_a_session_leaves(cast, week, booked, 
     }
     run.save(update_fields=["solution"])
     response = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
-    ((_what, before, after),) = response.context["rooms"]
+    ((_what, before, after, who),) = response.context["rooms"]
     assert after == "Group B"
     assert before == "Group A"  # before: "" (the run's instance holds no room out of use)
+    assert who == "Alice Archer"  # parallel sessions are told apart by who leads them
+    assert "(Alice Archer): Group A → Group B" in response.content.decode()
 
 
 def test_a_repair_does_not_list_a_patient_whose_booking_only_changed_room(
@@ -104,3 +106,25 @@ def test_a_new_booking_into_a_room_out_of_use_is_not_told_to_move(cast, week):
     # docs/scheduling.md: "Hand edits into it are refused ("That room is not at this site or
     # is not in use.")"; before: "Group A is out of use: move the booking to another room."
     assert not any("move the booking" in p for p in said)
+
+
+def test_week_diff_pairs_parallel_sessions_by_facilitator_before_room() -> None:
+    def rp(ident: str, room: str, facilitator: str) -> dict:
+        return {
+            "id": ident,
+            "type": "rp",
+            "site": "s1",
+            "day": "mon",
+            "start": "20:30",
+            "room": room,
+            "facilitators": [facilitator],
+            "patients": [],
+        }
+
+    # Ahmed's session goes from room 1 to 2, Elise's from room 2 to 3 (a browser walk-through
+    # read "room 1 → room 3", pairing Elise's old session with Ahmed's new one by room).
+    before = {"sessions": [rp("1", "r1", "ahmed"), rp("2", "r2", "elise")], "appointments": []}
+    after = {"sessions": [rp("3", "r2", "ahmed"), rp("4", "r3", "elise")], "appointments": []}
+    diff = week_diff(before, after)
+    assert sorted((a["room"], b["room"]) for a, b in diff.rooms) == [("r1", "r2"), ("r2", "r3")]
+    assert diff.kept == 2
