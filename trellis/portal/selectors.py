@@ -178,7 +178,7 @@ def my_notices(patient: Patient) -> tuple[list[ScheduleNotice], int]:
     most NOTICES_SHOWN) and how many there are; ``patient`` is the signed-in patient's own
     record (``own_patient``). One query, two when there are more than are shown."""
     unread = ScheduleNotice.objects.filter(patient=patient, seen_at__isnull=True)
-    shown = list(unread.order_by("-created_at")[: NOTICES_SHOWN + 1])
+    shown = list(unread.select_related("site").order_by("-created_at")[: NOTICES_SHOWN + 1])
     if len(shown) <= NOTICES_SHOWN:
         return shown, len(shown)
     return shown[:NOTICES_SHOWN], unread.count()

@@ -153,16 +153,8 @@ def notices_seen(request: HttpRequest) -> HttpResponse:
     """The patient has read what changed in their schedule: the notices leave the home page."""
     user = acting_user(request)
     patient = selectors.own_patient(user)
-    marked = services.notices_mark_seen(patient)
-    if marked:
+    if services.notices_mark_seen(actor=user, patient=patient):
         messages.success(
             request, _("Marked as read. My schedule shows your bookings as they are now.")
-        )
-        audit_record(
-            actor=user,
-            action=AuditAction.UPDATE,
-            patient=patient,
-            obj=patient,
-            summary=f"Read {marked} schedule notice(s) in the portal",
         )
     return redirect("home")

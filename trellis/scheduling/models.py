@@ -551,7 +551,11 @@ class ScheduleNotice(BaseModel):
             same_day = self.before_date == self.after_date
             new_room = self.room and self.room != self.before_room
             if same_day and self.before_start == self.after_start:
-                text = _("%(t)s on %(a)s is now in %(room)s (was %(old_room)s).")
+                text = (
+                    _("%(t)s on %(a)s is now in %(room)s (was %(old_room)s).")
+                    if self.room
+                    else _("%(t)s on %(a)s is no longer in %(old_room)s; ask your site where.")
+                )
             elif new_room:
                 text = _("%(t)s moved from %(b)s to %(a)s, in %(room)s.")
             elif same_day:

@@ -385,6 +385,9 @@ def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: 
             _("The reason is %(n)d characters long; at most %(m)d.")
             % {"n": len(reason), "m": CANCEL_REASON_MAX}
         )
+    # The site first, as every schedule write takes it: the patients' notices name the site,
+    # and a move holding it while waiting for this row deadlocked with this cancellation.
+    lock_sites([booking.site])
     locked = type(booking).objects.select_for_update().get(pk=booking.pk)
     _scheduled(locked)
     check_not_past(
@@ -414,6 +417,7 @@ def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: 
 @transaction.atomic
 def session_remove_patient(*, actor: User, session: GroupSession, patient: Patient) -> None:
     """Take a patient out of a group session from today on (the session itself stays)."""
+    session = _locked(session)  # type: ignore[assignment]
     _scheduled(session)
     check_not_past(
         session.site,

@@ -1,5 +1,6 @@
 """The one lock of a site's schedule: every write that checks the week's rules and then books,
-moves, publishes or continues takes its sites' rows first, in one order.
+moves, publishes or continues takes its sites' rows first, in one order; so do a cancellation
+and taking a patient out of a session, which write a notice naming the site.
 
 On PostgreSQL two such writes for one site are served one after the other, so the second
 checks the week the first wrote (two coordinators booking one room at once; Publish pressed

@@ -8,9 +8,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from trellis.accounts.models import User
+from trellis.audit.models import AuditAction
+from trellis.audit.services import audit_record
 from trellis.organization.models import Site
 from trellis.patients.models import Patient
 
@@ -104,7 +108,16 @@ def cancelled(booking: Booking) -> None:
     )
 
 
+def _forget_moves(booking: Booking, patient: Patient) -> None:
+    """A patient taken out of or put into a booking: an unread notice of its earlier moves no
+    longer says where they were (a later move back would read as no change)."""
+    ScheduleNotice.objects.filter(
+        patient=patient, booking=booking.public_id, kind=NoticeKind.MOVED, seen_at__isnull=True
+    ).delete()
+
+
 def added(booking: Booking, patient: Patient) -> None:
+    _forget_moves(booking, patient)
     _tell(
         booking,
         NoticeKind.ADDED,
@@ -116,6 +129,7 @@ def added(booking: Booking, patient: Patient) -> None:
 
 
 def removed(session: GroupSession, patient: Patient) -> None:
+    _forget_moves(session, patient)
     _tell(
         session,
         NoticeKind.REMOVED,
@@ -152,23 +166,26 @@ def held(sites: Sequence[Site], first: datetime.date, last: datetime.date) -> He
     return found
 
 
-def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
+def week_changed(
+    before: Held, after: Held, sites: Sequence[Site], ended: datetime.date | None
+) -> int:
     """A patient whose bookings differ after publishing (another day, time, kind or room) is
     told from which date (at their site: the first of ``sites`` they are booked at). Only the
     days that were published before are compared: weeks added past the old end are more of
-    the same, not a change. A patient with nothing booked before is told of their first
-    schedule. Returns how many were told."""
+    the same, not a change (``ended``: the last day the sites' publications reached before,
+    None for none). A patient with nothing booked before is told of their first schedule,
+    whatever its dates. Returns how many were told."""
     site_of = {s.pk: s for s in sites}
-    ended = max((b[0] for held in before.values() for b in held), default=None)
     homes: dict[int, int] = dict(
         Patient.objects.filter(pk__in=set(before) | set(after)).values_list("pk", "site_id")
     )
     notices = []
     for pid in set(before) | set(after):
+        new = not before.get(pid)
         changed = {
             b
             for b in before.get(pid, set()) ^ after.get(pid, set())
-            if ended is None or b[0] <= ended
+            if new or ended is None or b[0] <= ended
         }
         if not changed:
             continue
@@ -177,7 +194,7 @@ def week_changed(before: Held, after: Held, sites: Sequence[Site]) -> int:
                 patient_id=pid,
                 kind=NoticeKind.WEEK,
                 # A patient with nothing booked before gets their first schedule, not a change.
-                title="" if before.get(pid) else FIRST,
+                title=FIRST if new else "",
                 site=site_of.get(homes.get(pid, 0), sites[0]),
                 after_date=min(b[0] for b in changed),
             )
@@ -190,6 +207,16 @@ def unseen(patient: Patient) -> QuerySet[ScheduleNotice]:
     return ScheduleNotice.objects.filter(patient=patient, seen_at__isnull=True)
 
 
-def mark_seen(patient: Patient) -> int:
-    """The patient has read their notices: they leave the portal's home."""
-    return unseen(patient).update(seen_at=timezone.now())
+@transaction.atomic
+def mark_seen(*, actor: User, patient: Patient) -> int:
+    """The patient has read their notices: they leave the portal's home (audited)."""
+    marked = unseen(patient).update(seen_at=timezone.now())
+    if marked:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            patient=patient,
+            obj=patient,
+            summary=f"Read {marked} schedule notice(s) in the portal",
+        )
+    return marked

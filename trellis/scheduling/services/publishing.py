@@ -38,6 +38,7 @@ from ..models import (
     ScheduleRun,
 )
 from ..review import describe, patient_ref
+from ..selectors import schedule_ends
 from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
 from . import notices
 from .locks import lock_sites
@@ -189,11 +190,13 @@ def solution_publish(
     replaced = 0
     reused: dict[tuple[object, ...], list[uuid.UUID]] = {}
     held_before: notices.Held = {}
+    ended: datetime.date | None = None
     if not extending:
         reused = _replaced_ids(session_rows, appointment_rows)
         # Patients whose bookings this changes are told in the portal (a continuation only
         # writes more of the same weeks: nobody is told).
         held_before = notices.held(sites, first, last_day)
+        ended = max(schedule_ends(sites).values(), default=None)
         replaced = session_rows.filter(pinned=False).count()
         replaced += appointment_rows.filter(pinned=False).count()
         session_rows.filter(pinned=False).delete()
@@ -365,7 +368,7 @@ def solution_publish(
             )
             appointments += 1
     if not extending:
-        notices.week_changed(held_before, notices.held(sites, first, last_day), sites)
+        notices.week_changed(held_before, notices.held(sites, first, last_day), sites, ended)
     publication = Publication.objects.create(
         run=run,
         week_start=written_from,

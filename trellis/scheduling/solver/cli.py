@@ -87,7 +87,8 @@ def _same_week(instance: Any, previous: Any, path: str) -> None:
         if isinstance(a, dict) and isinstance(a.get("patient"), str):
             booked.add(a["patient"])
     names = previous.get("instance"), instance.get("name")
-    if booked and not booked & patients:
+    # Of the same name, its patients may all have left since (a week of discharges): repair on.
+    if booked and not booked & patients and names[0] != names[1]:
         raise SchedulingError(
             f"--previous {path} books none of this instance's patients: it solves another "
             f"instance ({names[0]!r}; this one is {names[1]!r})"
@@ -99,14 +100,26 @@ def _same_week(instance: Any, previous: Any, path: str) -> None:
 
 def _write(output: str, solution: dict[str, Any]) -> None:
     """Write the solution whole or not at all: to a file beside it, then renamed over it, so
-    a full disk or a size limit leaves an earlier file as it was."""
-    folder = os.path.dirname(os.path.abspath(output))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".solution-", suffix=".json")
+    a full disk or a size limit leaves an earlier file as it was. A link is written through
+    to its target; a target that is not a regular file (a pipe, /dev/stdout) is written into
+    as it is. The file gets the usual permissions (the umask's), not a temporary file's."""
+    target = os.path.realpath(output)
+    if os.path.exists(target) and not os.path.isfile(target):
+        with open(target, "w", encoding="utf-8") as handle:
+            json.dump(solution, handle, indent=1)
+            handle.write("\n")
+        return
+    descriptor, temporary = tempfile.mkstemp(
+        dir=os.path.dirname(target), prefix=".solution-", suffix=".json"
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(solution, handle, indent=1)
             handle.write("\n")
-        os.replace(temporary, output)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -372,6 +372,8 @@ def _parse_plan(
             raise InstanceError(f"{where}.groups: group type {tid!r} does not exist")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise InstanceError(f"{where}.groups.{tid} must be a non-negative whole count")
+        if count > LARGEST:
+            raise InstanceError(f"{where}.groups.{tid} is too large: {count} (at most {LARGEST:,})")
     individual = None
     if raw.get("individual") is not None:
         need = _obj(raw["individual"], f"{where}.individual")

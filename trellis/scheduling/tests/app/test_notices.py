@@ -165,3 +165,87 @@ def test_the_portal_home_lists_unread_notices_until_the_patient_marks_them_read(
     # Staff and family cannot mark anything read.
     assert login(cast.charlie).post(reverse("portal:notices_seen")).status_code == 404
     assert login(cast.frank).post(reverse("portal:notices_seen")).status_code == 403
+
+
+def test_taken_out_and_put_back_then_moved_back_leaves_no_stale_time(cast, week, booked) -> None:
+    erin = week.patients[0]
+    tuesday = week.monday + datetime.timedelta(days=1)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
+    )
+    services.session_remove_patient(actor=cast.charlie, session=booked, patient=erin)
+    services.session_add_patient(actor=cast.charlie, session=booked, patient=erin)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=week.monday, start=T(17), room=week.group_room
+    )
+    # Her last word is where the session is now (before: "booked for you on Tue 18:00").
+    assert _words(erin)[-1] == (
+        f"Relapse prevention moved from {_day(tuesday)} 18:00 to {_day(week.monday)} 17:00."
+    )
+
+
+def test_a_pinned_booking_far_ahead_does_not_make_appended_weeks_a_change(
+    cast, week, booked
+) -> None:
+    run = solved(cast, week)
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=2, run=run
+    )
+    told = ScheduleNotice.objects.filter(kind=NoticeKind.WEEK)
+    first = told.count()
+    far = week.monday + datetime.timedelta(weeks=3)
+    f.GroupSessionFactory(
+        group_type=booked.group_type,
+        site=booked.site,
+        room=week.group_room,
+        date=far,
+        start=T(20),
+        end=T(21, 30),
+        facilitators=[cast.alice],
+        pinned=True,
+    )
+    services.solution_publish(
+        actor=cast.charlie, instance=run.instance, solution=run.solution, weeks=4
+    )
+    assert told.count() == first  # the weeks past the old end are more of the same
+
+
+def test_marking_read_and_its_audit_are_one_write(cast, week, booked, login, monkeypatch) -> None:
+    tuesday = week.monday + datetime.timedelta(days=1)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
+    )
+    from trellis.scheduling.services import notices
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(notices, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        notices.mark_seen(actor=cast.erin, patient=cast.erin_record)
+    assert notices.unseen(cast.erin_record).count() == 1
+
+
+def test_the_portal_home_reads_notices_in_a_fixed_number_of_queries(cast, week, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.erin)
+    counts = []
+    for n in (1, 9):
+        ScheduleNotice.objects.bulk_create(
+            ScheduleNotice(
+                patient=cast.erin_record,
+                kind=NoticeKind.CANCELLED,
+                title="Relapse prevention",
+                site=cast.site_a,
+                before_date=week.monday,
+                before_start=T(17),
+            )
+            for _ in range(n)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("home")).content.decode()
+        assert page.count("is cancelled") == len(ScheduleNotice.objects.all())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]  # each notice's words name its site: read with it

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,51 @@ def test_a_previous_solution_of_another_instance_is_refused(
     args = ["solve", str(source), "-o", str(out), "--time-limit", "1", "--previous"]
     assert main([*args, str(previous)]) == 2
     assert "books none of this instance's patients" in capsys.readouterr().err
+
+
+def test_the_solution_has_the_usual_permissions_and_a_link_is_written_through(
+    tmp_path: Path,
+) -> None:
+    source = _source(tmp_path)
+    real = tmp_path / "real.json"
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    umask = os.umask(0o022)
+    try:
+        assert main(["solve", str(source), "-o", str(link), "--time-limit", "1"]) == 0
+    finally:
+        os.umask(umask)
+    assert link.is_symlink()  # still the link, its target written
+    assert "sessions" in json.loads(real.read_text())
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644  # not a temporary file's 0600
+
+
+def test_a_previous_solution_of_the_same_instance_whose_patients_all_left_repairs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, out = _source(tmp_path), tmp_path / "o.json"
+    assert main(["solve", str(source), "-o", str(out), "--time-limit", "1"]) == 0
+    solution = json.loads(out.read_text())
+    for s in solution["sessions"]:
+        s["patients"] = [f"gone{p}" for p in s["patients"]]
+    for a in solution["appointments"]:
+        a["patient"] = f"gone{a['patient']}"
+    previous = tmp_path / "previous.json"
+    previous.write_text(json.dumps(solution))  # same instance name: discharged since
+    args = ["solve", str(source), "-o", str(out), "--time-limit", "1", "--previous"]
+    assert main([*args, str(previous)]) == 0
+
+
+def test_a_group_count_too_large_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = tiny_instance(1, patients=6)
+    plan = instance["patients"][0]["plan"]
+    plan["groups"] = {instance["group_types"][0]["id"]: 10**30}
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(instance))
+    assert main(["solve", str(source), "-o", str(tmp_path / "o.json")]) == 2
+    err = capsys.readouterr().err
+    assert "is too large" in err
+    assert "Traceback" not in err
