@@ -44,6 +44,7 @@ from . import notices
 from .locks import lock_sites
 from .publishable import publishable
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
+from .weekly_minutes import WeeklyMinutes, minutes_between
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ def solution_publish(
     # solution's is not "left out", it is there. Sessions by type, start and room;
     # appointments by kind, patient and start.
     same: set[tuple[object, ...]] = set()
+    week_minutes = WeeklyMinutes(ids.clinicians.values())  # each clinician's, week by week
     for s in session_rows.select_related("group_type").prefetch_related(
         "facilitators", "members__patient"
     ):
@@ -216,6 +218,11 @@ def solution_publish(
         if s.room:
             things.add(str(s.room.public_id))
         kept.append((s.date, s.start, s.end, things, f"{s.group_type.name} {s.start:%H:%M}"))
+        week_minutes.add(
+            [str(u.public_id) for u in s.facilitators.all()],
+            s.date,
+            minutes_between(s.start, s.end),
+        )
         kept_ids.add((str(s.public_id), s.date))
         same.add(("session", s.date, s.start, s.group_type_id, s.room_id))
     for a in appointment_rows.select_related("patient", "clinician", "room"):
@@ -224,16 +231,17 @@ def solution_publish(
             things.add(str(a.room.public_id))
         label = f"{a.get_kind_display()} of {patient_ref(a.patient.public_id)} {a.start:%H:%M}"
         kept.append((a.date, a.start, a.end, things, label))
+        week_minutes.add([str(a.clinician.public_id)], a.date, minutes_between(a.start, a.end))
         kept_ids.add((str(a.public_id), a.date))
         same.add((a.kind, a.date, a.start, a.patient_id))
 
     # A clinician's bookings at sites outside these stay, and a booking here at the same time
     # is left out (the run's instance took them out of the clinician's time; they can have
     # changed since).
-    elsewhere: list[Kept] = [
-        (b.date, b.start, b.end, {str(b.clinician.public_id)}, b.words)
-        for b in bookings_elsewhere(ids.clinicians.values(), sites, first, last_day)
-    ]
+    elsewhere: list[Kept] = []
+    for b in bookings_elsewhere(ids.clinicians.values(), sites, first, last_day):
+        elsewhere.append((b.date, b.start, b.end, {str(b.clinician.public_id)}, b.words))
+        week_minutes.add([str(b.clinician.public_id)], b.date, b.minutes)
 
     # A booking cancelled on one date stays cancelled there: the solution's booking that
     # matches it (a session of the type at that start, an appointment of the patient of that
@@ -297,9 +305,11 @@ def solution_publish(
                 drop(s, what, clash_reason % {"b": clash}, day)
                 continue
             busy = _overlaps(elsewhere, day, start, end, things)
+            busy = busy or week_minutes.past(s["facilitators"], day, group_type.minutes)
             if busy:
                 drop(s, what, busy, day)
                 continue
+            week_minutes.add(s["facilitators"], day, group_type.minutes)
             members = [(ids.patients.get(p), ids.episodes.get(p)) for p in s["patients"]]
             for pid in s["patients"]:
                 if ids.episodes.get(pid) is None:
@@ -349,9 +359,11 @@ def solution_publish(
                 drop(a, what, clash_reason % {"b": clash}, day)
                 continue
             busy = _overlaps(elsewhere, day, start, end, things)
+            busy = busy or week_minutes.past([a["clinician"]], day, int(a["minutes"]))
             if busy:
                 drop(a, what, busy, day)
                 continue
+            week_minutes.add([a["clinician"]], day, int(a["minutes"]))
             Appointment.objects.create(
                 public_id=_same_id(
                     reused, ("appointment", site.pk, a["kind"], patient.pk, day, start)

@@ -223,3 +223,52 @@ def test_a_run_made_stale_by_the_other_site_says_so_in_its_own_words(cast, week)
         facilitators=[cast.alice],
     )
     assert services.run_changes(run) == ["a clinician's bookings at another of their sites changed"]
+
+
+def test_a_later_week_the_other_site_fills_is_not_taken_past_the_weekly_limit(cast, week) -> None:
+    """Northside is published for two weeks from a week in which Alice holds nothing at
+    Southside; in the second she holds 90 minutes there, and her limit is 120."""
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    profile = cast.alice.staff_profile
+    profile.max_weekly_minutes = 120
+    profile.save()
+    second = week.monday + datetime.timedelta(weeks=1)
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=None,
+        date=second + datetime.timedelta(days=2),
+        start=T(10),
+        end=T(11, 30),
+        facilitators=[cast.alice],
+    )
+    instance = build_instance([cast.site_a], week.monday).instance
+    assert _alice(instance, cast)["max_minutes"] == 120  # nothing at Southside in week 1
+    solution = {
+        "format": "trellis-week-solution/1",
+        "instance": instance["name"],
+        "sessions": [
+            {
+                "id": "g1",
+                "site": cast.site_a.code,
+                "type": "rp",
+                "day": "mon",
+                "start": "18:00",
+                "room": str(week.group_room.public_id),
+                "facilitators": [str(cast.alice.public_id)],
+                "patients": [str(p.public_id) for p in week.patients],
+            }
+        ],
+        "appointments": [],
+    }
+    publication = services.solution_publish(
+        actor=cast.charlie, instance=instance, solution=solution, weeks=2
+    )
+    (left,) = publication.dropped
+    assert left["dates"] == [second.isoformat()]
+    assert left["why"].startswith("Alice Archer would work 180 minutes in the week of")
+    assert left["why"].endswith(
+        "past their weekly limit of 120 (bookings at their other sites count)"
+    )
+    north = GroupSession.objects.filter(site=cast.site_a, facilitators=cast.alice)
+    assert [s.date for s in north] == [week.monday]
