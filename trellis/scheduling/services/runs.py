@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,8 @@ from trellis.organization.models import Site
 
 from ..instance_builder import BuiltInstance, build_instance
 from ..models import (
+    Appointment,
+    GroupSession,
     Publication,
     RunStatus,
     ScheduleRun,
@@ -474,7 +477,8 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
         _relay_once(run, relay)
     error = outcome.get("error")
     if isinstance(error, SchedulingError):
-        mine.update(status=RunStatus.FAILED, error=str(error), finished_at=timezone.now())
+        words = _failure_words(str(error))
+        mine.update(status=RunStatus.FAILED, error=words, finished_at=timezone.now())
         return
     if error is not None:
         raise error
@@ -495,3 +499,30 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
         stage="",
         finished_at=timezone.now(),
     )
+
+
+_PINNED = re.compile(r"^pinned booking '([0-9a-f-]{36})' breaks a hard rule in this instance$")
+
+
+def _failure_words(text: str) -> str:
+    """A failed run's message as a coordinator can act on it: a pinned booking that breaks a
+    rule of the week (the solver names it by id) is named as the week views name it."""
+    match = _PINNED.match(text)
+    if match is None:
+        return text
+    booking: GroupSession | Appointment | None = (
+        GroupSession.objects.filter(public_id=match[1]).select_related("group_type").first()
+        or Appointment.objects.filter(public_id=match[1]).first()
+    )
+    if booking is None:
+        return text
+    what = (
+        booking.group_type.name
+        if isinstance(booking, GroupSession)
+        else str(booking.get_kind_display())
+    )
+    return _(
+        "The pinned %(what)s of %(when)s breaks a rule of this week, so the week cannot be "
+        "made around it. Plans not met names the rule; change or unpin the booking, then run "
+        "the week again."
+    ) % {"what": what, "when": f"{date_format(booking.date, 'D j M')} {booking.start:%H:%M}"}

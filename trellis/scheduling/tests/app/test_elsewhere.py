@@ -272,3 +272,32 @@ def test_a_later_week_the_other_site_fills_is_not_taken_past_the_weekly_limit(ca
     )
     north = GroupSession.objects.filter(site=cast.site_a, facilitators=cast.alice)
     assert [s.date for s in north] == [week.monday]
+
+
+def test_a_run_that_fails_on_a_pinned_booking_names_it_in_words(cast, week, booked) -> None:
+    """A pinned Northside session of before, now past Alice's limit with her Southside hours,
+    made the run fail with "pinned booking '<uuid>' breaks a hard rule in this instance"."""
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    profile = cast.alice.staff_profile
+    profile.max_weekly_minutes = 120
+    profile.save()
+    booked.pinned = True
+    booked.save()
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=None,
+        date=week.monday + datetime.timedelta(days=2),
+        start=T(10),
+        end=T(11, 30),
+        facilitators=[cast.alice],
+    )
+    run = services.run_create(
+        actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert run.error.startswith("The pinned Relapse prevention of ")
+    assert "17:00 breaks a rule of this week" in run.error
+    assert str(booked.public_id) not in run.error
