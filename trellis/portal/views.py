@@ -67,6 +67,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "week": week,
         **weeks.week_nav(week_start),
         "this_week": monday_of(timezone.localdate()),
+        "changes": selectors.my_recent_notices(week.patient, timezone.now()),
     }
     return render(request, "portal/schedule.html", context)
 

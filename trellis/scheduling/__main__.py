@@ -2,7 +2,11 @@
 
 import sys
 
-from trellis.scheduling.solver.cli import main
+try:
+    from trellis.scheduling.solver.cli import main
+except KeyboardInterrupt:  # Ctrl-C while OR-Tools is still being imported: nothing started
+    print("trellis.scheduling: aborted; no solution written", file=sys.stderr)
+    sys.exit(130)
 
 if __name__ == "__main__":
     sys.exit(main())

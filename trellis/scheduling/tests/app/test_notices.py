@@ -249,3 +249,29 @@ def test_the_portal_home_reads_notices_in_a_fixed_number_of_queries(cast, week, 
         assert page.count("is cancelled") == len(ScheduleNotice.objects.all())
         counts.append(len(queries))
     assert counts[0] == counts[1]  # each notice's words name its site: read with it
+
+
+def test_my_schedule_keeps_the_last_30_days_of_changes_read_or_not(
+    cast, week, booked, login
+) -> None:
+    tuesday = week.monday + datetime.timedelta(days=1)
+    services.session_move(
+        actor=cast.charlie, session=booked, date=tuesday, start=T(18), room=week.group_room
+    )
+    client = login(cast.erin)
+    client.post(reverse("portal:notices_seen"))
+    old = ScheduleNotice.objects.create(
+        patient=cast.erin_record,
+        kind=NoticeKind.CANCELLED,
+        title="CBT skills",
+        site=cast.site_a,
+        before_date=week.monday,
+        before_start=T(17),
+    )
+    ScheduleNotice.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    page = client.get(reverse("portal:schedule")).content.decode()
+    assert "1 change to your bookings in the last 30 days" in page
+    assert f"Relapse prevention moved from {_day(week.monday)} 17:00" in page  # read, kept
+    assert "CBT skills" not in page  # older than 30 days
