@@ -39,12 +39,13 @@ from ..models import (
 )
 from ..review import describe, patient_ref
 from ..selectors import schedule_ends
+from ..selectors.week import clock_minutes
 from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
 from . import notices
 from .locks import lock_sites
 from .publishable import publishable
 from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
-from .weekly_minutes import WeeklyMinutes, minutes_between
+from .weekly_minutes import WeeklyMinutes
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ def solution_publish(
         week_minutes.add(
             [str(u.public_id) for u in s.facilitators.all()],
             s.date,
-            minutes_between(s.start, s.end),
+            clock_minutes(s.start, s.end),
         )
         kept_ids.add((str(s.public_id), s.date))
         same.add(("session", s.date, s.start, s.group_type_id, s.room_id))
@@ -231,7 +232,7 @@ def solution_publish(
             things.add(str(a.room.public_id))
         label = f"{a.get_kind_display()} of {patient_ref(a.patient.public_id)} {a.start:%H:%M}"
         kept.append((a.date, a.start, a.end, things, label))
-        week_minutes.add([str(a.clinician.public_id)], a.date, minutes_between(a.start, a.end))
+        week_minutes.add([str(a.clinician.public_id)], a.date, clock_minutes(a.start, a.end))
         kept_ids.add((str(a.public_id), a.date))
         same.add((a.kind, a.date, a.start, a.patient_id))
 
@@ -480,8 +481,6 @@ def sites_not_covered(
     ``week_start``, in words: "nothing is published at Southside", "Northside's schedule ends
     on 31 Jan 2027". Empty when every site's does (a week alone may be published). ``ends``:
     ``selectors.schedule_ends(sites)``, when the caller has it already."""
-    from ..selectors import schedule_ends
-
     ends = schedule_ends(sites) if ends is None else ends
     sunday = week_start + datetime.timedelta(days=6)
     said = []

@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 
 from trellis.accounts.models import StaffProfile, User
 
-
-def minutes_between(start: datetime.time, end: datetime.time) -> int:
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+from ..instance_builder import monday_of
 
 
 class WeeklyMinutes:
@@ -36,18 +34,14 @@ class WeeklyMinutes:
         }
         self.used: dict[tuple[str, datetime.date], int] = defaultdict(int)
 
-    @staticmethod
-    def _week(day: datetime.date) -> datetime.date:
-        return day - datetime.timedelta(days=day.weekday())
-
     def add(self, clinicians: Iterable[str], day: datetime.date, minutes: int) -> None:
         for cid in clinicians:
-            self.used[cid, self._week(day)] += minutes
+            self.used[cid, monday_of(day)] += minutes
 
     def past(self, clinicians: Iterable[str], day: datetime.date, minutes: int) -> str | None:
         """Why a booking of ``minutes`` on ``day`` would take one of them past their weekly
         limit, or None."""
-        monday = self._week(day)
+        monday = monday_of(day)
         for cid in clinicians:
             limit = self.limit.get(cid)
             total = self.used[cid, monday] + minutes
