@@ -30,7 +30,9 @@ from ..models import (
 Booking = GroupSession | Appointment
 
 
-def _title(booking: Booking) -> str:
+def booking_title(booking: Booking) -> str:
+    """What a booking is, as patients and the week views call it: its group's name, or the
+    kind of appointment ("Individual session")."""
     if isinstance(booking, GroupSession):
         return booking.group_type.name
     return str(booking.get_kind_display())
@@ -47,7 +49,7 @@ def _patients(booking: Booking) -> list[int]:
 def _tell(booking: Booking, kind: str, patients: Iterable[int], **fields: object) -> None:
     ScheduleNotice.objects.bulk_create(
         ScheduleNotice(
-            patient_id=pid, kind=kind, title=_title(booking), site=booking.site, **fields
+            patient_id=pid, kind=kind, title=booking_title(booking), site=booking.site, **fields
         )
         for pid in patients
     )
@@ -84,7 +86,7 @@ def moved(
             ScheduleNotice(
                 patient_id=pid,
                 kind=NoticeKind.MOVED,
-                title=_title(booking),
+                title=booking_title(booking),
                 site=booking.site,
                 booking=booking.public_id,
                 before_date=was[0],

@@ -40,6 +40,7 @@ from ..models import (
 from ..selectors import coordinated_sites, week_as_format
 from ..weeks import check_week
 from .locks import lock_sites
+from .notices import booking_title
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -262,6 +263,11 @@ def _normal(key: str, part: Any) -> Any:
     ]
 
 
+# What a run's stats keep of its instance as built (run_create), carried over when it is solved.
+_SHAPING = ("clinicians_own", "elsewhere")
+_BUILT_STATS = ("notes", "placed", *_SHAPING)
+
+
 def _shaping(built: BuiltInstance) -> dict[str, str]:
     """Fingerprints of what shapes the clinicians' entries: their own data, and their bookings
     at sites outside the run (kept in the run's stats for ``run_changes``)."""
@@ -311,7 +317,7 @@ def instance_changes(
             % {"n": edited}
         )
     for key, words in _PARTS:
-        if key == "clinicians" and len(shaped) == 2:
+        if key == "clinicians" and len(shaped) == len(_SHAPING):
             # The clinicians' entries hold their bookings at other sites too: say which changed.
             current = _shaping(built)
             if current["clinicians_own"] != shaped["clinicians_own"]:
@@ -335,7 +341,7 @@ def run_changes(run: ScheduleRun, published_week: dict[str, Any] | None = None) 
     """
     sites = list(run.sites.all())
     built = build_instance(sites, run.week_start)
-    shaped = {k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats}
+    shaped = {k: run.stats[k] for k in _SHAPING if k in run.stats}
     changes = instance_changes(run.instance, built, shaped)
     since = run.finished_at or run.created_at
     newer = [
@@ -484,9 +490,7 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
         raise error
     solution = outcome["solution"]
     stats = dict(solution.get("stats", {}))
-    stats["notes"] = run.stats.get("notes", {})
-    stats["placed"] = run.stats.get("placed", [])
-    stats.update({k: run.stats[k] for k in ("clinicians_own", "elsewhere") if k in run.stats})
+    stats.update({k: run.stats[k] for k in _BUILT_STATS if k in run.stats})
     stats["published_fingerprint"] = published
     mine.update(
         status=RunStatus.DONE,
@@ -516,11 +520,7 @@ def _failure_words(text: str) -> str:
     )
     if booking is None:
         return text
-    what = (
-        booking.group_type.name
-        if isinstance(booking, GroupSession)
-        else str(booking.get_kind_display())
-    )
+    what = booking_title(booking)
     return _(
         "The pinned %(what)s of %(when)s breaks a rule of this week, so the week cannot be "
         "made around it. Plans not met names the rule; change or unpin the booking, then run "
