@@ -19,6 +19,8 @@ import os
 import sys
 from typing import Any
 
+from .solver.cli import read_json
+
 EXIT_INPUT = 2
 
 
@@ -78,20 +80,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
             help="publish even if the database changed since the instance was exported",
         )
     parser.set_defaults(transfer=command)
-
-
-def _load(path: str, what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:  # a byte-order mark is read too
-            return json.load(handle)
-    except OSError as error:
-        raise ValueError(f"cannot read {what} {path}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{what} {path} is not UTF-8 text: {error.reason}") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{what} {path} is not valid JSON: {error}") from None
-    except RecursionError:
-        raise ValueError(f"{what} {path} is nested too deeply to be read") from None
 
 
 def _unchanged(instance: dict[str, Any]) -> None:
@@ -188,8 +176,8 @@ def import_(args: argparse.Namespace) -> int:
     from .services import solution_publish
     from .services.publishable import BookingsRefused
 
-    instance = _load(args.instance, "instance")
-    solution = _load(args.solution, "solution")
+    instance = read_json(args.instance, "instance")
+    solution = read_json(args.solution, "solution")
     actor = _actor(args.actor)
     if args.weeks is not None and args.weeks < 1:
         raise ValueError("--weeks must be at least 1")

@@ -39,13 +39,17 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _load(path: str, what: str) -> Any:
+def read_json(path: str, what: str) -> Any:
+    """The JSON file at ``path`` (``what`` names it in messages), or SchedulingError saying why
+    it cannot be read. A byte-order mark is read too (editors on Windows write one). `import`
+    reads its files with it as well."""
     try:
-        # utf-8-sig: a file saved by an editor that starts it with a byte-order mark reads too.
         with open(path, encoding="utf-8-sig") as handle:
             return json.load(handle)
     except OSError as error:
         raise SchedulingError(f"cannot read {what} {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise SchedulingError(f"{what} {path} is not UTF-8 text: {error.reason}") from None
     except ValueError as error:
         raise SchedulingError(f"{what} {path} is not valid JSON: {error}") from None
     except RecursionError:
@@ -103,19 +107,18 @@ def _write(output: str, solution: dict[str, Any]) -> None:
     a full disk or a size limit leaves an earlier file as it was. A link is written through
     to its target; a target that is not a regular file (a pipe, /dev/stdout) is written into
     as it is. The file gets the usual permissions (the umask's), not a temporary file's."""
+    text = json.dumps(solution, indent=1) + "\n"
     target = os.path.realpath(output)
     if os.path.exists(target) and not os.path.isfile(target):
         with open(target, "w", encoding="utf-8") as handle:
-            json.dump(solution, handle, indent=1)
-            handle.write("\n")
+            handle.write(text)
         return
     descriptor, temporary = tempfile.mkstemp(
         dir=os.path.dirname(target), prefix=".solution-", suffix=".json"
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(solution, handle, indent=1)
-            handle.write("\n")
+            handle.write(text)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
@@ -219,8 +222,8 @@ def _interruptible(work: Callable[[Callable[[], bool]], dict[str, Any]]) -> dict
 
 def run(args: argparse.Namespace) -> int:
     try:
-        instance = _load(args.instance, "instance")
-        previous = _load(args.previous, "previous solution") if args.previous else None
+        instance = read_json(args.instance, "instance")
+        previous = read_json(args.previous, "previous solution") if args.previous else None
         if not 0 < args.time_limit < math.inf:  # NaN fails this too
             raise SchedulingError(f"--time-limit must be positive, not {args.time_limit:g}")
         if args.workers < 1:

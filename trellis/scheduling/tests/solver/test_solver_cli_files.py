@@ -57,7 +57,8 @@ def test_the_output_is_never_the_instance_nor_half_written(
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("trellis.scheduling.solver.cli.json.dump", full_disk)
+    # The temporary file is written; putting it in place fails (as a full disk would).
+    monkeypatch.setattr("trellis.scheduling.solver.cli.os.replace", full_disk)
     assert main(["solve", str(source), "-o", str(out), "--time-limit", "1"]) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert out.read_text() == '{"earlier": true}'
