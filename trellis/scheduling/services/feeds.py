@@ -75,13 +75,12 @@ def feed_used(feed: CalendarFeed) -> None:
     once, even while the owner's calendar polls, without an event for every poll."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     ip = current_request_info().ip
+    worth_noting = Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
+    if ip is not None:
+        worth_noting |= ~Q(last_used_ip=ip)
     noted = (
         CalendarFeed.objects.filter(pk=feed.pk)
-        .filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour) | ~Q(last_used_ip=ip)
-            if ip is not None
-            else Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
-        )
+        .filter(worth_noting)
         .update(last_used_at=hour, last_used_ip=ip)
     )
     if noted:
