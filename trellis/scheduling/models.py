@@ -495,6 +495,10 @@ class NoticeKind(models.TextChoices):
     WEEK = "week", _("Weekly schedule changed")
 
 
+# The title of a WEEK notice that tells a patient of their first schedule, not of a change.
+FIRST_SCHEDULE = "first"
+
+
 class ScheduleNotice(BaseModel):
     """A change to one patient's bookings that staff made, told to the patient in the portal
     until they mark it read (services.notices). Times are the site's wall clock."""
@@ -576,7 +580,7 @@ class ScheduleNotice(BaseModel):
             )
         elif kind == NoticeKind.REMOVED:
             text = _("You are no longer booked in %(t)s on %(b)s.")
-        elif self.title == "first":
+        elif self.title == FIRST_SCHEDULE:
             text = _("Your weekly schedule starts on %(day)s.")
         else:
             text = _("Your weekly schedule changes from %(day)s.")

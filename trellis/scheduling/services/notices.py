@@ -19,6 +19,7 @@ from trellis.organization.models import Site
 from trellis.patients.models import Patient
 
 from ..models import (
+    FIRST_SCHEDULE,
     Appointment,
     BookingStatus,
     GroupSession,
@@ -142,7 +143,6 @@ def removed(session: GroupSession, patient: Patient) -> None:
 
 
 Held = dict[int, set[tuple[datetime.date, datetime.time, str, int | None]]]
-FIRST = "first"  # the title of a WEEK notice that tells a patient of their first schedule
 
 
 def held(sites: Sequence[Site], first: datetime.date, last: datetime.date) -> Held:
@@ -196,7 +196,7 @@ def week_changed(
                 patient_id=pid,
                 kind=NoticeKind.WEEK,
                 # A patient with nothing booked before gets their first schedule, not a change.
-                title=FIRST if new else "",
+                title=FIRST_SCHEDULE if new else "",
                 site=site_of.get(homes.get(pid, 0), sites[0]),
                 after_date=min(b[0] for b in changed),
             )
