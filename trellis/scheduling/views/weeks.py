@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections import defaultdict
 from urllib.parse import parse_qsl, urlsplit
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from ..forms import AddPatientForm, CancelForm, MoveForm
 from ..instance_builder import build_instance, monday_of
 from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
 from ..review import broken_bookings, patient_weeks, unmet_reasons
+from ..windows import Window, joined
 from .common import (
     booking_for,
     coordinator,
@@ -398,19 +400,28 @@ def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpRespons
 def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
     """Patients the coordinator may add: at the session's site, in treatment on a track of a
     population the group serves, free then by their weekly availability, and not in it
-    already (the rules still check the rest: their other bookings, the day's hours)."""
-    free_then = PatientAvailability.objects.filter(
-        patient=OuterRef("pk"),
-        kind=WindowKind.PATIENT,
-        weekday=session.date.weekday(),
-        start__lte=session.start,
-        end__gte=session.end,
-    )
-    return (
-        selectors.patients_to_book(user, session.site, session.group_type.populations)
-        .filter(Exists(free_then))
-        .exclude(pk__in=session.members.values("patient_id"))
-    )
+    already (the rules still check the rest: their other bookings, the day's hours).
+
+    Their windows of the day are joined first, as the instance builder joins them: older
+    rows can split one stretch of time in two (16:00-18:00 and 18:00-21:00)."""
+    candidates = selectors.patients_to_book(
+        user, session.site, session.group_type.populations
+    ).exclude(pk__in=session.members.values("patient_id"))
+    rows: dict[int, list[Window]] = defaultdict(list)
+    for patient_id, weekday, start, end in PatientAvailability.objects.filter(
+        patient__in=candidates, kind=WindowKind.PATIENT, weekday=session.date.weekday()
+    ).values_list("patient_id", "weekday", "start", "end"):
+        rows[patient_id].append((weekday, start, end))
+    free = [
+        patient_id
+        for patient_id, windows in rows.items()
+        if any(
+            start <= session.start and session.end <= end
+            for spans in joined(windows).values()
+            for start, end in spans
+        )
+    ]
+    return candidates.filter(pk__in=free)
 
 
 @require_POST

@@ -47,6 +47,23 @@ def test_only_patients_free_at_the_sessions_time_are_offered(
     assert "whose availability covers the session" in page.content.decode()
 
 
+def test_a_patient_whose_older_rows_split_the_sessions_time_is_offered(
+    cast, week, booked, more_people, login
+) -> None:
+    """Rows saved before windows were joined (16:00-17:30 and 17:30-21:00) cover the
+    17:00-18:30 session together, as the scheduler reads them."""
+    zack = Patient.objects.get(first_name="Aaron")
+    zack.availability.filter(weekday=booked.date.weekday()).update(end=datetime.time(17, 30))
+    PatientAvailability.objects.create(
+        patient=zack,
+        weekday=booked.date.weekday(),
+        start=datetime.time(17, 30),
+        end=datetime.time(21),
+    )
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(page, "patient") == ["Zack Able"]
+
+
 def test_the_move_page_counts_patients_against_the_same_most_as_the_card(
     cast, week, booked, login
 ) -> None:
