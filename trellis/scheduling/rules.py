@@ -195,8 +195,8 @@ def violations(
             spent = sum(int(e["minutes"]) for e in clinician.get("elsewhere", ()))
             total = booked + end - start
             problems.append(
-                f"{name(cid)} would work {total} minutes this week here; their limit is "
-                f"{clinician.get('limit', cap + spent)}, {spent} of them booked at other sites."
+                f"{name(cid)} would work {total + spent} minutes this week, {spent} of them "
+                f"booked at other sites; their limit is {clinician.get('limit', cap + spent)}."
                 if spent
                 else f"{name(cid)} would work {total} minutes this week; their limit is {cap}."
             )

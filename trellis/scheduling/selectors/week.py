@@ -285,8 +285,16 @@ def dropped_lines(publication: Publication, viewer: User | None) -> list[str]:
             return ", ".join(isos)
         return ", ".join(date_format(datetime.date.fromisoformat(d), "j M Y") for d in isos)
 
-    lines = [f"{d['what']}: {d['why']} ({dates(d['dates'])})" for d in publication.dropped]
-    refs = {m for line in lines for m in PATIENT_REF.findall(line)}
+    return named_refs(
+        [f"{d['what']}: {d['why']} ({dates(d['dates'])})" for d in publication.dropped], viewer
+    )
+
+
+def named_refs(texts: list[str], viewer: User | None) -> list[str]:
+    """Stored texts with their patient references (``review.patient_ref``) named as
+    ``patient_names`` names them for ``viewer``; without a viewer (the command line) by public
+    id, never by name."""
+    refs = {m for text in texts for m in PATIENT_REF.findall(text)}
     names = patient_names(refs, viewer) if viewer is not None else {}
 
     def named(match: re.Match[str]) -> str:
@@ -295,7 +303,7 @@ def dropped_lines(publication: Publication, viewer: User | None) -> list[str]:
             return f"patient {key}"
         return names.get(key, _("a patient no longer listed"))
 
-    return [PATIENT_REF.sub(named, line) for line in lines]
+    return [PATIENT_REF.sub(named, text) for text in texts]
 
 
 def named_in_dropped(publication: Publication) -> set[str]:

@@ -37,7 +37,9 @@ from ..models import (
     RunStatus,
     ScheduleRun,
 )
-from ..selectors import coordinated_sites, week_as_format
+from ..review import patient_ref
+from ..rules import booking_people, violations
+from ..selectors import coordinated_sites, names_for, week_as_format
 from ..weeks import check_week
 from .locks import lock_sites
 from .notices import booking_title
@@ -483,7 +485,7 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
         _relay_once(run, relay)
     error = outcome.get("error")
     if isinstance(error, SchedulingError):
-        words = _failure_words(str(error))
+        words = _failure_words(run, str(error), current)
         mine.update(status=RunStatus.FAILED, error=words, finished_at=timezone.now())
         return
     if error is not None:
@@ -508,9 +510,11 @@ def _execute(run: ScheduleRun, mine: QuerySet[ScheduleRun]) -> None:
 _PINNED = re.compile(r"^pinned booking '([0-9a-f-]{36})' breaks a hard rule in this instance$")
 
 
-def _failure_words(text: str) -> str:
+def _failure_words(run: ScheduleRun, text: str, week: dict[str, Any]) -> str:
     """A failed run's message as a coordinator can act on it: a pinned booking that breaks a
-    rule of the week (the solver names it by id) is named as the week views name it."""
+    rule of the week (the solver names it by id) is named as the week views name it, with the
+    rule in the words of a hand edit. Its patients are kept as references
+    (``review.patient_ref``), named when the page is shown, as for whoever looks."""
     match = _PINNED.match(text)
     if match is None:
         return text
@@ -520,9 +524,38 @@ def _failure_words(text: str) -> str:
     )
     if booking is None:
         return text
-    what = booking_title(booking)
-    return _(
-        "The pinned %(what)s of %(when)s breaks a rule of this week, so the week cannot be "
-        "made around it. Plans not met names the rule; change or unpin the booking, then run "
-        "the week again."
-    ) % {"what": what, "when": f"{date_format(booking.date, 'D j M')} {booking.start:%H:%M}"}
+    values = {
+        "what": booking_title(booking),
+        "when": f"{date_format(booking.date, 'D j M')} {booking.start:%H:%M}",
+        "why": _pinned_rule(run, week, match[1]),
+    }
+    if values["why"]:
+        return (
+            _(
+                "The pinned %(what)s of %(when)s breaks a rule of this week, so the week cannot "
+                "be made around it: %(why)s Change or unpin the booking, then run the week again."
+            )
+            % values
+        )
+    return (
+        _(
+            "The pinned %(what)s of %(when)s breaks a rule of this week, so the week cannot be "
+            "made around it. Plans not met names the rule; change or unpin the booking, then run "
+            "the week again."
+        )
+        % values
+    )
+
+
+def _pinned_rule(run: ScheduleRun, week: dict[str, Any], ident: str) -> str:
+    """The rules the pinned booking ``ident`` of ``week`` breaks, as a hand edit is told them
+    (the instance built for checking, which names bookings at other sites and days away)."""
+    bookings = [*week.get("sessions", []), *week.get("appointments", [])]
+    pinned = next((b for b in bookings if b.get("id") == ident), None)
+    if pinned is None:
+        return ""
+    instance = build_instance(list(run.sites.all()), run.week_start, checking=True).instance
+    names = names_for({**instance, "patients": []})
+    for b in bookings:
+        names.update((p, patient_ref(p)) for p in booking_people(b)[1])
+    return " ".join(violations(instance, bookings, pinned, names, existing=True))

@@ -27,7 +27,7 @@ from .. import selectors, services, weeks
 from ..forms import RunForm
 from ..instance_builder import monday_of, public_ids
 from ..models import Publication, RunStatus, ScheduleRun
-from ..review import describe, unmet_reasons, week_diff
+from ..review import PATIENT_REF, describe, unmet_reasons, week_diff
 from ..tasks import run_schedule, runs_inline
 from .common import coordinator, ending_context, go_back
 
@@ -167,8 +167,11 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         announce = ""
         if request.GET.get("seen", now) != now:
             announce = f"{run.status_label}. {run.stage}" if run.stage else str(run.status_label)
+        error_text = _error_text(user, run)
         return render(
-            request, "scheduling/partials/_progress.html", {"run": run, "announce": announce}
+            request,
+            "scheduling/partials/_progress.html",
+            {"run": run, "announce": announce, "error_text": error_text},
         )
     # A run of a week that has ended is a record to look at, not to publish or run again.
     today = timezone.localdate()
@@ -179,6 +182,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "starting": _starting(),
         "week_over": week_over,
         "finished": request.GET.get("finished") == "1" and not run.is_active,
+        "error_text": _error_text(user, run),
     }
     if run.solution:
         sites = list(run.sites.all())
@@ -289,6 +293,22 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             summary=f"Run preview, week of {run.week_start}",
         )
     return render(request, "scheduling/run.html", context)
+
+
+def _error_text(user: User, run: ScheduleRun) -> str:
+    """The run's failure as ``user`` may read it: a patient it names (a pinned booking's
+    rule) by name when on their list, and that read audited."""
+    if not run.error:
+        return ""
+    refs = PATIENT_REF.findall(run.error)
+    if refs:
+        audit_viewed(
+            actor=user,
+            patients=patients_visible_to(user).filter(public_id__in=public_ids(refs)),
+            obj=run,
+            summary=f"Run failure, week of {run.week_start}",
+        )
+    return selectors.named_refs([run.error], user)[0]
 
 
 def _placed(

@@ -9,11 +9,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.elsewhere import bookings_elsewhere, free_of
 from trellis.scheduling.instance_builder import build_instance
-from trellis.scheduling.models import GroupSession, GroupType
+from trellis.scheduling.models import GroupSession, GroupType, PatientAvailability
 from trellis.scheduling.services.bookings import RulesBroken
 from trellis.scheduling.tests.app.pages import solved
 
@@ -204,8 +205,8 @@ def test_the_weekly_limit_message_counts_what_is_held_elsewhere(
             facilitator=cast.alice,
         )
     assert (
-        "Alice Archer would work 90 minutes this week here; their limit is 60, "
-        "90 of them booked at other sites." in refused.value.problems
+        "Alice Archer would work 180 minutes this week, 90 of them booked at other sites; "
+        "their limit is 60." in refused.value.problems
     )
 
 
@@ -301,3 +302,62 @@ def test_a_run_that_fails_on_a_pinned_booking_names_it_in_words(cast, week, book
     assert run.error.startswith("The pinned Relapse prevention of ")
     assert "17:00 breaks a rule of this week" in run.error
     assert str(booked.public_id) not in run.error
+
+
+def test_a_run_that_fails_on_a_pinned_booking_says_which_rule(cast, week, booked, client) -> None:
+    """The failure names the rule as a hand edit would, the minutes held elsewhere counted,
+    instead of only pointing to Plans not met."""
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    profile = cast.alice.staff_profile
+    profile.max_weekly_minutes = 120
+    profile.save()
+    booked.pinned = True
+    booked.save()
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=None,
+        date=week.monday + datetime.timedelta(days=2),
+        start=T(10),
+        end=T(11, 30),
+        facilitators=[cast.alice],
+    )
+    run = services.run_create(
+        actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert (
+        ": Alice Archer would work 180 minutes this week, 90 of them booked at other sites; "
+        "their limit is 120. Change or unpin" in run.error
+    )
+    assert run.error.endswith("Change or unpin the booking, then run the week again.")
+    client.force_login(cast.charlie)
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert "Alice Archer would work" in page
+
+
+def test_a_pinned_failure_naming_a_patient_stores_a_reference_and_audits_the_name(
+    cast, week, appointment, client
+) -> None:
+    """Erin's pinned individual session, her Tuesday since taken out of her availability: the
+    run's error keeps her as a reference; the run page names her for the coordinator and
+    audits it."""
+    appointment.pinned = True
+    appointment.save()
+    PatientAvailability.objects.filter(patient=week.patients[0], weekday=1).delete()
+    run = services.run_create(
+        actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
+    )
+    services.run_execute(run.public_id)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    name = week.patients[0].display_name
+    assert name not in run.error
+    assert f"[[patient:{week.patients[0].public_id}]] is not available Tuesday" in run.error
+    client.force_login(cast.charlie)
+    page = client.get(reverse("scheduling:run", args=[run.public_id])).content.decode()
+    assert f"{name} is not available Tuesday" in page
+    assert AuditEvent.objects.filter(
+        actor=cast.charlie, patient=week.patients[0], action=AuditAction.VIEW
+    ).exists()
