@@ -32,7 +32,7 @@ from .access import (
     staff_by_name,
     week_patients,
 )
-from .week import OUTSIDE, clock_minutes, week_dates
+from .week import OTHER_TEAM, OUTSIDE, clock_minutes, week_dates
 
 
 # --- week grids ---------------------------------------------------------------------------------
@@ -80,6 +80,8 @@ class WeekGrid:
     sites: list[Site] = field(default_factory=list)
     # A clinician's days away touching the week (the clinician view).
     away: list[StaffAway] = field(default_factory=list)
+    # The patients its appointments name (the page audits the read).
+    named: set[Patient] = field(default_factory=set)
 
     @property
     def day_columns(self) -> list[tuple[datetime.date, list[Entry]]]:
@@ -205,14 +207,20 @@ def week_grid(
     booked = list(
         appointments.filter(date__range=span).select_related("patient", "clinician", "room")
     )
-    # A patient listed at another site but treated on this one's track is not named.
-    listed = set(
-        patients_visible_to(user)
-        .filter(pk__in={a.patient_id for a in booked})
-        .values_list("pk", flat=True)
-    )
+    # Named: the patients whose week the user may see (a clinician: those they treat) and the
+    # patients of a clinician's own appointments. Not named: a patient listed at another site
+    # but treated on this one's track, and another care team's patient.
+    ids = {a.patient_id for a in booked}
+    theirs = set(week_patients(user).filter(pk__in=ids).values_list("pk", flat=True))
+    listed = theirs
+    if ids - theirs:
+        listed = set(patients_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     for a in booked:
-        who = a.patient.display_name if a.patient_id in listed else OUTSIDE
+        if a.patient_id in theirs or (a.patient_id in listed and a.clinician_id == user.pk):
+            who = a.patient.display_name
+            grid.named.add(a.patient)
+        else:
+            who = str(OTHER_TEAM if a.patient_id in listed else OUTSIDE)
         grid.columns[a.date.weekday()].append(
             Entry(
                 a.start,

@@ -34,6 +34,7 @@ from ..weeks import WEEKS_AHEAD
 
 # What a patient outside the user's patient list is called where a booking would name them.
 OUTSIDE = gettext_lazy("A patient outside your sites")
+OTHER_TEAM = gettext_lazy("A patient of another care team")
 
 
 # --- the week in the FORMAT.md shape ----------------------------------------------------------

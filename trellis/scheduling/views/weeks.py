@@ -124,6 +124,14 @@ def week(request: HttpRequest) -> HttpResponse:
         shown = patients_visible_to(user).filter(pk=patient.pk)
         if with_full_chart(user, shown).exists():
             availability_url = reverse("scheduling:patient", args=[key])
+    if grid is not None:
+        # The patients its appointments name, each read audited (the patient's own week is
+        # audited above, once).
+        audit_viewed(
+            actor=user,
+            patients=sorted(grid.named - {grid.patient}, key=lambda p: p.pk),
+            summary=f"Schedule, {view} week of {week_start:%Y-%m-%d}",
+        )
     own_feed = selectors.active_feeds(user=user).first()
     can_coordinate = selectors.can_coordinate(user)
     context = {

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
+from trellis.core.tests import factories as f
 from trellis.scheduling import selectors
 
 from .pages import WEEK, messages_of, options
@@ -141,3 +142,48 @@ def test_plans_not_met_counts_a_patient_outside_the_list_without_naming_them(
     page = login(cast.charlie).get(url).content.decode()
     assert "A patient outside your sites" in page
     assert "Nia" not in page
+
+
+@pytest.fixture
+def olive_with_gus(cast, week):
+    """Olive (gus's patient, not on alice's care team) has an individual session with gus on
+    Tuesday 18:00."""
+    return f.AppointmentFactory(
+        episode=cast.olive_episode,
+        clinician=week.gus,
+        site=cast.site_a,
+        room=week.office,
+        date=week.monday + datetime.timedelta(days=1),
+        start=datetime.time(18),
+        end=datetime.time(19),
+    )
+
+
+def test_the_site_week_names_another_care_teams_patient_to_no_clinician(
+    cast, week, olive_with_gus, login
+) -> None:
+    """Alice may not open Olive's week, so no week view names her appointment to Alice."""
+    client = login(cast.alice)
+    for view in (f"view=site&key={cast.site_a.code}", f"view=clinician&key={week.gus.public_id}"):
+        page = client.get(f"{WEEK}?{view}&week={week.monday}").content.decode()
+        assert "Olive Stone" not in page
+        assert "Individual session: A patient of another care team" in page
+    assert _views_of(cast.olive) == []
+    # Gus, whose appointment it is, sees her name, and the read is audited.
+    page = login(week.gus).get(f"{WEEK}?view=site&key={cast.site_a.code}&week={week.monday}")
+    assert "Individual session: Olive Stone" in page.content.decode()
+    (event,) = _views_of(cast.olive)
+    assert event.actor == week.gus
+    assert event.summary == f"Schedule, site week of {week.monday:%Y-%m-%d}"
+
+
+def test_a_coordinators_site_week_audits_each_patient_it_names(
+    cast, week, olive_with_gus, appointment, login
+) -> None:
+    page = login(cast.charlie).get(f"{WEEK}?view=site&key={cast.site_a.code}&week={week.monday}")
+    assert "Individual session: Olive Stone" in page.content.decode()
+    assert [e.actor for e in _views_of(cast.olive)] == [cast.charlie]
+    assert [e.actor for e in _views_of(week.patients[0])] == [cast.charlie]
+    # The patient's own week is audited once, not again for the appointment it names.
+    login(cast.charlie).get(_week_of(cast.olive, week))
+    assert len(_views_of(cast.olive)) == 2
