@@ -157,7 +157,8 @@ def session_move(
     _scheduled(session)
     _not_taken_place(session)
     proposed = session_as_format(session)
-    facilitators = [facilitator] if facilitator else list(session.facilitators.all())
+    leading = list(session.facilitators.all())
+    facilitators = [facilitator] if facilitator else leading
     proposed.update(
         day=DAY_CODES[date.weekday()],
         start=hhmm(start),
@@ -174,16 +175,21 @@ def session_move(
     session.date, session.start, session.room = date, start, room
     session.end = add_minutes(start, session.group_type.minutes)
     session.save(update_fields=["date", "start", "end", "room", "updated_at"])
-    if facilitator is not None:
+    changes = {k: [str(v), str(getattr(session, k))] for k, v in before.items()}
+    # Who leads a group decides who may open its members' charts: a change of them is kept.
+    if facilitator is not None and [facilitator] != leading:
         session.facilitators.set([facilitator])
+        changes["facilitators"] = [
+            ", ".join(u.display_name for u in leading),
+            facilitator.display_name,
+        ]
     if was != (date, start, room):
         notices.moved(session, was[0], was[1], was[2].name if was[2] else "")
+    summary = f"Moved {session.group_type} to {date} {start:%H:%M}"
+    if was == (date, start, room) and "facilitators" in changes:
+        summary = f"Changed who leads {session.group_type} of {date} {start:%H:%M}"
     audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=session,
-        summary=f"Moved {session.group_type} to {date} {start:%H:%M}",
-        changes={k: [str(v), str(getattr(session, k))] for k, v in before.items()},
+        actor=actor, action=AuditAction.UPDATE, obj=session, summary=summary, changes=changes
     )
     return session
 

@@ -163,6 +163,33 @@ def test_facilitator_without_the_competency_is_refused(cast, week, booked):
         )
 
 
+def test_a_change_of_who_leads_a_group_is_audited_with_both_names(cast, week, booked):
+    """Leading a group opens its members' charts: the audit trail keeps who led it before."""
+    services.session_move(
+        actor=cast.charlie,
+        session=booked,
+        date=booked.date,
+        start=booked.start,
+        room=booked.room,
+        facilitator=week.gus,
+    )
+    event = AuditEvent.objects.filter(object_id=str(booked.public_id)).latest("id")
+    assert event.summary == f"Changed who leads Relapse prevention of {booked.date} 17:00"
+    assert event.changes["facilitators"] == ["Alice Archer", "Gus Grant"]
+    # The same facilitator again is no change of them.
+    services.session_move(
+        actor=cast.charlie,
+        session=booked,
+        date=booked.date,
+        start=datetime.time(18),
+        room=booked.room,
+        facilitator=week.gus,
+    )
+    event = AuditEvent.objects.filter(object_id=str(booked.public_id)).latest("id")
+    assert event.summary == f"Moved Relapse prevention to {booked.date} 18:00"
+    assert "facilitators" not in event.changes
+
+
 def test_adding_a_patient_beyond_the_groups_maximum_is_refused(cast, week, booked):
     booked.group_type.max_size = 4
     booked.group_type.save()
