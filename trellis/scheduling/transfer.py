@@ -172,7 +172,7 @@ def import_(args: argparse.Namespace) -> int:
 
     from trellis.core.errors import TrellisError
 
-    from .selectors import dropped_lines
+    from .selectors import dropped_lines, named_refs
     from .services import solution_publish
     from .services.publishable import BookingsRefused
 
@@ -203,7 +203,7 @@ def import_(args: argparse.Namespace) -> int:
             f"{len(error.problems)} bookings are wrong:",
             file=sys.stderr,
         )
-        for problem in error.problems:
+        for problem in named_refs(error.problems, None):
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INPUT
     except TrellisError as error:

@@ -12,6 +12,7 @@ from trellis.core.errors import ValidationFailed
 
 from .. import rules
 from ..instance_builder import IdMap
+from ..review import patient_ref
 
 
 class BookingsRefused(ValidationFailed):
@@ -65,7 +66,9 @@ def publishable(instance: dict[str, Any], solution: dict[str, Any], ids: IdMap) 
         raise BookingsRefused(found)
     names = {**{k: str(v) for k, v in ids.rooms.items()}}
     names |= {k: u.display_name for k, u in ids.clinicians.items()}
-    names |= {k: p.display_name for k, p in ids.patients.items()}
+    # Patients as references, named where the words are shown, as for whoever reads them
+    # (the command line by public id: its output may be kept in a job's log).
+    names |= {k: patient_ref(p.public_id) for k, p in ids.patients.items()}
     for b in bookings:
         problems = rules.violations(instance, bookings, b, names)
         if problems:

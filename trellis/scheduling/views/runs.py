@@ -296,19 +296,26 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _error_text(user: User, run: ScheduleRun) -> str:
-    """The run's failure as ``user`` may read it: a patient it names (a pinned booking's
-    rule) by name when on their list, and that read audited."""
-    if not run.error:
-        return ""
-    refs = PATIENT_REF.findall(run.error)
+    """The run's failure as ``user`` may read it (a pinned booking's rule can name a
+    patient)."""
+    return _named(user, run, run.error, "Run failure") if run.error else ""
+
+
+def _named(user: User, run: ScheduleRun, text: str, what: str) -> str:
+    """``text`` with its patient references named as ``user`` may call them, each patient so
+    named audited as read."""
+    _audit_named(user, run, set(PATIENT_REF.findall(text)), what)
+    return selectors.named_refs([text], user)[0]
+
+
+def _audit_named(user: User, run: ScheduleRun, refs: set[str], what: str) -> None:
     if refs:
         audit_viewed(
             actor=user,
             patients=patients_visible_to(user).filter(public_id__in=public_ids(refs)),
             obj=run,
-            summary=f"Run failure, week of {run.week_start}",
+            summary=f"{what}, week of {run.week_start}",
         )
-    return selectors.named_refs([run.error], user)[0]
 
 
 def _placed(
@@ -360,7 +367,7 @@ def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         publication = services.run_publish(actor=user, run=run, this_week_only=only == "week")
     except TrellisError as error:
-        messages.error(request, str(error))
+        messages.error(request, _named(user, run, str(error), "Run not published"))
         return redirect("scheduling:run", run.public_id)
     messages.success(
         request,
@@ -373,6 +380,7 @@ def run_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if publication.dropped:
         messages.warning(request, _dropped_message(publication, user))
+        _audit_named(user, run, selectors.named_in_dropped(publication), "Run published")
     first = next(iter(run.sites.all()))
     return redirect(
         f"{reverse('scheduling:week')}?view=site&key={first.code}&week={run.week_start}"

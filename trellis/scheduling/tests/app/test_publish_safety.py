@@ -10,12 +10,22 @@ import datetime
 import logging
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.models import DAY_CODES
+from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.errors import ValidationFailed
+from trellis.organization.models import Room
 from trellis.scheduling import services, weeks
-from trellis.scheduling.models import GroupSession, GroupType, Publication, ScheduleRun
+from trellis.scheduling.models import (
+    Appointment,
+    GroupSession,
+    GroupType,
+    Publication,
+    ScheduleRun,
+)
 from trellis.scheduling.services import publishable, publishing
 from trellis.scheduling.tests.app.pages import solved
 
@@ -169,3 +179,31 @@ def test_a_run_after_a_gap_in_the_published_schedule_says_so(cast, week, login) 
     services.run_execute(following.public_id)
     page = login(cast.charlie).get(reverse("scheduling:run", args=[following.public_id]))
     assert "ends before this week" not in page.content.decode()
+
+
+def test_the_publish_message_naming_a_left_out_patient_audits_the_read(cast, week, login):
+    """A pinned appointment of Olive's in the second week takes the room of a session the
+    first week repeats: the message after Publish names her, and that read is audited."""
+    run = solved(cast, week)
+    first = run.solution["sessions"][0]
+    start = datetime.time.fromisoformat(first["start"])
+    day = week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"]))
+    Appointment.objects.create(
+        kind="individual",
+        patient=cast.olive,
+        episode=cast.olive_episode,
+        clinician=week.gus,
+        site=cast.site_a,
+        room=Room.objects.get(public_id=first["room"]),
+        date=day,
+        start=start,
+        end=(datetime.datetime.combine(day, start) + datetime.timedelta(hours=1)).time(),
+        pinned=True,
+    )
+    client = login(cast.charlie)
+    client.post(reverse("scheduling:publish", args=[run.public_id]))
+    assert run.publications.get().dropped_count >= 1
+    (event,) = AuditEvent.objects.filter(patient=cast.olive, action=AuditAction.VIEW)
+    assert (event.actor, event.summary) == (cast.charlie, f"Run published, week of {week.monday}")
+    said = [str(m) for m in get_messages(client.get(reverse("scheduling:runs")).wsgi_request)]
+    assert any("Olive Stone" in m for m in said)

@@ -98,6 +98,24 @@ def test_import_of_a_broken_solution_says_why_and_writes_nothing(week, tmp_path,
     assert not Publication.objects.exists()
 
 
+def test_import_names_a_patient_in_a_broken_rule_by_public_id_only(week, tmp_path, capsys):
+    """The command's output may be kept in a job's log: no patient's name goes there."""
+    instance_path, solution_path = tmp_path / "week.json", tmp_path / "solution.json"
+    assert _run("export", "north", "--week", str(week.monday), "-o", str(instance_path)) == 0
+    assert _run("solve", str(instance_path), "-o", str(solution_path), "--time-limit", "3") == 0
+    solution = json.loads(solution_path.read_text())
+    booking = solution["appointments"][0]
+    booking.update(day="mon", start="09:00")  # the patient is free from 16:00
+    solution_path.write_text(json.dumps(solution))
+    capsys.readouterr()
+    assert _run("import", str(solution_path), "--instance", str(instance_path)) == 2
+    err = capsys.readouterr().err
+    patient = next(p for p in week.patients if str(p.public_id) == booking["patient"])
+    assert f"patient {patient.public_id} is not available Monday 09:00" in err
+    assert patient.display_name not in err
+    assert "[[patient:" not in err
+
+
 def test_export_names_an_unknown_site(db, tmp_path, capsys):
     assert _run("export", "nowhere", "--week", "2027-01-04", "-o", str(tmp_path / "x")) == 2
     assert "no site with code 'nowhere'" in capsys.readouterr().err
