@@ -66,13 +66,15 @@ def feed_revoke(*, actor: User, feed: CalendarFeed) -> None:
     )
 
 
+@transaction.atomic
 def feed_used(feed: CalendarFeed) -> None:
     """Note that a calendar fetched the feed, to the hour, and from which address: one
     conditional UPDATE, which writes only for the first fetch of an hour or one from another
     address than the last, so a calendar polling every few minutes does not write each time;
     the hour is what its owner sees ("last used"). Such a fetch is audited, with the client's
     address (``audit_record``), so a link used from somewhere new shows in the audit trail at
-    once, even while the owner's calendar polls, without an event for every poll."""
+    once, even while the owner's calendar polls, without an event for every poll. The note and
+    its audit event are one transaction: a fetch noted is a fetch audited."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     ip = current_request_info().ip
     worth_noting = Q(last_used_at__isnull=True) | Q(last_used_at__lt=hour)
