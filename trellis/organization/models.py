@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from trellis.core.models import BaseModel
@@ -25,11 +28,24 @@ class Organization(BaseModel):
         return self.name
 
 
+def validate_time_zone(value: str) -> None:
+    """A name of the IANA time zone database, such as America/New_York."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not a time zone name; write one such as America/New_York."),
+            params={"value": value},
+        ) from None
+
+
 class Site(BaseModel):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=120)
     code = models.SlugField(max_length=20, unique=True)
-    timezone = models.CharField(max_length=64, default="America/New_York")
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
     address = models.CharField(max_length=250, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     # Opening hours as FORMAT.md gives them: {"mon": [["08:00", "21:30"]], ...}
@@ -40,6 +56,15 @@ class Site(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The site's clock: its ``timezone``, or the server's where that is not a zone name
+        (a row written before the field was validated), so no page fails on it."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return dj_timezone.get_default_timezone()
 
 
 class LevelOfCare(models.Model):

@@ -82,8 +82,8 @@ class MyWeek:
         return sorted(seen)
 
 
-def _aware(day: datetime.date, time: datetime.time, zone: str) -> datetime.datetime:
-    return datetime.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(zone))
+def _aware(day: datetime.date, time: datetime.time, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, time, tzinfo=zone)
 
 
 def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> list[Booking]:
@@ -100,8 +100,8 @@ def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> li
     for s in sessions:
         found.append(
             Booking(
-                starts=_aware(s.date, s.start, s.site.timezone),
-                ends=_aware(s.date, s.end, s.site.timezone),
+                starts=_aware(s.date, s.start, s.site.zone),
+                ends=_aware(s.date, s.end, s.site.zone),
                 title=s.group_type.name,
                 clinicians=", ".join(u.display_name for u in s.facilitators.all()),
                 room=s.room.name if s.room else "",
@@ -116,8 +116,8 @@ def _bookings(patient: Patient, first: datetime.date, last: datetime.date) -> li
     for a in appointments:
         found.append(
             Booking(
-                starts=_aware(a.date, a.start, a.site.timezone),
-                ends=_aware(a.date, a.end, a.site.timezone),
+                starts=_aware(a.date, a.start, a.site.zone),
+                ends=_aware(a.date, a.end, a.site.zone),
                 title=str(a.get_kind_display()),
                 clinicians=a.clinician.display_name,
                 room=a.room.name if a.room else "",
@@ -151,7 +151,7 @@ def my_next(user: User, *, now: datetime.datetime, limit: int = NEXT_LIMIT) -> l
     NEXT_DAYS days (a booking under way is included: the patient may be looking for its
     room), with the cancelled ones among them marked. Four queries, as `my_week`."""
     patient = own_patient(user)
-    today = now.astimezone(zoneinfo.ZoneInfo(patient.site.timezone)).date()
+    today = now.astimezone(patient.site.zone).date()
     ahead = [
         b
         for b in _bookings(patient, today - datetime.timedelta(days=1), today + NEXT_DAYS)

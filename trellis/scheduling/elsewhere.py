@@ -11,7 +11,6 @@ Before, a run of one site booked them there at the hour they already held at the
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,13 +46,6 @@ class Elsewhere:
         }
 
 
-def _zone(site: Site) -> zoneinfo.ZoneInfo | None:
-    try:
-        return zoneinfo.ZoneInfo(site.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 def bookings_elsewhere(
     clinicians: Iterable[User],
     sites: Sequence[Site],
@@ -67,7 +59,7 @@ def bookings_elsewhere(
     people = {u.pk: u for u in clinicians}
     if not people or not sites:
         return []
-    here = _zone(sites[0])
+    here = sites[0].zone
     found: list[Elsewhere] = []
     day_ = datetime.timedelta(days=1)
 
@@ -81,8 +73,8 @@ def bookings_elsewhere(
     ) -> None:
         begins = datetime.datetime.combine(day, start)
         ends = datetime.datetime.combine(day, end)
-        there = _zone(site)
-        if here is not None and there is not None and here != there:
+        there = site.zone
+        if here != there:
             begins = begins.replace(tzinfo=there).astimezone(here).replace(tzinfo=None)
             ends = ends.replace(tzinfo=there).astimezone(here).replace(tzinfo=None)
         while begins < ends:

@@ -87,7 +87,7 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 s.date,
                 s.start,
                 s.end,
-                s.site.timezone,
+                s.site.zone.key,
                 s.updated_at,
                 cancelled=s.status == BookingStatus.CANCELLED,
             )
@@ -104,7 +104,7 @@ def feed(*, user: User | None = None, patient: Patient | None = None) -> bytes:
                 a.date,
                 a.start,
                 a.end,
-                a.site.timezone,
+                a.site.zone.key,
                 a.updated_at,
                 cancelled=a.status == BookingStatus.CANCELLED,
             )

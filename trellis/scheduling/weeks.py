@@ -8,7 +8,6 @@ years' planning, and never near the ends of the calendar, where the week's arith
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.contrib import messages
 from django.http import HttpRequest
@@ -34,12 +33,8 @@ class DateInPast(ValidationFailed):
 
 
 def site_today(site: Site) -> datetime.date:
-    """Today's date where the site is (its ``timezone``; the server's zone if that is unknown)."""
-    try:
-        zone = zoneinfo.ZoneInfo(site.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.localdate()
-    return timezone.now().astimezone(zone).date()
+    """Today's date where the site is (``Site.zone``)."""
+    return timezone.now().astimezone(site.zone).date()
 
 
 def week_bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
