@@ -92,16 +92,37 @@ def check_week(week_start: datetime.date, today: datetime.date | None = None) ->
         )
 
 
-def check_not_past(site: Site, day: datetime.date, message: str = "") -> None:
-    """Raise DateInPast when ``day`` is before today where the site is: bookings are moved,
-    added and cancelled from today on; the past is the record. ``message`` (translated, with
-    ``%(day)s`` and ``%(today)s``) says what cannot be done; by default moving or adding."""
-    today = site_today(site)
+def site_now(site: Site) -> datetime.datetime:
+    """Now on the site's wall clock (``Site.zone``), naive, as bookings' dates and times are."""
+    return timezone.now().astimezone(site.zone).replace(tzinfo=None)
+
+
+def check_not_past(
+    site: Site,
+    day: datetime.date,
+    message: str = "",
+    *,
+    start: datetime.time | None = None,
+    begun: str = "",
+) -> None:
+    """Raise DateInPast when ``day`` is before today where the site is, or, given ``start``,
+    when it is today and ``start`` has passed there: bookings are moved, added and cancelled
+    from now on; what has begun is the record. ``message`` (translated, with ``%(day)s`` and
+    ``%(today)s``) says what cannot be done on a day gone by, ``begun`` (with ``%(time)s`` and
+    ``%(now)s``) at an hour gone by today; by default moving or adding."""
+    now = site_now(site)
+    today = now.date()
     if day < today:
         message = message or _(
             "%(day)s has passed; bookings can be moved or added from today (%(today)s) on."
         )
         raise DateInPast(message % {"day": date_format(day), "today": date_format(today)})
+    if start is not None and day == today and start < now.time():
+        begun = begun or _(
+            "%(time)s today has passed (it is %(now)s where the site is); bookings can be "
+            "moved or added from now on."
+        )
+        raise DateInPast(begun % {"time": f"{start:%H:%M}", "now": f"{now:%H:%M}"})
 
 
 def week_param(request: HttpRequest) -> datetime.date:

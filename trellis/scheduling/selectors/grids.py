@@ -24,6 +24,7 @@ from ..models import (
     GroupSession,
     StaffAway,
 )
+from ..weeks import site_now
 from .access import (
     patients_by_name,
     schedule_sites,
@@ -53,6 +54,9 @@ class Entry:
     # A cancelled booking is shown, greyed, with its reason; it counts for nothing.
     cancelled: bool = False
     cancel_reason: str = ""
+    # Begun where its site is (a day gone by, or earlier today): the record, not to be moved,
+    # cancelled or pinned (weeks.check_not_past).
+    begun: bool = False
 
     @property
     def minutes(self) -> int:
@@ -118,6 +122,7 @@ def week_grid(
     sites = list(schedule_sites(user))
     if not sites or view not in VIEWS:
         raise Http404
+    now_at = {site.pk: site_now(site) for site in sites}
     sessions = GroupSession.objects.filter(site__in=sites)
     appointments = Appointment.objects.filter(site__in=sites)
     title = ""
@@ -202,6 +207,7 @@ def week_grid(
                 max_size=s.most_patients,
                 cancelled=s.status == BookingStatus.CANCELLED,
                 cancel_reason=s.cancel_reason,
+                begun=datetime.datetime.combine(s.date, s.start) < now_at[s.site_id],
             )
         )
     booked = list(
@@ -233,6 +239,7 @@ def week_grid(
                 a.public_id,
                 cancelled=a.status == BookingStatus.CANCELLED,
                 cancel_reason=a.cancel_reason,
+                begun=datetime.datetime.combine(a.date, a.start) < now_at[a.site_id],
             )
         )
     for column in grid.columns:

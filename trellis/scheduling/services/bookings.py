@@ -103,13 +103,19 @@ def _locked(booking: GroupSession | Appointment) -> GroupSession | Appointment:
 
 
 def _not_taken_place(booking: GroupSession | Appointment) -> None:
-    """A booking of a day gone by is the record of what happened; it is not moved."""
+    """A booking that has begun (a day gone by, or earlier today) is the record of what
+    happened; it is not moved."""
     check_not_past(
         booking.site,
         booking.date,
         _(
             "This booking was on %(day)s, which has passed: it is kept as the record and cannot "
             "be moved (today is %(today)s)."
+        ),
+        start=booking.start,
+        begun=_(
+            "This booking began at %(time)s today: it is kept as the record and cannot be "
+            "moved (it is %(now)s)."
         ),
     )
 
@@ -120,7 +126,7 @@ def _check(actor: User, site: Site, day: datetime.date, proposed: dict[str, Any]
     week the schedule does not go to. A session's minimum size is not one of them here: no
     hand edit makes a session smaller (taking a patient out is not checked), so one still
     short of its minimum can be moved and filled."""
-    check_not_past(site, day)
+    check_not_past(site, day, start=datetime.time.fromisoformat(proposed["start"]))
     week_start = monday_of(day)
     check_week(week_start)
     built = build_instance([site], week_start, checking=True)
@@ -400,6 +406,11 @@ def booking_cancel(*, actor: User, booking: GroupSession | Appointment, reason: 
         locked.site,
         locked.date,
         _("%(day)s has passed; bookings can be cancelled from today (%(today)s) on."),
+        start=locked.start,
+        begun=_(
+            "This booking began at %(time)s today: it is kept as the record and cannot be "
+            "cancelled (it is %(now)s)."
+        ),
     )
     locked.status = BookingStatus.CANCELLED
     locked.cancelled_at = timezone.now()
@@ -429,6 +440,11 @@ def session_remove_patient(*, actor: User, session: GroupSession, patient: Patie
         session.site,
         session.date,
         _("%(day)s has passed; patients can be taken out of sessions from today (%(today)s) on."),
+        start=session.start,
+        begun=_(
+            "This session began at %(time)s today: who was booked is kept as the record (it is "
+            "%(now)s)."
+        ),
     )
     removed, _counts = GroupSessionPatient.objects.filter(session=session, patient=patient).delete()
     if not removed:

@@ -1,0 +1,91 @@
+"""A booking that has begun today is the record, as one of a day gone by: it is not moved,
+cancelled or changed, and nothing is booked at an hour of today that has passed (found in a
+browser review: only the date was compared, so an 08:30 session was cancelled at 18:30)."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.scheduling import services, weeks
+from trellis.scheduling.models import BookingStatus
+
+from .pages import WEEK
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def half_past_five(cast, week, monkeypatch) -> datetime.datetime:
+    """17:30 on the week's Monday where Northside is: its 17:00 group has begun."""
+    zone = zoneinfo.ZoneInfo(cast.site_a.timezone)
+    instant = datetime.datetime.combine(week.monday, datetime.time(17, 30), tzinfo=zone)
+    monkeypatch.setattr(timezone, "now", lambda: instant.astimezone(datetime.UTC))
+    return instant
+
+
+def test_a_group_that_began_today_is_not_moved_cancelled_or_changed(
+    cast, week, booked, half_past_five
+) -> None:
+    with pytest.raises(weeks.DateInPast, match=r"began at 17:00 today: .* cannot be moved"):
+        services.session_move(
+            actor=cast.charlie,
+            session=booked,
+            date=week.monday + datetime.timedelta(days=1),
+            start=datetime.time(17),
+            room=week.group_room,
+        )
+    with pytest.raises(weeks.DateInPast, match=r"cannot be cancelled \(it is 17:30\)"):
+        services.booking_cancel(actor=cast.charlie, booking=booked, reason="Room flooded")
+    with pytest.raises(weeks.DateInPast, match="who was booked is kept as the record"):
+        services.session_remove_patient(
+            actor=cast.charlie, session=booked, patient=week.patients[0]
+        )
+    booked.refresh_from_db()
+    assert (booked.date, booked.status, booked.members.count()) == (
+        week.monday,
+        BookingStatus.SCHEDULED,
+        4,
+    )
+
+
+def test_nothing_is_booked_at_an_hour_of_today_that_has_passed(
+    cast, week, half_past_five
+) -> None:
+    with pytest.raises(weeks.DateInPast, match=r"16:00 today has passed \(it is 17:30"):
+        services.appointment_add(
+            actor=cast.charlie,
+            patient=week.patients[0],
+            kind="individual",
+            clinician=cast.alice,
+            date=week.monday,
+            start=datetime.time(16),
+            minutes=60,
+            room=week.office,
+        )
+    # Later today is still open.
+    services.appointment_add(
+        actor=cast.charlie,
+        patient=week.patients[0],
+        kind="individual",
+        clinician=cast.alice,
+        date=week.monday,
+        start=datetime.time(19),
+        minutes=60,
+        room=week.office,
+    )
+
+
+def test_the_week_offers_no_move_or_cancel_on_a_booking_that_has_begun(
+    cast, week, booked, appointment, half_past_five, login
+) -> None:
+    page = login(cast.charlie).get(f"{WEEK}?view=site&key=north&week={week.monday}")
+    body = page.content.decode()
+    assert reverse("scheduling:move", args=["session", booked.public_id]) not in body
+    assert reverse("scheduling:cancel", args=["session", booked.public_id]) not in body
+    # Tomorrow's appointment can still be moved.
+    assert reverse("scheduling:move", args=["appointment", appointment.public_id]) in body
