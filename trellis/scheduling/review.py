@@ -289,17 +289,22 @@ def _session_key(s: Mapping[str, Any]) -> tuple[str, str, str]:
     return (s["type"], s["day"], s["start"])
 
 
-def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, str, str]]]:
-    """Each patient's bookings by what and when. Not where: a repair hands out rooms again,
-    and a patient whose times are kept is not one whose week changes (``WeekDiff.rooms``
-    lists the sessions kept in another room)."""
-    out: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+def _bookings_of(week: Mapping[str, Any]) -> dict[str, set[tuple[str, ...]]]:
+    """Each patient's bookings by what, when and where: a patient whose group or appointment
+    changes room is told their week changed (``notices.week_changed``), so the preview lists
+    them (the solver puts bookings kept at their hour back in their rooms where it can,
+    ``solver/rooms.py``)."""
+    out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for s in week.get("sessions", []):
         for pid in s.get("patients", []):
-            out[pid].add(_session_key(s))
+            out[pid].add((*_session_key(s), s.get("room") or ""))
     for a in week.get("appointments", []):
-        out[a["patient"]].add((a["kind"], a["day"], a["start"]))
+        out[a["patient"]].add((a["kind"], a["day"], a["start"], a.get("room") or ""))
     return out
+
+
+def _appointment_key(a: Mapping[str, Any]) -> tuple[str, ...]:
+    return (a["patient"], a["kind"], a["day"], a["start"], a.get("clinician") or "")
 
 
 @dataclass
@@ -309,13 +314,19 @@ class WeekDiff:
     moved: list[tuple[Mapping[str, Any], Mapping[str, Any]]]  # (before, after)
     kept: int
     patients_moved: list[str]
-    # Sessions at the same time in another room (before, after); counted in ``kept``.
+    # Sessions at the same time in another room (before, after), counted in ``kept``, then
+    # appointments kept at their time in another room.
     rooms: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        """Sessions kept at their time in their room."""
+        return self.kept - sum(1 for a, _b in self.rooms if "type" in a)
 
 
 def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
-    """Sessions added, removed and moved (same type, another time), sessions kept in another
-    room, and the patients whose week changes (what or when)."""
+    """Sessions added, removed and moved (same type, another time), sessions and appointments
+    kept in another room, and the patients whose week changes (what, when or where)."""
     before = sorted(current.get("sessions", []), key=_sort_key)
     after = sorted(new.get("sessions", []), key=_sort_key)
     unmatched_after = list(after)
@@ -365,13 +376,27 @@ def week_diff(current: Mapping[str, Any], new: Mapping[str, Any]) -> WeekDiff:
         else:
             unmatched_after.remove(match)
             moved.append((s, match))
+    rooms.extend(_appointment_rooms(current, new))
     old, fresh = _bookings_of(current), _bookings_of(new)
     patients_moved = sorted(p for p in set(old) | set(fresh) if old.get(p) != fresh.get(p))
     return WeekDiff(unmatched_after, removed, moved, kept, patients_moved, rooms)
 
 
+def _appointment_rooms(
+    current: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Appointments kept at their time with their clinician, in another room."""
+    before = {_appointment_key(a): a for a in current.get("appointments", [])}
+    changed = []
+    for b in sorted(new.get("appointments", []), key=_sort_key):
+        a = before.get(_appointment_key(b))
+        if a is not None and a.get("room") != b.get("room"):
+            changed.append((a, b))
+    return changed
+
+
 def _sort_key(s: Mapping[str, Any]) -> tuple[int, int, str]:
-    return (DAYS.index(s["day"]), minutes_of(s["start"]), s["type"])
+    return (DAYS.index(s["day"]), minutes_of(s["start"]), s.get("type") or s.get("kind", ""))
 
 
 def describe(booking: Mapping[str, Any], type_names: Mapping[str, str]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import SolutionError
 from .instance import Instance, parse_instance
+from .rooms import keep_rooms
 from .sanitize import sanitize
 from .solution import Schedule, parse_schedule, schedule_to_dict
 from .stages import SiteRun
@@ -181,8 +182,10 @@ def _stages(
         schedule.sessions += run.schedule.sessions
         schedule.appointments += run.schedule.appointments
     schedule = sanitize(inst, schedule)
+    rooms_kept = 0
     if old is not None and base is not None:
         schedule = _prefer_fewer_moves(inst, old, base, schedule)
+        rooms_kept = keep_rooms(inst, old, schedule)
     table = tallies(inst, schedule)
     met = sum(1 for pid in inst.patients if plan_met(inst, pid, table[pid]))
     bound = sum(r.bound for r in runs)
@@ -216,6 +219,7 @@ def _stages(
         stats["moved"] = sum(
             1 for pid in inst.patients if now.get(pid, set()) != before.get(pid, set())
         )
+        stats["rooms_kept"] = rooms_kept
     return schedule_to_dict(inst, schedule, stats)
 
 

@@ -213,11 +213,15 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                         describe(a, type_names),
                         names.get(a.get("room", ""), ""),
                         names.get(b.get("room", ""), ""),
-                        ", ".join(names.get(c, c) for c in b.get("facilitators", [])),
+                        ", ".join(
+                            names.get(c, c)
+                            for c in b.get("facilitators") or [b.get("clinician") or ""]
+                            if c
+                        ),
                     )
                     for a, b in diff.rooms
                 ],
-                kept=diff.kept,
+                kept=diff.unchanged,
                 patients_moved=sorted(str(names.get(p, p)) for p in diff.patients_moved),
             )
         # The solver checks its week as it makes it: no need to re-check the rules here.

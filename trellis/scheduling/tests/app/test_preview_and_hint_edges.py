@@ -28,14 +28,39 @@ def test_preview_names_the_room_out_of_use_a_session_leaves(cast, week, booked, 
     assert after == "Group B"
     assert before == "Group A"  # before: "" (the run's instance holds no room out of use)
     assert who == "Alice Archer"  # parallel sessions are told apart by who leads them
-    assert "(Alice Archer): Group A → Group B" in response.content.decode()
+    page = response.content.decode()
+    assert "(Alice Archer): Group A → Group B" in page
+    assert "0 sessions stay as they are. 1 booking keeps its time in another room." in page
+    # Its patients are told their week changed, so the preview lists them.
+    assert cast.erin_record.display_name in response.context["patients_moved"]
+
+
+def test_preview_lists_an_appointment_kept_at_its_time_in_another_room(
+    cast, week, appointment, login
+):
+    office_2 = f.RoomFactory(site=cast.site_a, name="Office 2", kind="office", capacity=2)
+    run = pages.solved(cast, week)
+    current = selectors.week_as_format([cast.site_a], week.monday, pattern=True)
+    (booking,) = current["appointments"]
+    run.solution = {
+        **run.solution,
+        "sessions": [],
+        "appointments": [{**booking, "id": "a1", "room": str(office_2.public_id)}],
+    }
+    run.save(update_fields=["solution"])
+    response = login(cast.charlie).get(reverse("scheduling:run", args=[run.public_id]))
+    assert response.context["rooms"] == [
+        ("Individual session, Tuesday 16:00", "Office 1", "Office 2", "Alice Archer")
+    ]
+    assert response.context["patients_moved"] == [cast.erin_record.display_name]
 
 
 def test_a_repair_does_not_list_a_patient_whose_booking_only_changed_room(
     cast, week, booked, appointment, more_people, login
 ):
-    # One admission (Zack) and a second, smaller office. Nothing of Erin's changes, but the
-    # solver's room pass (smallest office first) puts her individual session in Office 2.
+    # One admission (Zack) and a second, smaller office. Nothing of Erin's changes: the
+    # extraction's room pass (smallest office first) would put her individual session in
+    # Office 2, and the solver puts it back in Office 1 (solver/rooms.py).
     f.RoomFactory(site=cast.site_a, name="Office 2", kind="office", capacity=2)
     run = pages.solved(cast, week)
     assert run.solution["stats"]["moved"] == 1  # the solver: only the admission moved
@@ -47,6 +72,7 @@ def test_a_repair_does_not_list_a_patient_whose_booking_only_changed_room(
     )
     # before: ['Erin Marsh', 'Zack Able'] — Erin listed, with no change shown anywhere.
     assert cast.erin_record.display_name not in response.context["patients_moved"]
+    assert run.solution["stats"]["rooms_kept"] >= 1
 
 
 def test_week_diff_pairs_sessions_in_parallel_rooms_by_room_first() -> None:

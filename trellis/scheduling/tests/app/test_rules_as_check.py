@@ -225,10 +225,10 @@ def test_the_run_preview_lists_a_session_kept_in_another_room() -> None:
         "appointments": [{**appointment, "room": "o2"}],
     }
     diff = week_diff(before, after)
-    assert (diff.kept, diff.moved, diff.added, diff.removed) == (1, [], [], [])
-    assert [(a["room"], b["room"]) for a, b in diff.rooms] == [("g1", "g2")]
-    # A room alone does not list a patient (a repair hands rooms out again).
-    assert diff.patients_moved == []
+    assert (diff.kept, diff.unchanged, diff.moved, diff.added, diff.removed) == (1, 0, [], [], [])
+    assert [(a["room"], b["room"]) for a, b in diff.rooms] == [("g1", "g2"), ("o1", "o2")]
+    # A room alone lists the patients: publishing tells them their week changed.
+    assert diff.patients_moved == ["p1", "p2", "p3"]
 
 
 def test_one_individual_session_too_many_breaks_the_rule_alone(cast, week, appointment):
