@@ -25,6 +25,7 @@ from trellis.audit.models import AuditAction
 from trellis.audit.services import audit_record
 from trellis.core.auth import acting_user
 from trellis.core.errors import TrellisError
+from trellis.scheduling import selectors as scheduling_selectors
 from trellis.scheduling import services, weeks
 from trellis.scheduling.forms import windows_text
 from trellis.scheduling.instance_builder import monday_of
@@ -97,6 +98,9 @@ def availability(request: HttpRequest) -> HttpResponse:
                     "the schedule; the bookings you have now stay as they are until then."
                 ),
             )
+            closed = scheduling_selectors.closed_words(patient, form.cleaned_data["patient"])
+            if closed:
+                messages.warning(request, closed)
             return redirect("portal:availability")
     if request.method == "GET":
         audit_record(

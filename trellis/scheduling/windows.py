@@ -104,3 +104,14 @@ def windows_of(hours: dict[str, list[list[str]]] | None) -> list[Window]:
         if day in DAY_CODES
         for a, b in spans or ()  # a day stored as null is closed
     )
+
+
+def closed_then(windows: Iterable[Window], hours: Iterable[Window]) -> list[Window]:
+    """The windows that share no minute with the opening ``hours`` (touching is not
+    sharing): no session can ever be booked in them."""
+    open_by_day = joined(hours)
+    return [
+        (day, start, end)
+        for day, start, end in sorted(windows)
+        if not any(s < end and start < e for s, e in open_by_day.get(day, []))
+    ]

@@ -62,3 +62,22 @@ def test_only_the_patients_own_record_changes(cast, portal_week, login):
     login(cast.erin).post(reverse("portal:availability"), {"patient": "Sun 10:00-12:00"})
     assert [str(a) for a in cast.olive.availability.all()] == olive_before
     assert windows(cast.erin_record) == ["Sunday 10:00–12:00"]
+
+
+def test_times_the_site_is_closed_at_are_saved_and_said(cast, portal_week, login):
+    site = cast.erin_record.site
+    site.hours = {"mon": [["16:00", "21:30"]], "tue": [["16:00", "21:30"]]}
+    site.save()
+    client = login(cast.erin)
+    response = client.post(
+        reverse("portal:availability"), {"patient": "Sun 02:00-04:00\nMon 17:00-21:00"}
+    )
+    assert windows(cast.erin_record) == ["Monday 17:00–21:00", "Sunday 02:00–04:00"]
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f"Sun 02:00–04:00 is outside {site.name}&#x27;s opening hours (Mon–Tue 16:00–21:30), "
+        "so no session can be booked then." in page
+    )
+    # Times that share some of the hours say nothing more.
+    response = client.post(reverse("portal:availability"), {"patient": "Mon 12:00-17:00"})
+    assert "opening hours" not in client.get(response["Location"]).content.decode()

@@ -30,6 +30,7 @@ from .access import (
     week_patients,
     weeks_published_alone,
 )
+from .closed import closed_words, treated_at
 from .feeds import (
     FEED_AFTER_CARE,
     active_feeds,
@@ -90,6 +91,7 @@ __all__ = [
     "can_view_catalogue",
     "can_view_schedule",
     "cancellations_by_patient",
+    "closed_words",
     "coordinated_sites",
     "dropped_lines",
     "feed_serving",
@@ -121,6 +123,7 @@ __all__ = [
     "staff_away",
     "staff_by_name",
     "staff_for",
+    "treated_at",
     "week_appointments",
     "week_as_format",
     "week_dates",

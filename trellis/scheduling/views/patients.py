@@ -49,6 +49,9 @@ def patient_schedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         else:
             if form.cleaned_data[WindowKind.PATIENT]:
                 messages.success(request, _("Availability saved."))
+                closed = selectors.closed_words(patient, form.cleaned_data[WindowKind.PATIENT])
+                if closed:
+                    messages.warning(request, closed)
             else:
                 messages.warning(
                     request,

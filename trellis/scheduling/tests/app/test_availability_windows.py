@@ -93,6 +93,18 @@ def test_windows_with_a_gap_or_on_other_days_are_saved(cast, login):
     ]
 
 
+def test_staff_are_told_of_times_the_site_is_closed_at(cast, login):
+    site = cast.erin_record.site
+    site.hours = {"sat": [["08:30", "13:30"]]}
+    site.save()
+    client = login(cast.alice)
+    response = client.post(_url(cast), {"patient": "Sat 09:00-12:00\nSun 10:00-12:00"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Availability saved." in page
+    assert "Sun 10:00–12:00 is outside" in page
+    assert "opening hours (Sat 08:30–13:30)" in page
+
+
 def test_the_page_says_who_last_changed_the_windows_and_when(cast, login):
     assert "Last changed" not in login(cast.alice).get(_url(cast)).content.decode()
     response = login(cast.erin).post(reverse("portal:availability"), {"patient": "Tue 17:00-21:00"})
