@@ -28,7 +28,7 @@ def treated_at(patient: Patient) -> Site:
 
 
 def closed_words(patient: Patient, windows: Iterable[Window]) -> str:
-    """"Sun 02:00–04:00 is outside Northside's opening hours (Mon–Fri 08:00–21:30), so no
+    """ "Sun 02:00–04:00 is outside Northside's opening hours (Mon–Fri 08:00–21:30), so no
     session can be booked then.", or "" when every window shares time with the hours."""
     site = treated_at(patient)
     hours = windows_of(site.hours)

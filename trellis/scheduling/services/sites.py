@@ -142,11 +142,12 @@ def bookings_ahead_in(room: Room) -> int:
     return GroupSession.objects.filter(**rows).count() + Appointment.objects.filter(**rows).count()
 
 
-def bookings_outside_hours(site: Site) -> int:
+def bookings_outside_hours(site: Site, windows: Sequence[Window] | None = None) -> int:
     """How many scheduled bookings of ``site`` from today on lie outside its opening hours
-    now (said when the hours change: they stay until moved or replaced). Two queries."""
+    now, or outside ``windows`` if given (the hours proposed: said before and after they
+    change, as the bookings stay until moved or replaced). Two queries."""
 
-    open_hours = joined(windows_of(site.hours))
+    open_hours = joined(windows_of(site.hours) if windows is None else windows)
     today = timezone.localdate()
     rows = {"site": site, "date__gte": today, "status": BookingStatus.SCHEDULED}
     outside = 0

@@ -19,7 +19,7 @@ from trellis.organization.models import Room, Site
 from .. import selectors, services
 from ..forms import RoomForm, SiteHoursForm, window_lines
 from ..services.sites import bookings_ahead_in, bookings_outside_hours
-from ..windows import summary, windows_of
+from ..windows import Window, summary, windows_of
 from .common import coordinator
 
 
@@ -81,7 +81,12 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"hours": _hours_text(site)}
     hours_form = SiteHoursForm(None if adding else posted, initial=initial)
     room_form = RoomForm(posted if adding else None)
+    confirm = ""
     if posted is not None and not adding and hours_form.is_valid():
+        confirm = (
+            "" if posted.get("confirm") else _hours_risk(site, hours_form.cleaned_data["hours"])
+        )
+    if posted is not None and not adding and hours_form.is_valid() and not confirm:
         try:
             services.site_hours_update(
                 actor=user,
@@ -126,12 +131,39 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("scheduling:site_edit", site.code)
     context = {
         "site": site,
+        "confirm": confirm,
         "hours_form": hours_form,
         "room_form": room_form,
         "rooms": list(site.rooms.all()),
         "can_coordinate": True,
     }
     return render(request, "scheduling/site_form.html", context)
+
+
+def _hours_risk(site: Site, windows: list[Window]) -> str:
+    """What saving these hours would do that is asked for before it is done: no hours at all
+    (the next run books nothing there), or more bookings from today on left outside them."""
+    if not windows and not _hours_shown(site):
+        return ""  # closed before too: nothing is lost
+    after = bookings_outside_hours(site, windows)
+    if not windows:
+        return ngettext(
+            "With no hours, the next run books nothing at %(site)s, and its %(n)d booking from "
+            "today on lies outside them. Save with no hours?",
+            "With no hours, the next run books nothing at %(site)s, and its %(n)d bookings from "
+            "today on lie outside them. Save with no hours?",
+            after,
+        ) % {"site": site, "n": after}
+    before = bookings_outside_hours(site)
+    if after <= before:
+        return ""
+    return ngettext(
+        "%(n)d booking from today on would lie outside these hours (%(was)d now): it stays "
+        "until it is moved or its week is run and published again. Save these hours?",
+        "%(n)d bookings from today on would lie outside these hours (%(was)d now): they stay "
+        "until they are moved or their weeks are run and published again. Save these hours?",
+        after,
+    ) % {"n": after, "was": before}
 
 
 def room_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

@@ -77,7 +77,21 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _away_saved(person, away))
             return _to_away(person)
-    if posted is not None and not away_posted and form.is_valid():
+    # Clearing every time of someone who had some takes them out of the next run: asked first.
+    confirm = ""
+    if (
+        posted is not None
+        and not away_posted
+        and form.is_valid()
+        and not form.cleaned_data["availability"]
+        and initial["availability"]
+        and not posted.get("confirm")
+    ):
+        confirm = _(
+            "With no times, the next run books %(name)s for nothing: no groups, no "
+            "appointments. Save with no times?"
+        ) % {"name": person.display_name}
+    if posted is not None and not away_posted and form.is_valid() and not confirm:
         try:
             services.staff_schedule_update(
                 actor=user,
@@ -112,6 +126,7 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             return redirect("scheduling:staff")
     context = {
         "person": person,
+        "confirm": confirm,
         "form": form,
         "away_form": away_form,
         "away": selectors.staff_away([person]).get(person.pk, []),

@@ -53,9 +53,7 @@ def test_a_group_that_began_today_is_not_moved_cancelled_or_changed(
     )
 
 
-def test_nothing_is_booked_at_an_hour_of_today_that_has_passed(
-    cast, week, half_past_five
-) -> None:
+def test_nothing_is_booked_at_an_hour_of_today_that_has_passed(cast, week, half_past_five) -> None:
     with pytest.raises(weeks.DateInPast, match=r"16:00 today has passed \(it is 17:30"):
         services.appointment_add(
             actor=cast.charlie,

@@ -109,11 +109,32 @@ def test_only_directors_and_administrators_of_the_site_change_it(cast, week, log
 
 
 def test_new_hours_that_leave_bookings_outside_say_how_many(cast, week, booked, login):
-    # `booked`: Monday 17:00-18:30. Hours to 17:00 leave it outside.
-    response = login(cast.charlie).post(
-        _edit(), {"hours": "Mon 08:00-17:00\nTue 08:00-21:30"}, follow=True
-    )
+    # `booked`: Monday 17:00-18:30. Hours to 17:00 leave it outside: asked first, the hours
+    # typed kept, nothing saved.
+    hours = {"hours": "Mon 08:00-17:00\nTue 08:00-21:30"}
+    asked = login(cast.charlie).post(_edit(), hours)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "1 booking from today on would lie outside these hours (0 now)" in page
+    assert "Mon 08:00-17:00\nTue 08:00-21:30</textarea>" in page
+    cast.site_a.refresh_from_db()
+    assert cast.site_a.hours != {"mon": [["08:00", "17:00"]], "tue": [["08:00", "21:30"]]}
+    response = login(cast.charlie).post(_edit(), {**hours, "confirm": "yes"}, follow=True)
     said = " ".join(messages_of(response))
     assert "1 booking from today on lies outside them" in said
     response = login(cast.charlie).post(_edit(), {"hours": "Mon 08:00-21:30"}, follow=True)
     assert any("the next run uses them" in m for m in messages_of(response))
+
+
+def test_saving_no_hours_is_asked_first(cast, week, booked, login):
+    client = login(cast.charlie)
+    asked = client.post(_edit(), {"hours": ""})
+    assert "With no hours, the next run books nothing at Northside, and its 1 booking" in (
+        asked.content.decode()
+    )
+    cast.site_a.refresh_from_db()
+    assert cast.site_a.hours
+    response = client.post(_edit(), {"hours": "", "confirm": "yes"}, follow=True)
+    assert any("with no hours" in m for m in messages_of(response))
+    cast.site_a.refresh_from_db()
+    assert not any(cast.site_a.hours.values())

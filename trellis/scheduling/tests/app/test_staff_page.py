@@ -148,9 +148,15 @@ def test_the_staff_page_makes_as_many_queries_for_more_clinicians(cast, week, lo
 
 def test_saving_no_times_or_no_competencies_says_what_it_means(cast, week, login) -> None:
     client = login(cast.charlie)
-    empty = client.post(_edit(cast.alice), _form(availability=""), follow=True)
+    asked = client.post(_edit(cast.alice), _form(availability=""))
+    assert "With no times, the next run books Alice Archer for nothing" in asked.content.decode()
+    assert cast.alice.staff_profile.availability.exists()  # asked first: nothing saved
+    empty = client.post(
+        _edit(cast.alice), {**_form(availability=""), "confirm": "yes"}, follow=True
+    )
     assert "Saved Alice Archer with no times: the next run books them for nothing." in (
         empty.content.decode()
     )
+    assert not cast.alice.staff_profile.availability.exists()
     none = client.post(_edit(cast.alice), _form(competencies=[]), follow=True)
     assert "Saved Alice Archer with no competencies" in none.content.decode()
