@@ -160,7 +160,8 @@ class AddPatientForm(forms.Form):
         label=_("Patient"),
         help_text=_(
             "Offered: patients in treatment here, of the populations the group serves, whose "
-            "availability covers the session. Someone missing? Check their availability."
+            "availability covers the session and who are not booked then. Someone missing? "
+            "Check their availability and their week."
         ),
     )
 

@@ -31,8 +31,15 @@ from trellis.patients.selectors import patients_visible_to, with_full_chart
 
 from .. import selectors, services, weeks
 from ..forms import AddPatientForm, CancelForm, MoveForm
-from ..instance_builder import build_instance, monday_of
-from ..models import Appointment, BookingStatus, GroupSession, PatientAvailability, WindowKind
+from ..instance_builder import build_instance, monday_of, public_ids
+from ..models import (
+    Appointment,
+    BookingStatus,
+    GroupSession,
+    GroupSessionPatient,
+    PatientAvailability,
+    WindowKind,
+)
 from ..review import broken_bookings, patient_weeks, unmet_reasons
 from ..windows import Window, joined
 from .common import (
@@ -347,7 +354,12 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         return render(
             request, "scheduling/partials/_move_check.html", {"problems": problems, "state": state}
         )
-    add_form = AddPatientForm(patients=_addable(user, session)) if session else None
+    add_form = None
+    if session:
+        addable = _addable(user, session)
+        # After a refusal the patient chosen stays chosen (`add`), if still one to offer.
+        chosen = addable.filter(public_id__in=public_ids([request.GET.get("add", "")])).first()
+        add_form = AddPatientForm(patients=addable, initial={"patient": chosen})
     members, others = selectors.roster(user, session) if session else ([], 0)
     audit_page(user, booking, members, "Move page")
     context = {
@@ -389,32 +401,52 @@ def session_add_patient(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
             )
         except TrellisError as error:
             messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(p)s was added to the session.")
-                % {"p": form.cleaned_data["patient"].display_name},
-            )
+            return _back_to_session(request, session, chosen=form.cleaned_data["patient"])
+        messages.success(
+            request,
+            _("%(p)s was added to the session.") % {"p": form.cleaned_data["patient"].display_name},
+        )
     return _back_to_session(request, session)
 
 
-def _back_to_session(request: HttpRequest, session: GroupSession) -> HttpResponse:
-    """The session's page again, keeping where the coordinator came from (`next`)."""
+def _back_to_session(
+    request: HttpRequest, session: GroupSession, chosen: Patient | None = None
+) -> HttpResponse:
+    """The session's page again, keeping where the coordinator came from (`next`) and, after
+    a refusal, the patient they chose (`add`, a public id) still chosen."""
     back = reverse("scheduling:move", args=["session", session.public_id])
-    nxt = safe_next(request)
-    return redirect(f"{back}?{urlencode({'next': nxt})}" if nxt else back)
+    query = {"next": safe_next(request)}
+    if chosen is not None:
+        query["add"] = str(chosen.public_id)
+    query = {k: v for k, v in query.items() if v}
+    return redirect(f"{back}?{urlencode(query)}" if query else back)
 
 
 def _addable(user: User, session: GroupSession) -> QuerySet[Patient]:
     """Patients the coordinator may add: at the session's site, in treatment on a track of a
     population the group serves, free then by their weekly availability, and not in it
-    already (the rules still check the rest: their other bookings, the day's hours).
+    already, nor booked then in another group or an appointment (the rules still check the
+    rest: the day's hours, the plan's most a day).
 
     Their windows of the day are joined first, as the instance builder joins them: older
     rows can split one stretch of time in two (16:00-18:00 and 18:00-21:00)."""
-    candidates = selectors.patients_to_book(
-        user, session.site, session.group_type.populations
-    ).exclude(pk__in=session.members.values("patient_id"))
+    # Not those booked then already, in another group or an appointment, here or elsewhere.
+    then = {
+        "date": session.date,
+        "status": BookingStatus.SCHEDULED,
+        "start__lt": session.end,
+        "end__gt": session.start,
+    }
+    candidates = (
+        selectors.patients_to_book(user, session.site, session.group_type.populations)
+        .exclude(pk__in=session.members.values("patient_id"))
+        .exclude(
+            pk__in=GroupSessionPatient.objects.filter(
+                **{f"session__{k}": v for k, v in then.items()}
+            ).values("patient_id")
+        )
+        .exclude(pk__in=Appointment.objects.filter(**then).values("patient_id"))
+    )
     rows: dict[int, list[Window]] = defaultdict(list)
     for patient_id, weekday, start, end in PatientAvailability.objects.filter(
         patient__in=candidates, kind=WindowKind.PATIENT, weekday=session.date.weekday()

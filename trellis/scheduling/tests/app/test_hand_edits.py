@@ -64,6 +64,43 @@ def test_a_patient_whose_older_rows_split_the_sessions_time_is_offered(
     assert options(page, "patient") == ["Zack Able"]
 
 
+def test_a_patient_booked_then_elsewhere_is_not_offered(
+    cast, week, booked, more_people, login
+) -> None:
+    """Zack has an individual session at 18:00 that Monday: adding him to the 17:00 group
+    would only be refused, so he is not offered."""
+    zack = Patient.objects.get(first_name="Aaron")
+    f.AppointmentFactory(
+        episode=zack.episodes.get(),
+        clinician=cast.alice,
+        site=cast.site_a,
+        room=week.office,
+        date=booked.date,
+        start=datetime.time(18),
+        end=datetime.time(19),
+    )
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(page, "patient") == []
+    Appointment.objects.filter(patient=zack).update(status="cancelled")
+    page = login(cast.charlie).get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(page, "patient") == ["Zack Able"]
+
+
+def test_a_refused_patient_stays_chosen(cast, week, booked, more_people, login) -> None:
+    booked.group_type.max_size = 4  # the session has its four already
+    booked.group_type.save()
+    zack = Patient.objects.get(first_name="Aaron")
+    client = login(cast.charlie)
+    url = reverse("scheduling:session_add_patient", args=[booked.public_id])
+    response = client.post(url, {"patient": zack.pk}, follow=True)
+    assert messages_of(response) == [
+        "Relapse prevention takes at most 4 patients; this session would have 5."
+    ]
+    assert f"add={zack.public_id}" in response.redirect_chain[-1][0]
+    assert f'<option value="{zack.pk}" selected>Zack Able</option>' in response.content.decode()
+    assert not booked.members.filter(patient=zack).exists()
+
+
 def test_the_move_page_counts_patients_against_the_same_most_as_the_card(
     cast, week, booked, login
 ) -> None:
