@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trellis.accounts.forms import CompetenciesField
 from trellis.accounts.models import Role, User
-from trellis.organization.models import Population, Room, RoomKind, Site
+from trellis.organization.models import Population, Room, RoomKind, Site, Track
 from trellis.patients.models import Patient
 
 from .instance_builder import monday_of
@@ -108,9 +108,10 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, site: Site, session: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
-            site=site, active=True
-        )
+        rooms = Room.objects.filter(site=site, active=True)
+        if session:  # a group needs a group room: an office is never accepted
+            rooms = rooms.filter(kind=RoomKind.GROUP)
+        self.fields["room"].queryset = rooms.order_by("name")  # type: ignore[attr-defined]
         if session:
             self.fields["facilitator"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
         else:
@@ -179,13 +180,22 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group_type"].queryset = GroupType.objects.filter(  # type: ignore[attr-defined]
-            active=True
-        ).order_by("name")
+        self.fields["group_type"].queryset = groups_served_at(site)  # type: ignore[attr-defined]
         self.fields["facilitator"].queryset = clinicians_at(site)  # type: ignore[attr-defined]
         self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
             site=site, active=True, kind=RoomKind.GROUP
         ).order_by("name")
+
+
+def groups_served_at(site: Site) -> QuerySet[GroupType]:
+    """The catalogue's groups in use that serve a population of one of the site's tracks in
+    use (all groups in use for a site with no such track): an adolescent group at an adults'
+    site could only be refused."""
+    active = GroupType.objects.filter(active=True).order_by("name")
+    served = set(Track.objects.filter(site=site, active=True).values_list("population", flat=True))
+    if not served:
+        return active
+    return active.filter(pk__in=[t.pk for t in active if served & set(t.populations)])
 
 
 class CancelForm(forms.Form):

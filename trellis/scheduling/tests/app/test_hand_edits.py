@@ -64,6 +64,14 @@ def test_a_patient_whose_older_rows_split_the_sessions_time_is_offered(
     assert options(page, "patient") == ["Zack Able"]
 
 
+def test_a_groups_move_offers_group_rooms_only(cast, week, booked, appointment, login) -> None:
+    client = login(cast.charlie)
+    group = client.get(reverse("scheduling:move", args=["session", booked.public_id]))
+    assert options(group, "room") == ["Group A (Northside)"]
+    individual = client.get(reverse("scheduling:move", args=["appointment", appointment.public_id]))
+    assert options(individual, "room") == ["Group A (Northside)", "Office 1 (Northside)"]
+
+
 def test_a_patient_booked_then_elsewhere_is_not_offered(
     cast, week, booked, more_people, login
 ) -> None:

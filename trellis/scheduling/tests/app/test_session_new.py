@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.errors import ValidationFailed
+from trellis.core.tests import factories as f
 from trellis.scheduling import services, weeks
 from trellis.scheduling.models import GroupSession, GroupType
 
@@ -96,6 +97,15 @@ def test_the_page_adds_it_and_opens_its_page_to_take_patients(cast, week, login)
     assert "Session added. Now add its patients: it needs at least 4." in text
     assert "Nobody is booked into it." in text
     assert "Add a patient to this session" in text
+
+
+def test_the_page_offers_only_the_groups_the_sites_tracks_serve(cast, week, login):
+    """Northside's only track is for adults: an adolescent group could only be refused."""
+    page = login(cast.charlie).get(NEW).content.decode()
+    assert "Relapse prevention" in page
+    assert "Adolescent DBT skills" not in page
+    f.TrackFactory(site=cast.site_a, name="Teens", population="adolescent")
+    assert "Adolescent DBT skills" in login(cast.charlie).get(NEW).content.decode()
 
 
 def test_a_refused_session_keeps_what_was_typed(cast, week, booked, login):
