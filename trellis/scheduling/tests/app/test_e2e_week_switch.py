@@ -40,3 +40,29 @@ def test_the_which_list_follows_the_show_switch(
     expect(page).to_have_title(f"Schedule: Alice Archer, week of {week.monday:%-d %b %Y} · Trellis")
     assert "view=clinician" in page.url
     expect(page.get_by_label("Week of", exact=True)).to_have_value(str(week.monday))
+
+
+def test_back_shows_the_lists_as_the_week_shown(
+    audit_truncate_for_flush: None,
+    django_db_serialized_rollback: None,
+    e2e_server: LiveServer,
+    browser_page: Page,
+    cast,
+    week,
+    booked,
+) -> None:
+    """The browser does not put back the last choice beside another week's grid (a review:
+    after Back the list said Gus Grant over Alice Archer's week)."""
+    page = browser_page
+    sign_in(page, e2e_server, cast.charlie)
+    page.goto(f"{e2e_server.url}/schedule/?view=site&key=north&week={week.monday}")
+    page.get_by_label("Show").select_option("clinician")
+    expect(page.locator("h1")).to_contain_text("Alice Archer")
+    page.get_by_label("Clinician", exact=True).select_option(label="Gus Grant")
+    page.get_by_role("button", name="Show week").click()
+    expect(page.locator("h1")).to_contain_text("Gus Grant")
+    page.go_back()
+    expect(page.locator("h1")).to_contain_text("Alice Archer")
+    expect(page.get_by_label("Clinician", exact=True)).to_have_value(
+        str(cast.alice.public_id)
+    )
