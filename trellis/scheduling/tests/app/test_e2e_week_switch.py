@@ -63,6 +63,4 @@ def test_back_shows_the_lists_as_the_week_shown(
     expect(page.locator("h1")).to_contain_text("Gus Grant")
     page.go_back()
     expect(page.locator("h1")).to_contain_text("Alice Archer")
-    expect(page.get_by_label("Clinician", exact=True)).to_have_value(
-        str(cast.alice.public_id)
-    )
+    expect(page.get_by_label("Clinician", exact=True)).to_have_value(str(cast.alice.public_id))
