@@ -8,8 +8,10 @@ years' planning, and never near the ends of the calendar, where the week's arith
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -95,6 +97,21 @@ def check_week(week_start: datetime.date, today: datetime.date | None = None) ->
 def site_now(site: Site) -> datetime.datetime:
     """Now on the site's wall clock (``Site.zone``), naive, as bookings' dates and times are."""
     return timezone.now().astimezone(site.zone).replace(tzinfo=None)
+
+
+def begun(site: Site, day: datetime.date, start: datetime.time) -> bool:
+    """Whether a booking of ``site`` at ``day`` ``start`` has begun there: it is the record."""
+    return datetime.datetime.combine(day, start) < site_now(site)
+
+
+def begun_rows(sites: Iterable[Site]) -> Q:
+    """Bookings of today that have begun at their site (for querysets of sessions or
+    appointments): publishing keeps them as the record."""
+    rows = Q(pk__in=[])
+    for site in sites:
+        now = site_now(site)
+        rows |= Q(site=site, date=now.date(), start__lt=now.time())
+    return rows
 
 
 def check_not_past(

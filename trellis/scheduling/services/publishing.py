@@ -40,7 +40,15 @@ from ..models import (
 from ..review import describe, patient_ref
 from ..selectors import schedule_ends
 from ..selectors.week import clock_minutes
-from ..weeks import WEEKS_AHEAD, check_week, published_span, site_today, week_has_ended
+from ..weeks import (
+    WEEKS_AHEAD,
+    begun,
+    begun_rows,
+    check_week,
+    published_span,
+    site_today,
+    week_has_ended,
+)
 from . import notices
 from .locks import lock_sites
 from .publishable import publishable
@@ -48,6 +56,11 @@ from .runs import RunOutOfDate, add_minutes, check_coordinates, run_changes
 from .weekly_minutes import WeeklyMinutes
 
 logger = logging.getLogger(__name__)
+
+
+def _begun(ids: IdMap, booking: dict[str, Any], day: datetime.date) -> bool:
+    """A booking of today whose start has passed at its site is not written."""
+    return begun(ids.sites[booking["site"]], day, datetime.time.fromisoformat(booking["start"]))
 
 
 def _date(week_start: datetime.date, week: int, day: str) -> datetime.date:
@@ -199,10 +212,14 @@ def solution_publish(
         # writes more of the same weeks: nobody is told).
         held_before = notices.held(sites, first, last_day)
         ended = max(schedule_ends(sites).values(), default=None)
-        replaced = session_rows.filter(pinned=False).count()
-        replaced += appointment_rows.filter(pinned=False).count()
-        session_rows.filter(pinned=False).delete()
-        appointment_rows.filter(pinned=False).delete()
+        # What began earlier today stays, as the record; the rest unpinned is replaced.
+        gone = [
+            rows.filter(pinned=False).exclude(begun_rows(sites))
+            for rows in (session_rows, appointment_rows)
+        ]
+        replaced = sum(rows.count() for rows in gone)
+        for rows in gone:
+            rows.delete()
     clash_reason = _("clashes with %(b)s") if extending else _("clashes with the pinned %(b)s")
     kept: list[Kept] = []
     kept_ids: set[tuple[str, datetime.date]] = set()
@@ -286,7 +303,7 @@ def solution_publish(
     for week in range(from_week, weeks):
         for s in solution.get("sessions", []):
             day = _date(week_start, week, s["day"])
-            if day < today or (s["id"], day) in kept_ids:
+            if day < today or (s["id"], day) in kept_ids or _begun(ids, s, day):
                 continue
             group_type = ids.group_types[s["type"]]
             start = datetime.time.fromisoformat(s["start"])
@@ -338,7 +355,7 @@ def solution_publish(
         for a in solution.get("appointments", []):
             day = _date(week_start, week, a["day"])
             episode = ids.episodes.get(a["patient"])
-            if day < today or (a["id"], day) in kept_ids:
+            if day < today or (a["id"], day) in kept_ids or _begun(ids, a, day):
                 continue
             what = f"{describe(a, type_names)} ({patient_name(a['patient'])})"
             if episode is None:

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.scheduling import services, weeks
-from trellis.scheduling.models import BookingStatus
+from trellis.scheduling.models import Appointment, BookingStatus, GroupSession
 
-from .pages import WEEK
+from .pages import WEEK, solved
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,20 @@ def test_the_week_offers_no_move_or_cancel_on_a_booking_that_has_begun(
     assert reverse("scheduling:cancel", args=["session", booked.public_id]) not in body
     # Tomorrow's appointment can still be moved.
     assert reverse("scheduling:move", args=["appointment", appointment.public_id]) in body
+
+
+def test_publishing_keeps_what_began_today_and_writes_nothing_before_now(
+    cast, week, booked, half_past_five
+) -> None:
+    """Publishing the week at 17:30 on its Monday: the 17:00 group under way stays as it is
+    (it was deleted and written again, or left out), and nothing is written before now."""
+    members = set(booked.members.values_list("patient_id", flat=True))
+    run = solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=run, weeks=1)
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.SCHEDULED
+    assert set(booked.members.values_list("patient_id", flat=True)) == members
+    early = datetime.time(17, 30)
+    today = {"date": week.monday, "start__lt": early}
+    assert list(GroupSession.objects.filter(**today)) == [booked]
+    assert not Appointment.objects.filter(**today).exists()
