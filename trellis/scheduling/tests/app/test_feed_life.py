@@ -181,21 +181,3 @@ def test_a_link_lives_on_through_a_readmission_within_the_fortnight(cast, week) 
         patient=cast.olive, track=cast.track_a, status=EpisodeStatus.ACTIVE, referred_on=later
     )
     assert selectors.feed_serving(hashed, today=later) is None
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_fetch_is_not_noted_without_its_audit_event(cast, week, client, monkeypatch) -> None:
-    """Noted, a fetch in the same hour from the same address is not audited again: so the
-    note is kept only with its event."""
-    from trellis.scheduling.services import feeds
-
-    feed, token = services.feed_create(actor=cast.alice, user=cast.alice)
-
-    def down(**kwargs: object) -> None:
-        raise RuntimeError("the audit store is down")
-
-    monkeypatch.setattr(feeds, "audit_record", down)
-    client.raise_request_exception = False
-    assert client.get(reverse("scheduling:ical", args=[token])).status_code == 500
-    feed.refresh_from_db()
-    assert feed.last_used_at is None
