@@ -29,7 +29,7 @@ from trellis.audit.services import audit_record
 from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Site
 
-from ..instance_builder import BuiltInstance, build_instance
+from ..instance_builder import BuiltInstance, build_instance, public_ids
 from ..models import (
     Appointment,
     GroupSession,
@@ -279,6 +279,14 @@ def _shaping(built: BuiltInstance) -> dict[str, str]:
     }
 
 
+def _works_elsewhere(instance: dict[str, Any]) -> bool:
+    """Whether a clinician of the instance also works at a site outside it (their bookings
+    there shape their entry: ``elsewhere.py``). One query."""
+    codes = [s.get("id") for s in instance.get("sites", [])]
+    ids = public_ids(c.get("id") for c in instance.get("clinicians", []))
+    return Site.objects.filter(staff__user__public_id__in=ids).exclude(code__in=codes).exists()
+
+
 def instance_changes(
     then: dict[str, Any], built: BuiltInstance, shaped: dict[str, str] | None = None
 ) -> list[str]:
@@ -328,7 +336,16 @@ def instance_changes(
                 changes.append(_("a clinician's bookings at another of their sites changed"))
             continue
         if fingerprint(_normal(key, then.get(key))) != fingerprint(_normal(key, now.get(key))):
-            changes.append(_(words))
+            if key == "clinicians" and _works_elsewhere(now):
+                # Without a run's fingerprints (an exported file) the two cannot be told apart.
+                changes.append(
+                    _(
+                        "clinicians' availability, competencies, weekly limits or bookings at "
+                        "their other sites changed"
+                    )
+                )
+            else:
+                changes.append(_(words))
     return changes
 
 

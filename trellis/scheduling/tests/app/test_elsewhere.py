@@ -361,3 +361,29 @@ def test_a_pinned_failure_naming_a_patient_stores_a_reference_and_audits_the_nam
     assert AuditEvent.objects.filter(
         actor=cast.charlie, patient=week.patients[0], action=AuditAction.VIEW
     ).exists()
+
+
+def test_import_says_bookings_elsewhere_may_be_what_changed(cast, week, tmp_path, capsys) -> None:
+    """An exported file keeps no run's fingerprints, so a change of Alice's bookings at
+    Southside is named with her own data, not as her availability alone."""
+    from trellis.scheduling.solver.cli import main
+
+    cast.alice.staff_profile.sites.add(cast.site_b)
+    instance, solution = tmp_path / "week.json", tmp_path / "solution.json"
+    assert main(["export", "north", "--week", str(week.monday), "-o", str(instance)]) == 0
+    assert main(["solve", str(instance), "-o", str(solution), "--time-limit", "2"]) == 0
+    f.GroupSessionFactory(
+        group_type=GroupType.objects.get(code="rp"),
+        site=cast.site_b,
+        room=None,
+        date=week.monday + datetime.timedelta(days=2),
+        start=T(16),
+        end=T(17, 30),
+        facilitators=[cast.alice],
+    )
+    capsys.readouterr()
+    assert main(["import", str(solution), "--instance", str(instance)]) == 2
+    assert (
+        "clinicians' availability, competencies, weekly limits or bookings at their other "
+        "sites changed" in capsys.readouterr().err
+    )
