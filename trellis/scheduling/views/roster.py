@@ -14,7 +14,7 @@ from trellis.audit.services import audit_record
 from trellis.patients.models import Patient
 from trellis.patients.selectors import patients_visible_to
 
-from .. import selectors
+from .. import selectors, weeks
 from ..models import Appointment, BookingStatus, GroupSession
 from .common import safe_next, viewer
 
@@ -66,6 +66,8 @@ def session_roster(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "others": others,
         "max_size": session.most_patients,
         "cancelled": session.status != BookingStatus.SCHEDULED,
+        # Begun (earlier today or a day gone by): the record, not to be moved or changed.
+        "begun": weeks.begun(session.site, session.date, session.start),
         "can_coordinate": selectors.can_coordinate(user),
         "back": safe_next(request) or reverse("scheduling:week"),
     }

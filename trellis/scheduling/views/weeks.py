@@ -355,7 +355,8 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
             request, "scheduling/partials/_move_check.html", {"problems": problems, "state": state}
         )
     add_form = None
-    if session:
+    begun = weeks.begun(booking.site, booking.date, booking.start)
+    if session and not begun:
         addable = _addable(user, session)
         # After a refusal the patient chosen stays chosen (`add`), if still one to offer.
         chosen = addable.filter(public_id__in=public_ids([request.GET.get("add", "")])).first()
@@ -372,6 +373,7 @@ def booking_move(request: HttpRequest, kind: str, public_id: uuid.UUID) -> HttpR
         "other_members": others,
         "problems": problems,
         "next": safe_next(request),
+        "begun": begun,
     }
     return render(request, "scheduling/move.html", context)
 

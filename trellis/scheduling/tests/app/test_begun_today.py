@@ -104,3 +104,19 @@ def test_publishing_keeps_what_began_today_and_writes_nothing_before_now(
     today = {"date": week.monday, "start__lt": early}
     assert list(GroupSession.objects.filter(**today)) == [booked]
     assert not Appointment.objects.filter(**today).exists()
+
+
+def test_the_roster_and_move_page_of_a_begun_session_offer_no_change(
+    cast, week, booked, half_past_five, login
+) -> None:
+    client = login(cast.charlie)
+    move = reverse("scheduling:move", args=["session", booked.public_id])
+    roster = client.get(reverse("scheduling:roster", args=[booked.public_id])).content.decode()
+    assert move not in roster
+    page = client.get(move).content.decode()
+    assert "it is kept as the record, and is not moved, cancelled or changed" in page
+    assert reverse("scheduling:session_remove_patient", args=[booked.public_id]) not in page
+    assert reverse("scheduling:session_add_patient", args=[booked.public_id]) not in page
+    assert reverse("scheduling:cancel", args=["session", booked.public_id]) not in page
+    assert 'name="start"' not in page  # no move form
+    assert week.patients[0].display_name in page  # who was booked is still shown
