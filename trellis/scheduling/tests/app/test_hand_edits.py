@@ -232,8 +232,11 @@ def test_today_is_the_sites_today(cast, week, appointment, monkeypatch) -> None:
     site = cast.site_a
     site.timezone = "Pacific/Kiritimati"
     site.save()
+    # The appointment itself is ahead (Wednesday), so only the day it is moved to is judged.
+    appointment.date = monday + datetime.timedelta(days=2)
+    appointment.save()
     assert weeks.site_today(site) == monday + datetime.timedelta(days=1)
-    with pytest.raises(weeks.DateInPast):
+    with pytest.raises(weeks.DateInPast, match=r"7 Jan 2030 has passed; .* from today \(8 Jan 2030\)"):
         services.appointment_move(
             actor=cast.charlie,
             appointment=appointment,
