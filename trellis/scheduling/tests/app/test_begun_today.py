@@ -54,28 +54,21 @@ def test_a_group_that_began_today_is_not_moved_cancelled_or_changed(
 
 
 def test_nothing_is_booked_at_an_hour_of_today_that_has_passed(cast, week, half_past_five) -> None:
-    with pytest.raises(weeks.DateInPast, match=r"16:00 today has passed \(it is 17:30"):
+    def book(hour: int) -> None:
         services.appointment_add(
             actor=cast.charlie,
             patient=week.patients[0],
             kind="individual",
             clinician=cast.alice,
             date=week.monday,
-            start=datetime.time(16),
+            start=datetime.time(hour),
             minutes=60,
             room=week.office,
         )
-    # Later today is still open.
-    services.appointment_add(
-        actor=cast.charlie,
-        patient=week.patients[0],
-        kind="individual",
-        clinician=cast.alice,
-        date=week.monday,
-        start=datetime.time(19),
-        minutes=60,
-        room=week.office,
-    )
+
+    with pytest.raises(weeks.DateInPast, match=r"16:00 today has passed \(it is 17:30"):
+        book(16)
+    book(19)  # later today is still open
 
 
 def test_the_week_offers_no_move_or_cancel_on_a_booking_that_has_begun(

@@ -14,7 +14,7 @@ from trellis.core.tests import factories as f
 from trellis.scheduling import services
 from trellis.scheduling.elsewhere import bookings_elsewhere, free_of
 from trellis.scheduling.instance_builder import build_instance
-from trellis.scheduling.models import GroupSession, GroupType, PatientAvailability
+from trellis.scheduling.models import GroupSession, GroupType, PatientAvailability, ScheduleRun
 from trellis.scheduling.services.bookings import RulesBroken
 from trellis.scheduling.tests.app.pages import solved
 
@@ -275,9 +275,10 @@ def test_a_later_week_the_other_site_fills_is_not_taken_past_the_weekly_limit(ca
     assert [s.date for s in north] == [week.monday]
 
 
-def test_a_run_that_fails_on_a_pinned_booking_names_it_in_words(cast, week, booked) -> None:
-    """A pinned Northside session of before, now past Alice's limit with her Southside hours,
-    made the run fail with "pinned booking '<uuid>' breaks a hard rule in this instance"."""
+@pytest.fixture
+def failed_on_pin(cast, week, booked) -> ScheduleRun:
+    """A run of Northside that failed: its pinned session of before (Monday 17:00, 90 min) is
+    now past Alice's limit of 120 minutes with her 90 at Southside."""
     cast.alice.staff_profile.sites.add(cast.site_b)
     profile = cast.alice.staff_profile
     profile.max_weekly_minutes = 120
@@ -293,40 +294,31 @@ def test_a_run_that_fails_on_a_pinned_booking_names_it_in_words(cast, week, book
         end=T(11, 30),
         facilitators=[cast.alice],
     )
+    return _run_of_north(cast, week)
+
+
+def _run_of_north(cast, week) -> ScheduleRun:
     run = services.run_create(
         actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
     )
     services.run_execute(run.public_id)
     run.refresh_from_db()
+    return run
+
+
+def test_a_run_that_fails_on_a_pinned_booking_names_it_in_words(booked, failed_on_pin) -> None:
+    """The solver said "pinned booking '<uuid>' breaks a hard rule in this instance"."""
+    run = failed_on_pin
     assert run.status == "failed"
     assert run.error.startswith("The pinned Relapse prevention of ")
     assert "17:00 breaks a rule of this week" in run.error
     assert str(booked.public_id) not in run.error
 
 
-def test_a_run_that_fails_on_a_pinned_booking_says_which_rule(cast, week, booked, client) -> None:
+def test_a_run_that_fails_on_a_pinned_booking_says_which_rule(cast, failed_on_pin, client) -> None:
     """The failure names the rule as a hand edit would, the minutes held elsewhere counted,
     instead of only pointing to Plans not met."""
-    cast.alice.staff_profile.sites.add(cast.site_b)
-    profile = cast.alice.staff_profile
-    profile.max_weekly_minutes = 120
-    profile.save()
-    booked.pinned = True
-    booked.save()
-    f.GroupSessionFactory(
-        group_type=GroupType.objects.get(code="rp"),
-        site=cast.site_b,
-        room=None,
-        date=week.monday + datetime.timedelta(days=2),
-        start=T(10),
-        end=T(11, 30),
-        facilitators=[cast.alice],
-    )
-    run = services.run_create(
-        actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
-    )
-    services.run_execute(run.public_id)
-    run.refresh_from_db()
+    run = failed_on_pin
     assert (
         ": Alice Archer would work 180 minutes this week, 90 of them booked at other sites; "
         "their limit is 120. Change or unpin" in run.error
@@ -346,11 +338,7 @@ def test_a_pinned_failure_naming_a_patient_stores_a_reference_and_audits_the_nam
     appointment.pinned = True
     appointment.save()
     PatientAvailability.objects.filter(patient=week.patients[0], weekday=1).delete()
-    run = services.run_create(
-        actor=cast.charlie, sites=[cast.site_a], week_start=week.monday, time_limit=1
-    )
-    services.run_execute(run.public_id)
-    run.refresh_from_db()
+    run = _run_of_north(cast, week)
     assert run.status == "failed"
     name = week.patients[0].display_name
     assert name not in run.error

@@ -236,7 +236,9 @@ def test_today_is_the_sites_today(cast, week, appointment, monkeypatch) -> None:
     appointment.date = monday + datetime.timedelta(days=2)
     appointment.save()
     assert weeks.site_today(site) == monday + datetime.timedelta(days=1)
-    with pytest.raises(weeks.DateInPast, match=r"7 Jan 2030 has passed; .* from today \(8 Jan 2030\)"):
+    with pytest.raises(
+        weeks.DateInPast, match=r"7 Jan 2030 has passed; .* from today \(8 Jan 2030\)"
+    ):
         services.appointment_move(
             actor=cast.charlie,
             appointment=appointment,
