@@ -1,6 +1,6 @@
 """Helpers the schedule page tests share: the week page's address, flash messages, the options
-of a select, the queries of a page, a finished run, and the people of `more_people`
-(conftest.py) as the dropdowns name them."""
+of a select, the queries of a page, a finished run, a pinned appointment its repeat clashes
+with, and the people of `more_people` (conftest.py) as the dropdowns name them."""
 
 from __future__ import annotations
 
@@ -56,3 +56,30 @@ def options(response, name: str) -> list[str]:
 
 CLINICIANS = ["Alice Archer", "Bella Zorn", "Gus Grant"]
 PATIENTS = ["Erin Marsh", "Olive Stone", "Pat0 Extra", "Pat1 Extra", "Zack Able"]
+
+
+def pinned_clash(run, week, patient, episode, clinician):
+    """A pinned appointment of ``patient`` a week after ``run``'s week, in the room and at the
+    time of its first session: publishing two weeks leaves that session's repeat out."""
+    import datetime
+
+    from trellis.accounts.models import DAY_CODES
+    from trellis.organization.models import Room
+    from trellis.scheduling.models import Appointment
+
+    first = run.solution["sessions"][0]
+    start = datetime.time.fromisoformat(first["start"])
+    day = week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"]))
+    room = Room.objects.get(public_id=first["room"])
+    return Appointment.objects.create(
+        kind="individual",
+        patient=patient,
+        episode=episode,
+        clinician=clinician,
+        site=room.site,
+        room=room,
+        date=day,
+        start=start,
+        end=(datetime.datetime.combine(day, start) + datetime.timedelta(minutes=60)).time(),
+        pinned=True,
+    )

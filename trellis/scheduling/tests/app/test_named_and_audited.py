@@ -3,18 +3,13 @@ only patients in the viewer's list (a privacy review of 2026-12-07)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from trellis.accounts.models import DAY_CODES
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.tests import factories as f
-from trellis.organization.models import Room
 from trellis.patients.models import EpisodeStatus
-from trellis.scheduling.models import Appointment
-from trellis.scheduling.tests.app.pages import WEEK, solved
+from trellis.scheduling.tests.app.pages import WEEK, pinned_clash, solved
 
 pytestmark = pytest.mark.django_db
 
@@ -68,22 +63,8 @@ def test_left_out_bookings_do_not_name_a_patient_outside_the_coordinators_sites(
     xena = f.PatientFactory(site=cast.site_b, first_name="Xena", last_name="Outside")
     episode = f.EpisodeFactory(patient=xena, track=cast.track_a, status=EpisodeStatus.ACTIVE)
     run = solved(cast, week)
-    first = run.solution["sessions"][0]
-    start = datetime.time.fromisoformat(first["start"])
-    day = week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"]))
     # Xena's pinned appointment a week later, in the room and at the time of the run's session.
-    Appointment.objects.create(
-        kind="individual",
-        patient=xena,
-        episode=episode,
-        clinician=week.gus,
-        site=cast.site_a,
-        room=Room.objects.get(public_id=first["room"]),
-        date=day,
-        start=start,
-        end=(datetime.datetime.combine(day, start) + datetime.timedelta(minutes=60)).time(),
-        pinned=True,
-    )
+    day = pinned_clash(run, week, xena, episode, week.gus).date
     client = login(cast.charlie)
     # The week view, by policy, does not name her to charlie.
     grid = client.get(f"{WEEK}?view=site&key=north&week={day}").content.decode()

@@ -14,20 +14,17 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from trellis.accounts.models import DAY_CODES
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.errors import ValidationFailed
-from trellis.organization.models import Room
 from trellis.scheduling import services, weeks
 from trellis.scheduling.models import (
-    Appointment,
     GroupSession,
     GroupType,
     Publication,
     ScheduleRun,
 )
 from trellis.scheduling.services import publishable, publishing
-from trellis.scheduling.tests.app.pages import solved
+from trellis.scheduling.tests.app.pages import pinned_clash, solved
 
 pytestmark = pytest.mark.django_db
 
@@ -185,21 +182,7 @@ def test_the_publish_message_naming_a_left_out_patient_audits_the_read(cast, wee
     """A pinned appointment of Olive's in the second week takes the room of a session the
     first week repeats: the message after Publish names her, and that read is audited."""
     run = solved(cast, week)
-    first = run.solution["sessions"][0]
-    start = datetime.time.fromisoformat(first["start"])
-    day = week.monday + datetime.timedelta(weeks=1, days=DAY_CODES.index(first["day"]))
-    Appointment.objects.create(
-        kind="individual",
-        patient=cast.olive,
-        episode=cast.olive_episode,
-        clinician=week.gus,
-        site=cast.site_a,
-        room=Room.objects.get(public_id=first["room"]),
-        date=day,
-        start=start,
-        end=(datetime.datetime.combine(day, start) + datetime.timedelta(hours=1)).time(),
-        pinned=True,
-    )
+    pinned_clash(run, week, cast.olive, cast.olive_episode, week.gus)
     client = login(cast.charlie)
     client.post(reverse("scheduling:publish", args=[run.public_id]))
     assert run.publications.get().dropped_count >= 1
