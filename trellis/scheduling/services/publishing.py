@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -186,6 +186,8 @@ def solution_publish(
     sites = list(ids.sites.values())
     lock_sites(sites)
     publishable(instance, solution, ids)
+    # On the clock (no ``today`` given) what began earlier today is the record too.
+    clocked = today is None
     today = today or max([timezone.localdate(), *(site_today(site) for site in sites)])
     extending = from_week > 0
     written_from = week_start + datetime.timedelta(weeks=from_week)
@@ -213,8 +215,9 @@ def solution_publish(
         held_before = notices.held(sites, first, last_day)
         ended = max(schedule_ends(sites).values(), default=None)
         # What began earlier today stays, as the record; the rest unpinned is replaced.
+        begun_here = begun_rows(sites) if clocked else Q(pk__in=[])
         gone = [
-            rows.filter(pinned=False).exclude(begun_rows(sites))
+            rows.filter(pinned=False).exclude(begun_here)
             for rows in (session_rows, appointment_rows)
         ]
         replaced = sum(rows.count() for rows in gone)
@@ -303,7 +306,7 @@ def solution_publish(
     for week in range(from_week, weeks):
         for s in solution.get("sessions", []):
             day = _date(week_start, week, s["day"])
-            if day < today or (s["id"], day) in kept_ids or _begun(ids, s, day):
+            if day < today or (s["id"], day) in kept_ids or (clocked and _begun(ids, s, day)):
                 continue
             group_type = ids.group_types[s["type"]]
             start = datetime.time.fromisoformat(s["start"])
@@ -355,7 +358,7 @@ def solution_publish(
         for a in solution.get("appointments", []):
             day = _date(week_start, week, a["day"])
             episode = ids.episodes.get(a["patient"])
-            if day < today or (a["id"], day) in kept_ids or _begun(ids, a, day):
+            if day < today or (a["id"], day) in kept_ids or (clocked and _begun(ids, a, day)):
                 continue
             what = f"{describe(a, type_names)} ({patient_name(a['patient'])})"
             if episode is None:

@@ -113,3 +113,21 @@ def test_the_roster_and_move_page_of_a_begun_session_offer_no_change(
     assert reverse("scheduling:cancel", args=["session", booked.public_id]) not in page
     assert 'name="start"' not in page  # no move form
     assert week.patients[0].display_name in page  # who was booked is still shown
+
+
+def test_a_publication_given_its_today_writes_the_whole_day(cast, week, booked, half_past_five):
+    """The demo publishes its week from Monday (``today=``) so that the whole week shows: the
+    caller's day, not the clock, says where writing starts."""
+    run = solved(cast, week)
+    wanted = [s for s in run.solution["sessions"] if s["day"] == "mon" and s["start"] < "17:30"]
+    assert wanted
+    services.solution_publish(
+        actor=cast.charlie,
+        instance=run.instance,
+        solution=run.solution,
+        weeks=1,
+        run=run,
+        today=week.monday,
+    )
+    written = GroupSession.objects.filter(date=week.monday, start__lt=datetime.time(17, 30))
+    assert written.count() == len(wanted)
