@@ -61,6 +61,10 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     away_posted = posted is not None and "first_day" in posted
     if posted is not None and "away_remove" in posted:
         return _away_remove(request, user, person, posted["away_remove"])
+    if posted is not None and posted.get("keep_times"):
+        # Asked before clearing their times, the coordinator kept them: the rest is saved.
+        posted = posted.copy()
+        posted["availability"] = initial["availability"]
     form = StaffScheduleForm(None if away_posted else posted, initial=initial)
     away_form = AwayForm(posted if away_posted else None)
     if away_posted and away_form.is_valid():
