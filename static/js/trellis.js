@@ -53,15 +53,26 @@
 
   // Copy a secret link shown once (a calendar feed): <button data-copy="id-of-its-code">; the
   // button says it copied, and a status region announces it.
+  // Where the clipboard is refused (or absent) the link is selected and the region says to
+  // copy it by hand.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");
-    if (!button || !navigator.clipboard) { return; }
+    if (!button) { return; }
     var source = document.getElementById(button.getAttribute("data-copy"));
     if (!source) { return; }
+    var said = button.parentNode.querySelector("[data-copied]");
+    var refused = function () {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      if (said) { said.textContent = said.getAttribute("data-copy-refused"); }
+    };
+    if (!navigator.clipboard) { refused(); return; }
     navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-      var said = button.parentNode.querySelector("[data-copied]");
       if (said) { said.textContent = said.getAttribute("data-copied"); }
-    });
+    }, refused);
   });
 
   // Slow posts (a schedule run, a publication): <form data-busy="Publishing…"> says the page is

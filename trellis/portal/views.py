@@ -30,6 +30,7 @@ from trellis.scheduling import services, weeks
 from trellis.scheduling.forms import windows_text
 from trellis.scheduling.instance_builder import monday_of
 from trellis.scheduling.models import WindowKind
+from trellis.scheduling.windows import summary, windows_of
 
 from . import selectors
 from .forms import MyAvailabilityForm
@@ -110,7 +111,11 @@ def availability(request: HttpRequest) -> HttpResponse:
             obj=patient,
             summary="Own availability in the portal",
         )
-    return render(request, "portal/availability.html", {"form": form, "family": family})
+    # The site's hours beside the form, so that times it is closed at are not given at all.
+    site = scheduling_selectors.treated_at(patient)
+    opening = "; ".join(summary(windows_of(site.hours)))
+    context = {"form": form, "family": family, "site": site, "opening": opening}
+    return render(request, "portal/availability.html", context)
 
 
 @portal_view

@@ -209,45 +209,57 @@ class CancelForm(forms.Form):
 
 
 def parse_windows(text: str) -> list[tuple[int, datetime.time, datetime.time]]:
-    """'Mon 17:30-21:00' lines as (weekday, start, end); ValidationError names the bad line."""
+    """'Mon 17:30-21:00' lines as (weekday, start, end); ValidationError names every bad line
+    (all at once, so that they are mended in one go), then a clash between windows."""
     windows = []
+    errors: list[forms.ValidationError] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        match = LINE.match(line)
-        day = DAY_WORDS.get(match.group(1).lower()) if match else None
-        if match is None and TWELVE_HOUR.search(line):
-            raise forms.ValidationError(
-                _("Line %(n)s: use the 24-hour clock, like “Tue 09:00-12:00” or “Mon 17:30-21:00”.")
-                % {"n": number}
-            )
-        if match is None or day is None:
-            raise forms.ValidationError(
-                _("Line %(n)s: write a day and two times, like “Mon 17:30-21:00”.") % {"n": number}
-            )
-        times = []
-        for text in (match.group(2), match.group(3)):
-            try:
-                times.append(datetime.time.fromisoformat(text.zfill(5)))
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Line %(n)s: %(t)s is not a time of day (00:00 to 23:59).")
-                    % {"n": number, "t": text}
-                ) from None
-        start, end = times
-        if backwards((day, start, end)):
-            raise forms.ValidationError(
-                _("Line %(n)s: the window must end after it starts.") % {"n": number}
-            )
-        if start.minute % 15 or end.minute % 15:
-            raise forms.ValidationError(
-                _("Line %(n)s: use quarter hours (:00, :15, :30, :45).") % {"n": number}
-            )
-        windows.append((day, start, end))
+        try:
+            windows.append(_window(number, line))
+        except forms.ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise forms.ValidationError(errors)
     problem = clash(windows)
     if problem:
         raise forms.ValidationError(problem)
     return windows
+
+
+def _window(number: int, line: str) -> tuple[int, datetime.time, datetime.time]:
+    """One line as a window, or ValidationError naming what is wrong with line ``number``."""
+    match = LINE.match(line)
+    day = DAY_WORDS.get(match.group(1).lower()) if match else None
+    if match is None and TWELVE_HOUR.search(line):
+        raise forms.ValidationError(
+            _("Line %(n)s: use the 24-hour clock, like “Tue 09:00-12:00” or “Mon 17:30-21:00”.")
+            % {"n": number}
+        )
+    if match is None or day is None:
+        raise forms.ValidationError(
+            _("Line %(n)s: write a day and two times, like “Mon 17:30-21:00”.") % {"n": number}
+        )
+    times = []
+    for text in (match.group(2), match.group(3)):
+        try:
+            times.append(datetime.time.fromisoformat(text.zfill(5)))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Line %(n)s: %(t)s is not a time of day (00:00 to 23:59).")
+                % {"n": number, "t": text}
+            ) from None
+    start, end = times
+    if backwards((day, start, end)):
+        raise forms.ValidationError(
+            _("Line %(n)s: the window must end after it starts.") % {"n": number}
+        )
+    if start.minute % 15 or end.minute % 15:
+        raise forms.ValidationError(
+            _("Line %(n)s: use quarter hours (:00, :15, :30, :45).") % {"n": number}
+        )
+    return day, start, end
 
 
 class AvailabilityForm(forms.Form):

@@ -69,6 +69,9 @@ def test_times_the_site_is_closed_at_are_saved_and_said(cast, portal_week, login
     site.hours = {"mon": [["16:00", "21:30"]], "tue": [["16:00", "21:30"]]}
     site.save()
     client = login(cast.erin)
+    # Said beside the form, before anything is typed.
+    form = client.get(reverse("portal:availability")).content.decode()
+    assert f"{site.name} is open Mon–Tue 16:00–21:30: sessions can only be booked then." in form
     response = client.post(
         reverse("portal:availability"), {"patient": "Sun 02:00-04:00\nMon 17:00-21:00"}
     )
@@ -81,3 +84,13 @@ def test_times_the_site_is_closed_at_are_saved_and_said(cast, portal_week, login
     # Times that share some of the hours say nothing more.
     response = client.post(reverse("portal:availability"), {"patient": "Mon 12:00-17:00"})
     assert "opening hours" not in client.get(response["Location"]).content.decode()
+
+
+def test_every_bad_line_is_named_at_once(cast, portal_week, login):
+    response = login(cast.erin).post(
+        reverse("portal:availability"), {"patient": "someday\nMon 17:00-21:00\nTue 9pm-10pm"}
+    )
+    page = response.content.decode()
+    assert "Line 1: write a day and two times" in page
+    assert "Line 3: use the 24-hour clock" in page
+    assert "someday\nMon 17:00-21:00\nTue 9pm-10pm</textarea>" in page

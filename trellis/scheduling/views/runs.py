@@ -81,7 +81,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             run_schedule.enqueue(str(run.public_id))
-            return redirect("scheduling:run", run.public_id)
+            # Solved in the request (the demo's inline jobs), it is finished already: its page
+            # says so and opens on the preview, as when its progress ends.
+            run.refresh_from_db(fields=["status"])
+            url = reverse("scheduling:run", args=[run.public_id])
+            return redirect(f"{url}?finished=1" if not run.is_active else url)
     runs = list(selectors.runs_visible_to(user)[:30])
     _mark_out_of_date(runs)
     context = {

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -57,14 +57,15 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "weekly_hours": minutes // 60 if minutes % 60 == 0 else minutes / 60,
         "availability": windows_text(profile.availability.all()),
     }
-    posted = request.POST if request.method == "POST" else None
+    posted: QueryDict | None = request.POST if request.method == "POST" else None
     away_posted = posted is not None and "first_day" in posted
     if posted is not None and "away_remove" in posted:
-        return _away_remove(request, user, person, posted["away_remove"])
+        return _away_remove(request, user, person, str(posted.get("away_remove", "")))
     if posted is not None and posted.get("keep_times"):
         # Asked before clearing their times, the coordinator kept them: the rest is saved.
-        posted = posted.copy()
-        posted["availability"] = initial["availability"]
+        kept = posted.copy()
+        kept["availability"] = initial["availability"]
+        posted = kept
     form = StaffScheduleForm(None if away_posted else posted, initial=initial)
     away_form = AwayForm(posted if away_posted else None)
     if away_posted and away_form.is_valid():

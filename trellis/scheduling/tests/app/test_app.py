@@ -42,8 +42,13 @@ def test_a_run_solves_in_the_background_shows_a_preview_and_publishes(cast, week
     assert run.status == RunStatus.DONE  # ImmediateBackend: inline
     assert run.plans_met is not None
     assert run.bound is not None
+    # Finished within the request: its page says so and opens on the preview.
+    assert response["Location"].endswith("?finished=1")
 
-    page = client.get(reverse("scheduling:run", args=[run.public_id]))
+    page = client.get(response["Location"])
+    assert f"The run has finished: {run.plans_met} of {run.patients} plans met." in (
+        page.content.decode()
+    )
     assert b"Sessions added" in page.content
     assert b"Publish" in page.content
     assert b"default weekly requirement" in page.content

@@ -333,3 +333,12 @@ def test_a_clinicians_or_patients_empty_week_reads_their_own_sites_published_end
         assert f"the published schedule ends on {last}." in body, view
     body = client.get(f"{WEEK}?view=clinician&key={cast.bob.public_id}&week={later}").content
     assert "Nothing is booked here this week." in body.decode()
+
+
+def test_the_status_line_says_to_choose_a_patient(cast, week, login) -> None:
+    """Switched to Patient with none chosen, the status line (announced) says what to do."""
+    page = login(cast.charlie).get(f"{WEEK}?view=patient&week={week.monday}").content.decode()
+    assert (
+        '<p id="view-shown" class="visually-hidden" role="status">'
+        "Choose a patient to see their week.</p>" in page
+    )
