@@ -59,6 +59,7 @@ class TimetableMixin:
             solution=solution,
             source="demo",
             today=monday,
+            keep_begun=False,
         )
         self.result.sessions = publication.sessions_created
         self.result.appointments = publication.appointments_created

@@ -122,6 +122,7 @@ def solution_publish(
     source: str = "run",
     today: datetime.date | None = None,
     from_week: int = 0,
+    keep_begun: bool = True,
 ) -> Publication:
     """Create the week's sessions and appointments for ``weeks`` weeks from the instance's week.
 
@@ -134,8 +135,10 @@ def solution_publish(
     in the following weeks like every other booking of the week.
 
     ``today`` (default: the latest of the server's date and the sites' own, so that nothing a
-    site has already held is replaced) is the first day written or replaced; the demo program passes
-    the Monday of its week, so that its whole current week is published.
+    site has already held is replaced) is the first day written or replaced, and with
+    ``keep_begun`` today's bookings that have begun at their site are kept and nothing is
+    written at an hour of today that has passed. The demo program passes the Monday of its
+    week and ``keep_begun=False``, so that its whole current week is published.
 
     The sites' rows are locked first (``lock_sites``): a second publication, a continuation
     or a hand edit of the same sites waits for this one and then sees what it wrote.
@@ -186,8 +189,6 @@ def solution_publish(
     sites = list(ids.sites.values())
     lock_sites(sites)
     publishable(instance, solution, ids)
-    # On the clock (no ``today`` given) what began earlier today is the record too.
-    clocked = today is None
     today = today or max([timezone.localdate(), *(site_today(site) for site in sites)])
     extending = from_week > 0
     written_from = week_start + datetime.timedelta(weeks=from_week)
@@ -215,7 +216,7 @@ def solution_publish(
         held_before = notices.held(sites, first, last_day)
         ended = max(schedule_ends(sites).values(), default=None)
         # What began earlier today stays, as the record; the rest unpinned is replaced.
-        begun_here = begun_rows(sites) if clocked else Q(pk__in=[])
+        begun_here = begun_rows(sites) if keep_begun else Q(pk__in=[])
         gone = [
             rows.filter(pinned=False).exclude(begun_here)
             for rows in (session_rows, appointment_rows)
@@ -306,7 +307,7 @@ def solution_publish(
     for week in range(from_week, weeks):
         for s in solution.get("sessions", []):
             day = _date(week_start, week, s["day"])
-            if day < today or (s["id"], day) in kept_ids or (clocked and _begun(ids, s, day)):
+            if day < today or (s["id"], day) in kept_ids or (keep_begun and _begun(ids, s, day)):
                 continue
             group_type = ids.group_types[s["type"]]
             start = datetime.time.fromisoformat(s["start"])
@@ -358,7 +359,7 @@ def solution_publish(
         for a in solution.get("appointments", []):
             day = _date(week_start, week, a["day"])
             episode = ids.episodes.get(a["patient"])
-            if day < today or (a["id"], day) in kept_ids or (clocked and _begun(ids, a, day)):
+            if day < today or (a["id"], day) in kept_ids or (keep_begun and _begun(ids, a, day)):
                 continue
             what = f"{describe(a, type_names)} ({patient_name(a['patient'])})"
             if episode is None:

@@ -115,9 +115,9 @@ def test_the_roster_and_move_page_of_a_begun_session_offer_no_change(
     assert week.patients[0].display_name in page  # who was booked is still shown
 
 
-def test_a_publication_given_its_today_writes_the_whole_day(cast, week, booked, half_past_five):
-    """The demo publishes its week from Monday (``today=``) so that the whole week shows: the
-    caller's day, not the clock, says where writing starts."""
+def test_the_demos_publication_writes_the_whole_day(cast, week, booked, half_past_five):
+    """The demo publishes its week from Monday (``today=``, ``keep_begun=False``) so that the
+    whole week shows."""
     run = solved(cast, week)
     wanted = [s for s in run.solution["sessions"] if s["day"] == "mon" and s["start"] < "17:30"]
     assert wanted
@@ -128,6 +128,26 @@ def test_a_publication_given_its_today_writes_the_whole_day(cast, week, booked, 
         weeks=1,
         run=run,
         today=week.monday,
+        keep_begun=False,
     )
     written = GroupSession.objects.filter(date=week.monday, start__lt=datetime.time(17, 30))
     assert written.count() == len(wanted)
+
+
+def test_a_lapsed_schedule_continued_writes_nothing_that_has_begun(cast, week, monkeypatch):
+    """The daily continuation (and Continue) passes its own today: it keeps the rule too
+    (a code review found it wrote a Monday's bookings at 22:30 that Monday)."""
+    run = solved(cast, week)
+    services.run_publish(actor=cast.charlie, run=run, weeks=1)
+    monday_sessions = [s for s in run.solution["sessions"] if s["day"] == "mon"]
+    assert monday_sessions
+    # A week later, 22:30 on Monday where the site is: every Monday booking has begun.
+    later = week.monday + datetime.timedelta(weeks=1)
+    zone = zoneinfo.ZoneInfo(cast.site_a.timezone)
+    instant = datetime.datetime.combine(later, datetime.time(22, 30), tzinfo=zone)
+    monkeypatch.setattr(timezone, "now", lambda: instant.astimezone(datetime.UTC))
+    (extension,) = services.schedule_extend()  # the daily job / Continue button
+    assert extension.week_start == later
+    written = GroupSession.objects.filter(date=later).count()
+    written += Appointment.objects.filter(date=later).count()
+    assert written == 0, f"{written} bookings written on {later} at hours that had passed"
