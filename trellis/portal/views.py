@@ -30,7 +30,7 @@ from trellis.scheduling import services, weeks
 from trellis.scheduling.forms import windows_text
 from trellis.scheduling.instance_builder import monday_of
 from trellis.scheduling.models import WindowKind
-from trellis.scheduling.windows import summary, windows_of
+from trellis.scheduling.windows import readable_hours, summary
 
 from . import selectors
 from .forms import MyAvailabilityForm
@@ -113,7 +113,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         )
     # The site's hours beside the form, so that times it is closed at are not given at all.
     site = scheduling_selectors.treated_at(patient)
-    opening = "; ".join(summary(windows_of(site.hours)))
+    opening = "; ".join(summary(readable_hours(site.hours) or []))
     context = {"form": form, "family": family, "site": site, "opening": opening}
     return render(request, "portal/availability.html", context)
 

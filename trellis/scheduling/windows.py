@@ -106,6 +106,16 @@ def windows_of(hours: dict[str, list[list[str]]] | None) -> list[Window]:
     )
 
 
+def readable_hours(hours: object) -> list[Window] | None:
+    """``windows_of`` the hours, or None where they are stored in a shape it cannot read
+    (through the admin; a time like "24:00", which FORMAT.md allows): a page that only shows
+    or compares them says nothing rather than fail."""
+    try:
+        return windows_of(hours)  # type: ignore[arg-type]
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return None
+
+
 def closed_then(windows: Iterable[Window], hours: Iterable[Window]) -> list[Window]:
     """The windows that share no minute with the opening ``hours`` (touching is not
     sharing): no session can ever be booked in them."""

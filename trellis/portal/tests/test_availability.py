@@ -94,3 +94,18 @@ def test_every_bad_line_is_named_at_once(cast, portal_week, login):
     assert "Line 1: write a day and two times" in page
     assert "Line 3: use the 24-hour clock" in page
     assert "someday\nMon 17:00-21:00\nTue 9pm-10pm</textarea>" in page
+
+
+def test_hours_stored_in_a_shape_the_page_cannot_read_do_not_fail_it(cast, portal_week, login):
+    """"24:00" is a FORMAT.md time; the admin can store other shapes. The page says nothing of
+    the hours rather than fail (a code review found a 500)."""
+    site = cast.erin_record.site
+    client = login(cast.erin)
+    for hours in ({"fri": [["18:00", "24:00"]]}, {"mon": [["08:00"]]}, {"mon": "08:00-21:30"}):
+        site.hours = hours
+        site.save()
+        page = client.get(reverse("portal:availability"))
+        assert page.status_code == 200
+        assert "sessions can only be booked then" not in page.content.decode()
+        saved = client.post(reverse("portal:availability"), {"patient": "Sun 02:00-04:00"})
+        assert saved.status_code == 302

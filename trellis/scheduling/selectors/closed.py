@@ -12,7 +12,7 @@ from trellis.organization.models import Site
 from trellis.patients.models import EpisodeOfCare, Patient
 
 from ..instance_builder import SCHEDULED_STATUSES
-from ..windows import Window, closed_then, summary, windows_of
+from ..windows import Window, closed_then, readable_hours, summary
 
 
 def treated_at(patient: Patient) -> Site:
@@ -31,7 +31,9 @@ def closed_words(patient: Patient, windows: Iterable[Window]) -> str:
     """ "Sun 02:00–04:00 is outside Northside's opening hours (Mon–Fri 08:00–21:30), so no
     session can be booked then.", or "" when every window shares time with the hours."""
     site = treated_at(patient)
-    hours = windows_of(site.hours)
+    hours = readable_hours(site.hours)
+    if hours is None:
+        return ""  # hours it cannot read: nothing to compare with
     closed = closed_then(windows, hours)
     if not closed:
         return ""
