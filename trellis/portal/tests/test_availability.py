@@ -97,7 +97,7 @@ def test_every_bad_line_is_named_at_once(cast, portal_week, login):
 
 
 def test_hours_stored_in_a_shape_the_page_cannot_read_do_not_fail_it(cast, portal_week, login):
-    """"24:00" is a FORMAT.md time; the admin can store other shapes. The page says nothing of
+    """ "24:00" is a FORMAT.md time; the admin can store other shapes. The page says nothing of
     the hours rather than fail (a code review found a 500)."""
     site = cast.erin_record.site
     client = login(cast.erin)
