@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from trellis.accounts.models import Competency
 from trellis.core.models import BaseModel, choice_labels
@@ -518,6 +519,10 @@ class ScheduleNotice(BaseModel):
     # The booking's public id (moved): a second move before the patient read the first
     # replaces it, and a move back to where it was takes it away.
     booking = models.UUIDField(null=True, blank=True)
+    # A changed week (WEEK): in its first changed week, how many of the patient's bookings are
+    # new or at another time or room, and how many are no longer there.
+    added = models.PositiveSmallIntegerField(default=0)
+    removed = models.PositiveSmallIntegerField(default=0)
     seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -582,6 +587,29 @@ class ScheduleNotice(BaseModel):
             text = _("You are no longer booked in %(t)s on %(b)s.")
         elif self.title == FIRST_SCHEDULE:
             text = _("Your weekly schedule starts on %(day)s.")
+        elif self.added or self.removed:
+            opening = str(_("Your weekly schedule changes from %(day)s:")) % values
+            return f"{opening} {self._counted()}"
         else:
             text = _("Your weekly schedule changes from %(day)s.")
         return str(text) % values
+
+    def _counted(self) -> str:
+        """ "that week, 2 bookings are new or at another time or room and 3 are no longer
+        booked." (either part alone when the other is none)."""
+        new = ngettext(
+            "%(n)d booking is new or at another time or room",
+            "%(n)d bookings are new or at another time or room",
+            self.added,
+        ) % {"n": self.added}
+        gone = ngettext("%(n)d is no longer booked", "%(n)d are no longer booked", self.removed) % {
+            "n": self.removed
+        }
+        if self.added and self.removed:
+            return _("that week, %(new)s and %(gone)s.") % {"new": new, "gone": gone}
+        if self.added:
+            return _("that week, %(new)s.") % {"new": new}
+        gone_alone = ngettext(
+            "%(n)d booking is no longer booked", "%(n)d bookings are no longer booked", self.removed
+        ) % {"n": self.removed}
+        return _("that week, %(gone)s.") % {"gone": gone_alone}

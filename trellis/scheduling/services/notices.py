@@ -18,6 +18,7 @@ from trellis.audit.services import audit_record
 from trellis.organization.models import Site
 from trellis.patients.models import Patient
 
+from ..instance_builder import monday_of
 from ..models import (
     FIRST_SCHEDULE,
     Appointment,
@@ -191,6 +192,9 @@ def week_changed(
         }
         if not changed:
             continue
+        first = min(b[0] for b in changed)
+        # What changes in the first changed week, counted (the week repeats).
+        week = {b for b in changed if monday_of(b[0]) == monday_of(first)}
         notices.append(
             ScheduleNotice(
                 patient_id=pid,
@@ -198,7 +202,9 @@ def week_changed(
                 # A patient with nothing booked before gets their first schedule, not a change.
                 title=FIRST_SCHEDULE if new else "",
                 site=site_of.get(homes.get(pid, 0), sites[0]),
-                after_date=min(b[0] for b in changed),
+                after_date=first,
+                added=0 if new else len(week & after.get(pid, set())),
+                removed=0 if new else len(week & before.get(pid, set())),
             )
         )
     ScheduleNotice.objects.bulk_create(notices)

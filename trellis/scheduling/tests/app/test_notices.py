@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 
 from trellis.audit.models import AuditAction, AuditEvent
 from trellis.core.tests import factories as f
+from trellis.organization.models import Site
 from trellis.scheduling import services
 from trellis.scheduling.models import NoticeKind, ScheduleNotice
 from trellis.scheduling.tests.app.pages import solved
@@ -141,6 +142,27 @@ def test_publishing_tells_those_whose_weeks_change_and_nobody_when_nothing_does(
     services.solution_publish(actor=cast.charlie, instance=instance, solution=moved, weeks=4)
     changed = told.filter(title="").values_list("patient__public_id", flat=True)
     assert {str(p) for p in changed} == set(session["patients"])
+    # The notice counts what changes in the first changed week: that group in another room
+    # (one new, one gone).
+    notice = told.filter(title="").first()
+    assert notice is not None
+    assert (notice.added, notice.removed) == (1, 1)
+    assert notice.words == (
+        f"Your weekly schedule changes from {_day(notice.after_date)}: that week, 1 booking is "
+        "new or at another time or room and 1 is no longer booked."
+    )
+
+
+def test_a_week_notice_counts_what_is_gone_or_new_alone() -> None:
+    site = Site(name="Northside", phone="")
+    notice = ScheduleNotice(
+        kind=NoticeKind.WEEK, title="", site=site, after_date=datetime.date(2026, 12, 14)
+    )
+    assert notice.words == "Your weekly schedule changes from Mon 14 Dec."
+    notice.removed = 3
+    assert notice.words.endswith("that week, 3 bookings are no longer booked.")
+    notice.removed, notice.added = 0, 2
+    assert notice.words.endswith("that week, 2 bookings are new or at another time or room.")
 
 
 def test_the_portal_home_lists_unread_notices_until_the_patient_marks_them_read(
