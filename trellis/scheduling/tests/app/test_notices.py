@@ -146,6 +146,7 @@ def test_publishing_tells_those_whose_weeks_change_and_nobody_when_nothing_does(
     # (one new, one gone).
     notice = told.filter(title="").first()
     assert notice is not None
+    assert notice.after_date is not None
     assert (notice.added, notice.removed) == (1, 1)
     assert notice.words == (
         f"Your weekly schedule changes from {_day(notice.after_date)}: that week, 1 booking is "
