@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from trellis.accounts.models import Competency
 from trellis.core.models import BaseModel, choice_labels
@@ -534,82 +533,7 @@ class ScheduleNotice(BaseModel):
 
     @property
     def words(self) -> str:
-        """What changed, as the portal says it: "Relapse prevention moved from Mon 14 Dec 17:00
-        to Tue 15 Dec 18:00, in Group B."."""
-        from django.utils.formats import date_format
+        """What changed, as the portal says it (``notice_words``)."""
+        from .notice_words import notice_words
 
-        def day(value: datetime.date | None) -> str:
-            return date_format(value, "D j M") if value is not None else ""
-
-        def hour(value: datetime.time | None) -> str:
-            return f"{value:%H:%M}" if value is not None else ""
-
-        values = {
-            "t": self.title,
-            "b": f"{day(self.before_date)} {hour(self.before_start)}",
-            "a": f"{day(self.after_date)} {hour(self.after_start)}",
-            "day": day(self.after_date),
-            "now": hour(self.after_start),
-            "was": hour(self.before_start),
-            "room": self.room,
-            "old_room": self.before_room,
-            "phone": self.site.phone if self.site_id and self.site.phone else "",
-        }
-        kind = NoticeKind(self.kind)
-        if kind == NoticeKind.MOVED:
-            same_day = self.before_date == self.after_date
-            new_room = self.room and self.room != self.before_room
-            if same_day and self.before_start == self.after_start:
-                text = (
-                    _("%(t)s on %(a)s is now in %(room)s (was %(old_room)s).")
-                    if self.room
-                    else _("%(t)s on %(a)s is no longer in %(old_room)s; ask your site where.")
-                )
-            elif new_room:
-                text = _("%(t)s moved from %(b)s to %(a)s, in %(room)s.")
-            elif same_day:
-                text = _("%(t)s on %(day)s now starts at %(now)s (was %(was)s).")
-            else:
-                text = _("%(t)s moved from %(b)s to %(a)s.")
-        elif kind == NoticeKind.CANCELLED:
-            text = (
-                _("%(t)s on %(b)s is cancelled. To rebook, call your site: %(phone)s.")
-                if values["phone"]
-                else _("%(t)s on %(b)s is cancelled. To rebook, call your site.")
-            )
-        elif kind == NoticeKind.ADDED:
-            text = (
-                _("%(t)s booked for you on %(a)s, in %(room)s.")
-                if self.room
-                else _("%(t)s booked for you on %(a)s.")
-            )
-        elif kind == NoticeKind.REMOVED:
-            text = _("You are no longer booked in %(t)s on %(b)s.")
-        elif self.title == FIRST_SCHEDULE:
-            text = _("Your weekly schedule starts on %(day)s.")
-        elif self.added or self.removed:
-            opening = str(_("Your weekly schedule changes from %(day)s:")) % values
-            return f"{opening} {self._counted()}"
-        else:
-            text = _("Your weekly schedule changes from %(day)s.")
-        return str(text) % values
-
-    def _counted(self) -> str:
-        """ "that week, 2 bookings are new or at another time or room and 3 are no longer
-        booked." (either part alone when the other is none)."""
-        new = ngettext(
-            "%(n)d booking is new or at another time or room",
-            "%(n)d bookings are new or at another time or room",
-            self.added,
-        ) % {"n": self.added}
-        gone = ngettext("%(n)d is no longer booked", "%(n)d are no longer booked", self.removed) % {
-            "n": self.removed
-        }
-        if self.added and self.removed:
-            return _("that week, %(new)s and %(gone)s.") % {"new": new, "gone": gone}
-        if self.added:
-            return _("that week, %(new)s.") % {"new": new}
-        gone_alone = ngettext(
-            "%(n)d booking is no longer booked", "%(n)d bookings are no longer booked", self.removed
-        ) % {"n": self.removed}
-        return _("that week, %(gone)s.") % {"gone": gone_alone}
+        return notice_words(self)
