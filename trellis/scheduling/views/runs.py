@@ -293,13 +293,7 @@ def run_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             named |= selectors.named_in_dropped(publication)
     # Each patient the page names is an audit event (those outside the user's list are not
     # named: "A patient outside your sites").
-    if named:
-        audit_viewed(
-            actor=user,
-            patients=patients_visible_to(user).filter(public_id__in=public_ids(named)),
-            obj=run,
-            summary=f"Run preview, week of {run.week_start}",
-        )
+    _audit_named(user, run, named, "Run preview")
     return render(request, "scheduling/run.html", context)
 
 
@@ -317,6 +311,8 @@ def _named(user: User, run: ScheduleRun, text: str, what: str) -> str:
 
 
 def _audit_named(user: User, run: ScheduleRun, refs: set[str], what: str) -> None:
+    """One VIEW event per patient of ``refs`` (public ids) in the user's list, about the run:
+    "Run preview, week of …"."""
     if refs:
         audit_viewed(
             actor=user,
