@@ -81,11 +81,12 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"hours": _hours_text(site)}
     hours_form = SiteHoursForm(None if adding else posted, initial=initial)
     room_form = RoomForm(posted if adding else None)
-    confirm = ""
+    confirm, outside = "", 0
     if posted is not None and not adding and hours_form.is_valid():
-        confirm = (
-            "" if posted.get("confirm") else _hours_risk(site, hours_form.cleaned_data["hours"])
-        )
+        # Bookings from today on outside the hours typed: asked about before, said after.
+        outside = bookings_outside_hours(site, hours_form.cleaned_data["hours"])
+        if not posted.get("confirm"):
+            confirm = _hours_risk(site, hours_form.cleaned_data["hours"], outside)
     if posted is not None and not adding and hours_form.is_valid() and not confirm:
         try:
             services.site_hours_update(
@@ -96,7 +97,6 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
         except TrellisError as error:
             hours_form.add_error(None, str(error))
         else:
-            outside = bookings_outside_hours(site)
             if not hours_form.cleaned_data["hours"]:
                 messages.warning(
                     request,
@@ -140,12 +140,12 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "scheduling/site_form.html", context)
 
 
-def _hours_risk(site: Site, windows: list[Window]) -> str:
+def _hours_risk(site: Site, windows: list[Window], after: int) -> str:
     """What saving these hours would do that is asked for before it is done: no hours at all
-    (the next run books nothing there), or more bookings from today on left outside them."""
+    (the next run books nothing there), or more bookings from today on left outside them
+    (``after`` of them, against the hours now)."""
     if not windows and not _hours_shown(site):
         return ""  # closed before too: nothing is lost
-    after = bookings_outside_hours(site, windows)
     if not windows:
         return ngettext(
             "With no hours, the next run books nothing at %(site)s, and its %(n)d booking from "
