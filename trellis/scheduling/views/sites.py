@@ -19,7 +19,7 @@ from trellis.organization.models import Room, Site
 from .. import selectors, services
 from ..forms import RoomForm, SiteHoursForm, window_lines
 from ..services.sites import bookings_ahead_in, bookings_outside_hours
-from ..windows import Window, summary, windows_of
+from ..windows import Window, readable_hours, summary
 from .common import coordinator
 
 
@@ -42,17 +42,13 @@ def _raw_lines(site: Site) -> list[str]:
 def _hours_shown(site: Site) -> list[str]:
     """The site's hours in few words; hours stored some other way (through the admin, a time
     like "24:00") are shown as stored, and the edit page refuses them in words on saving."""
-    try:
-        return summary(windows_of(site.hours))
-    except (ValueError, TypeError, IndexError, AttributeError):
-        return _raw_lines(site)
+    hours = readable_hours(site.hours)
+    return summary(hours) if hours is not None else _raw_lines(site)
 
 
 def _hours_text(site: Site) -> str:
-    try:
-        return window_lines(windows_of(site.hours))
-    except (ValueError, TypeError, IndexError, AttributeError):
-        return "\n".join(_raw_lines(site))
+    hours = readable_hours(site.hours)
+    return window_lines(hours) if hours is not None else "\n".join(_raw_lines(site))
 
 
 def site_list(request: HttpRequest) -> HttpResponse:
