@@ -16,7 +16,7 @@ from trellis.core.errors import NotPermitted, ValidationFailed
 from trellis.organization.models import Room, RoomKind, Site
 
 from ..models import Appointment, BookingStatus, GroupSession
-from ..windows import Window, joined, windows_of
+from ..windows import Window, joined, readable_hours
 from .bookings import check_windows
 from .locks import lock_sites
 
@@ -147,7 +147,9 @@ def bookings_outside_hours(site: Site, windows: Sequence[Window] | None = None) 
     now, or outside ``windows`` if given (the hours proposed: said before and after they
     change, as the bookings stay until moved or replaced). Two queries."""
 
-    open_hours = joined(windows_of(site.hours) if windows is None else windows)
+    if windows is None:  # stored in a shape it cannot read: as closed
+        windows = readable_hours(site.hours) or []
+    open_hours = joined(windows)
     today = timezone.localdate()
     rows = {"site": site, "date__gte": today, "status": BookingStatus.SCHEDULED}
     outside = 0

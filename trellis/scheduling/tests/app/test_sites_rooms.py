@@ -138,3 +138,16 @@ def test_saving_no_hours_is_asked_first(cast, week, booked, login):
     assert any("with no hours" in m for m in messages_of(response))
     cast.site_a.refresh_from_db()
     assert not any(cast.site_a.hours.values())
+
+
+def test_hours_stored_in_a_shape_it_cannot_read_are_replaced_without_a_failure(
+    cast, week, booked, login
+):
+    """"24:00" (a FORMAT.md time) through the admin: the page shows it as stored, and new hours
+    save; the count of bookings outside the hours now reads them as none."""
+    cast.site_a.hours = {"fri": [["18:00", "24:00"]]}
+    cast.site_a.save()
+    client = login(cast.charlie)
+    assert client.get(_edit()).status_code == 200
+    response = client.post(_edit(), {"hours": "Mon 08:00-21:30"}, follow=True)
+    assert any("the next run uses them" in m for m in messages_of(response))
