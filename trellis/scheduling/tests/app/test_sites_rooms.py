@@ -143,7 +143,7 @@ def test_saving_no_hours_is_asked_first(cast, week, booked, login):
 def test_hours_stored_in_a_shape_it_cannot_read_are_replaced_without_a_failure(
     cast, week, booked, login
 ):
-    """"24:00" (a FORMAT.md time) through the admin: the page shows it as stored, and new hours
+    """ "24:00" (a FORMAT.md time) through the admin: the page shows it as stored, and new hours
     save; the count of bookings outside the hours now reads them as none."""
     cast.site_a.hours = {"fri": [["18:00", "24:00"]]}
     cast.site_a.save()
